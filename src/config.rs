@@ -1,0 +1,294 @@
+//! The hall's configuration: `config/lianfang.toml`, embedded as the default.
+
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+use crate::domain::department::{Department, DeptCode};
+use crate::domain::time::parse_offset;
+
+/// The shipped default, so a fresh machine needs no file at all.
+pub const DEFAULT_TOML: &str = include_str!("../config/lianfang.toml");
+pub const DEFAULT_SOURCE: &str = "内置默认配置 config/lianfang.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{message}")]
+    Read { path: PathBuf, message: String },
+    #[error("配置文件 {source_name} 第 {line} 行有误：{message}")]
+    Invalid {
+        source_name: String,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DayKind {
+    Calendar,
+    Working,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    pub day_kind: DayKind,
+    pub route_days: u32,
+    pub notify_days: u32,
+    pub handle_days: u32,
+    pub extend_days: u32,
+    pub review_request_days: u32,
+    pub review_days: u32,
+    pub recheck_request_days: u32,
+    pub recheck_days: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct HallConfig {
+    pub name: String,
+    pub timezone: FixedOffset,
+    pub group_visit_threshold: u16,
+    pub max_representatives: usize,
+    pub cache_mb: u64,
+    pub ascii_borders: bool,
+    pub deadlines: Deadlines,
+    pub content_classes: Vec<String>,
+    pub departments: Vec<Department>,
+}
+
+// The file's shape; checked and turned into `HallConfig` by `HallConfig::parse`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    hall: RawHall,
+    store: RawStore,
+    #[serde(default)]
+    ui: RawUi,
+    deadlines: Deadlines,
+    matters: RawMatters,
+    departments: Vec<RawDepartment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHall {
+    name: String,
+    timezone: String,
+    group_visit_threshold: u16,
+    max_representatives: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    cache_mb: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawUi {
+    #[serde(default)]
+    ascii_borders: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatters {
+    content_classes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDepartment {
+    code: String,
+    name: String,
+    prefix: String,
+    #[serde(default)]
+    intake: bool,
+    #[serde(default)]
+    accusations: bool,
+}
+
+impl HallConfig {
+    pub fn embedded() -> HallConfig {
+        HallConfig::parse(DEFAULT_TOML, DEFAULT_SOURCE).expect("the embedded config is valid")
+    }
+
+    pub fn load(path: &Path) -> Result<HallConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        HallConfig::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks a config; every error names the file and the line.
+    pub fn parse(text: &str, source_name: &str) -> Result<HallConfig, ConfigError> {
+        let invalid = |line: usize, message: String| ConfigError::Invalid {
+            source_name: source_name.to_string(),
+            line,
+            message,
+        };
+        // Semantic errors point at the line where the offending value is written.
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1)
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
+            invalid(line, e.message().to_string())
+        })?;
+
+        let timezone = parse_offset(&raw.hall.timezone).ok_or_else(|| {
+            invalid(
+                line_of("timezone"),
+                format!("时区“{}”应写成 +08:00 这样的形式", raw.hall.timezone),
+            )
+        })?;
+        if raw.hall.name.trim().is_empty() {
+            return Err(invalid(line_of("name"), "大厅名称不能为空".into()));
+        }
+        if raw.hall.group_visit_threshold < 2 {
+            return Err(invalid(
+                line_of("group_visit_threshold"),
+                "集体访人数门槛至少为 2".into(),
+            ));
+        }
+        if !(1..=5).contains(&raw.hall.max_representatives) {
+            return Err(invalid(
+                line_of("max_representatives"),
+                "代表人数上限应在 1 到 5 之间（条例第二十条）".into(),
+            ));
+        }
+        if !(8..=4096).contains(&raw.store.cache_mb) {
+            return Err(invalid(
+                line_of("cache_mb"),
+                "缓存大小应在 8 到 4096 MiB 之间".into(),
+            ));
+        }
+        if raw.matters.content_classes.is_empty() {
+            return Err(invalid(
+                line_of("content_classes"),
+                "至少要配置一个内容分类".into(),
+            ));
+        }
+        if raw.departments.is_empty() {
+            return Err(invalid(
+                line_of("[[departments]]"),
+                "至少要配置一个部门".into(),
+            ));
+        }
+        let mut departments: Vec<Department> = Vec::new();
+        for d in raw.departments {
+            let line = line_of(&format!("\"{}\"", d.code));
+            let valid_code = !d.code.is_empty()
+                && d.code.len() <= 16
+                && d.code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if !valid_code {
+                return Err(invalid(
+                    line,
+                    format!("部门代码“{}”只能用 1 到 16 个小写英文字母或数字", d.code),
+                ));
+            }
+            if departments.iter().any(|e| e.code.as_str() == d.code) {
+                return Err(invalid(line, format!("部门代码“{}”重复", d.code)));
+            }
+            if d.name.trim().is_empty() || d.prefix.trim().is_empty() {
+                return Err(invalid(
+                    line,
+                    format!("部门“{}”的名称和号码前缀不能为空", d.code),
+                ));
+            }
+            departments.push(Department {
+                code: DeptCode(d.code),
+                name: d.name,
+                ticket_prefix: d.prefix,
+                intake: d.intake,
+                accusations: d.accusations,
+            });
+        }
+        Ok(HallConfig {
+            name: raw.hall.name,
+            timezone,
+            group_visit_threshold: raw.hall.group_visit_threshold,
+            max_representatives: raw.hall.max_representatives,
+            cache_mb: raw.store.cache_mb,
+            ascii_borders: raw.ui.ascii_borders,
+            deadlines: raw.deadlines,
+            content_classes: raw.matters.content_classes,
+            departments,
+        })
+    }
+
+    pub fn department(&self, code: &DeptCode) -> Option<&Department> {
+        self.departments.iter().find(|d| &d.code == code)
+    }
+
+    /// Short name for lists: the ticket prefix (`人社`).
+    pub fn dept_short(&self, code: &DeptCode) -> String {
+        self.department(code)
+            .map_or_else(|| code.to_string(), |d| d.ticket_prefix.clone())
+    }
+
+    pub fn intake_department(&self) -> &Department {
+        self.departments
+            .iter()
+            .find(|d| d.intake)
+            .unwrap_or(&self.departments[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_default_is_valid_and_complete() {
+        let c = HallConfig::embedded();
+        assert_eq!(c.departments.len(), 12);
+        assert_eq!(c.cache_mb, 64);
+        assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
+        assert_eq!(c.deadlines.handle_days, 60);
+        assert_eq!(c.deadlines.day_kind, DayKind::Calendar);
+        assert!(c.departments.iter().any(|d| d.accusations));
+        assert_eq!(c.intake_department().name, "信访局");
+    }
+
+    fn line_starting(text: &str, start: &str) -> String {
+        let line = text.lines().position(|l| l.starts_with(start)).unwrap() + 1;
+        format!("第 {line} 行")
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let broken = DEFAULT_TOML.replace("cache_mb = 64", "cache_mb = ");
+        let err = HallConfig::parse(&broken, "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("x.toml"), "{err}");
+        assert!(
+            err.contains(&line_starting(DEFAULT_TOML, "cache_mb")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn semantic_errors_name_the_line() {
+        let dup = DEFAULT_TOML.replace("code = \"jw\"", "code = \"rs\"");
+        let err = HallConfig::parse(&dup, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("重复"), "{err}");
+        assert!(err.contains(&line_starting(&dup, "code = \"rs\"")), "{err}");
+        let tz = DEFAULT_TOML.replace("\"+08:00\"", "\"Beijing\"");
+        let err = HallConfig::parse(&tz, "x.toml").unwrap_err().to_string();
+        assert!(err.contains(&line_starting(&tz, "timezone")), "{err}");
+        let unknown = DEFAULT_TOML.replace("[ui]", "[ui]\ncolour = 1");
+        assert!(HallConfig::parse(&unknown, "x.toml").is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure domain types and rules: no IO, no sled, no terminal.
+
+pub mod audit;
+pub mod department;
+pub mod identity;
+pub mod matter;
+pub mod name;
+pub mod officer;
+pub mod phone;
+pub mod pinyin;
+pub mod registration;
+pub mod text;
+pub mod ticket;
+pub mod time;
+pub mod visit;
+pub mod visitor;

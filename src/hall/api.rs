@@ -1,0 +1,361 @@
+//! The values every front end exchanges with the hall: commands, queries,
+//! replies and events. Plain serde types, so the same values travel in-process
+//! and over the network.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::audit::AuditRecord;
+use crate::domain::department::{Department, DeptCode};
+use crate::domain::matter::{Category, Matter, MatterId, MatterStatus, Outcome};
+use crate::domain::officer::{OfficerInfo, Role};
+use crate::domain::registration::RegistrationInput;
+use crate::domain::ticket::TicketId;
+use crate::domain::time::Timestamp;
+use crate::domain::visit::{Channel, VisitId};
+use crate::domain::visitor::{KeyGrade, VisitorId};
+
+/// What a desk may know before anyone logs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallInfo {
+    pub name: String,
+    pub departments: Vec<Department>,
+    pub content_classes: Vec<String>,
+    pub group_visit_threshold: u16,
+    pub max_representatives: usize,
+    /// Seconds east of UTC, for showing times the way the hall counts them.
+    pub utc_offset_seconds: i32,
+    /// No account exists yet: the desk offers the first-run setup.
+    pub needs_setup: bool,
+    /// Accounts of a `--demo` hall, shown on its login screen.
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub username: String,
+    pub password: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionToken(pub String);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: SessionToken,
+    pub officer: OfficerInfo,
+    pub desk: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOfficer {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: DeptCode,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// Register a visit: new or known visitor, new matter or a repeat on an open one; issues a ticket.
+    Register(RegistrationInput),
+    /// Call the next waiting ticket of the officer's department to this desk.
+    CallNext,
+    /// Announce this desk's current ticket again.
+    Recall,
+    /// 过号: the called visitor is absent; the ticket goes back to the end of the queue, marked.
+    Skip,
+    /// Record the outcome of this desk's current reception.
+    Finish {
+        outcome: Outcome,
+        note: String,
+    },
+    /// Route a matter to another department (转送, or 交办 when `assigned`).
+    Route {
+        matter: MatterId,
+        to: DeptCode,
+        assigned: bool,
+        reason: String,
+    },
+    AddNote {
+        matter: MatterId,
+        text: String,
+    },
+    SetKeyGrade {
+        visitor: VisitorId,
+        grade: Option<KeyGrade>,
+        reason: String,
+    },
+    AddOfficer(NewOfficer),
+    SetPassword {
+        username: String,
+        password: String,
+    },
+    SetDisabled {
+        username: String,
+        disabled: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommandReply {
+    Registered(Registered),
+    /// The desk now serves this ticket (call next, recall).
+    Serving(Serving),
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub visitor: VisitorId,
+    pub visit: VisitId,
+    pub matter: MatterId,
+    pub matter_number: String,
+    pub ticket: TicketId,
+    /// `人社-007`, read out to the visitor.
+    pub ticket_label: String,
+    pub department: DeptCode,
+    /// The visit was attached to an open matter.
+    pub repeat: bool,
+    /// Tickets waiting before this one.
+    pub waiting_ahead: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Serving {
+    pub ticket: TicketId,
+    pub label: String,
+    pub visitor: VisitorId,
+    pub matter: MatterId,
+    pub headcount: u16,
+    pub called: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Query {
+    /// One text box: identity number or prefix, phone or last 4 digits, name, pinyin initials, matter number.
+    Lookup {
+        text: String,
+        limit: usize,
+    },
+    /// A visitor's profile. `full_id` unmasks the identity number and phone (audited).
+    Visitor {
+        id: VisitorId,
+        full_id: bool,
+    },
+    Matter(MatterId),
+    Queue,
+    /// What this desk is serving now.
+    MyDesk,
+    MatterAudit(MatterId),
+    Officers,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryReply {
+    Lookup(Vec<LookupHit>),
+    Visitor(Box<VisitorProfile>),
+    Matter(Box<MatterDetail>),
+    Queue(QueueView),
+    Desk(Option<Serving>),
+    Audit(Vec<AuditRecord>),
+    Officers(Vec<OfficerInfo>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MatchKind {
+    IdNumber,
+    Phone,
+    MatterNumber,
+    Name,
+    IdPrefix,
+    PhoneSuffix,
+    NamePrefix,
+    Initials,
+    Pinyin,
+}
+
+impl MatchKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchKind::IdNumber => "身份证号",
+            MatchKind::Phone => "电话",
+            MatchKind::MatterNumber => "事项编号",
+            MatchKind::Name => "姓名",
+            MatchKind::IdPrefix => "身份证号前缀",
+            MatchKind::PhoneSuffix => "电话尾号",
+            MatchKind::NamePrefix => "姓名开头",
+            MatchKind::Initials => "拼音首字母",
+            MatchKind::Pinyin => "拼音",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupHit {
+    pub visitor: VisitorId,
+    pub name: String,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub visit_count: u32,
+    pub last_visit: Option<Timestamp>,
+    pub open_matters: u32,
+    pub departments: Vec<DeptCode>,
+    pub key_grade: Option<KeyGrade>,
+    pub matched: MatchKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterBrief {
+    pub id: MatterId,
+    pub number: String,
+    pub status: MatterStatus,
+    pub category: Category,
+    pub content_class: String,
+    pub department: DeptCode,
+    pub summary: String,
+    pub received: Timestamp,
+}
+
+impl MatterBrief {
+    pub fn of(m: &Matter) -> MatterBrief {
+        MatterBrief {
+            id: m.id,
+            number: m.number.clone(),
+            status: m.status,
+            category: m.category,
+            content_class: m.content_class.clone(),
+            department: m.department.clone(),
+            summary: m.summary.clone(),
+            received: m.received,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitView {
+    pub id: VisitId,
+    pub at: Timestamp,
+    pub channel: Channel,
+    pub headcount: u16,
+    pub group: bool,
+    pub department: DeptCode,
+    pub desk: String,
+    pub officer: String,
+    pub matter: MatterId,
+    pub matter_number: String,
+    pub repeat: bool,
+    pub ticket_label: Option<String>,
+    pub representatives: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorCard {
+    pub id: VisitorId,
+    pub name: String,
+    /// The full number only when asked with `full_id`; otherwise masked.
+    pub id_number: String,
+    pub no_document: bool,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+    pub region: Option<String>,
+    pub phone: String,
+    pub address: String,
+    pub key_grade: Option<KeyGrade>,
+    pub first_seen: Timestamp,
+    pub visit_count: u32,
+    pub last_visit: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorProfile {
+    pub card: VisitorCard,
+    /// Newest first.
+    pub visits: Vec<VisitView>,
+    /// Open matters first, then newest first.
+    pub matters: Vec<MatterBrief>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub label: String,
+    pub due: Timestamp,
+    /// Negative when overdue.
+    pub days_left: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterDetail {
+    pub matter: Matter,
+    pub visitor_names: Vec<(VisitorId, String)>,
+    pub visits: Vec<VisitView>,
+    pub deadlines: Vec<Deadline>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub ticket: TicketId,
+    pub label: String,
+    pub issued: Timestamp,
+    pub headcount: u16,
+    pub group: bool,
+    /// Earlier visits of this visitor (重复访 ×N when above zero).
+    pub earlier_visits: u32,
+    pub key_grade: Option<KeyGrade>,
+    pub skipped: u8,
+    pub name_masked: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeptQueue {
+    pub department: Department,
+    pub waiting: Vec<QueueEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskView {
+    pub desk: String,
+    pub officer: String,
+    pub department: DeptCode,
+    pub ticket_label: Option<String>,
+    pub name_masked: Option<String>,
+    pub since: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub now: Timestamp,
+    pub departments: Vec<DeptQueue>,
+    pub desks: Vec<DeskView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Increases by one per event; a gap means events were missed.
+    pub seq: u64,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    QueueChanged {
+        department: DeptCode,
+    },
+    TicketCalled {
+        label: String,
+        department: DeptCode,
+        desk: String,
+    },
+    MatterChanged {
+        matter: MatterId,
+    },
+    VisitorChanged {
+        visitor: VisitorId,
+    },
+    OfficersChanged,
+    /// The link to the server went down or came back (network front end only).
+    Connection {
+        online: bool,
+    },
+}

@@ -1,0 +1,46 @@
+//! Errors of the service, in words a desk officer can act on. They travel over
+//! the network, so they carry text, not source errors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::registration::FieldError;
+use crate::store::StoreError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum HallError {
+    /// A form field is wrong; the screen shows it beside that field.
+    #[error("{0}")]
+    Invalid(FieldError),
+    #[error("用户名或密码不正确，请重新输入")]
+    BadCredentials,
+    #[error("登录已失效，请重新登录")]
+    NotLoggedIn,
+    #[error("权限不足：{0}")]
+    Denied(String),
+    #[error("找不到{0}")]
+    NotFound(String),
+    /// The command cannot apply to the current state (empty queue, nothing called …).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Storage(String),
+    /// The server cannot be reached (network front end only).
+    #[error("无法连接服务器：{0}")]
+    Unavailable(String),
+    #[error("通信错误：{0}")]
+    Protocol(String),
+}
+
+impl From<FieldError> for HallError {
+    fn from(e: FieldError) -> Self {
+        HallError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for HallError {
+    fn from(e: StoreError) -> Self {
+        HallError::Storage(e.to_string())
+    }
+}
+
+pub type HallResult<T> = Result<T, HallError>;

@@ -1,0 +1,1185 @@
+//! `LocalHall`: the service in-process, over the one sled store.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::RwLock;
+
+use chrono::Datelike;
+use crossbeam_channel::Receiver;
+
+use super::api::*;
+use super::auth;
+use super::clock::{Clock, SystemClock};
+use super::deadlines::open_deadlines;
+use super::error::{HallError, HallResult};
+use super::events::EventBus;
+use super::lookup;
+use super::permissions::{self, Action};
+use super::views;
+use super::Hall;
+use crate::config::HallConfig;
+use crate::domain::audit::AuditRecord;
+use crate::domain::department::DeptCode;
+use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
+use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
+use crate::domain::registration::{
+    self, text_field, Field, FieldError, MatterChoice, RegistrationInput, Rules, MAX_NOTE,
+};
+use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
+use crate::domain::time::Timestamp;
+use crate::domain::visit::Visit;
+use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
+use crate::store::keys::{self, TreeId};
+use crate::store::{Store, Writer};
+
+/// Candidates read per index scan before ranking.
+const LOOKUP_CANDIDATES: usize = 200;
+pub const MAX_LOOKUP_LIMIT: usize = 100;
+
+pub struct LocalHall {
+    store: Store,
+    config: HallConfig,
+    clock: Box<dyn Clock>,
+    sessions: RwLock<HashMap<SessionToken, Session>>,
+    bus: EventBus,
+    demo_accounts: Vec<DemoAccount>,
+}
+
+impl LocalHall {
+    pub fn open(data_dir: &Path, config: HallConfig) -> HallResult<LocalHall> {
+        let store = Store::open(&data_dir.join("db"), config.cache_mb)?;
+        Ok(LocalHall::with_store(store, config, Box::new(SystemClock)))
+    }
+
+    pub fn with_store(store: Store, config: HallConfig, clock: Box<dyn Clock>) -> LocalHall {
+        LocalHall {
+            store,
+            config,
+            clock,
+            sessions: RwLock::new(HashMap::new()),
+            bus: EventBus::default(),
+            demo_accounts: Vec::new(),
+        }
+    }
+
+    /// A throw-away hall in a temporary sled database.
+    pub fn temporary(config: HallConfig, clock: Box<dyn Clock>) -> HallResult<LocalHall> {
+        Ok(LocalHall::with_store(Store::temporary()?, config, clock))
+    }
+
+    pub fn set_demo_accounts(&mut self, accounts: Vec<DemoAccount>) {
+        self.demo_accounts = accounts;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &HallConfig {
+        &self.config
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn last_event_seq(&self) -> u64 {
+        self.bus.last_seq()
+    }
+
+    fn session(&self, token: &SessionToken) -> HallResult<Session> {
+        self.sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+            .cloned()
+            .ok_or(HallError::NotLoggedIn)
+    }
+
+    fn rules(&self) -> Rules<'_> {
+        Rules {
+            departments: &self.config.departments,
+            content_classes: &self.config.content_classes,
+            group_threshold: self.config.group_visit_threshold,
+            max_representatives: self.config.max_representatives,
+            today: self.now().local_date(self.config.timezone),
+        }
+    }
+
+    fn audit(
+        &self,
+        w: &mut Writer,
+        s: &Session,
+        action: String,
+        matter: Option<MatterId>,
+        visitor: Option<VisitorId>,
+    ) -> HallResult<()> {
+        let record = AuditRecord {
+            seq: w.next("seq.audit")?,
+            at: self.now(),
+            officer: s.officer.username.clone(),
+            desk: s.desk.clone(),
+            action,
+            matter,
+            visitor,
+        };
+        w.put(&record)?;
+        Ok(())
+    }
+
+    /// Creates an account; used by setup, the admin command and the command line.
+    pub fn create_officer(&self, w: &mut Writer, new: &NewOfficer) -> HallResult<Officer> {
+        if !valid_username(&new.username) {
+            return Err(FieldError::new(
+                Field::Username,
+                "用户名只能用 2 到 32 个英文字母、数字、下划线、点或连字符",
+            )
+            .into());
+        }
+        let display_name = text_field(Field::Username, "姓名", &new.display_name, 20, true)?;
+        auth::check_password_rules(&new.password)?;
+        if self.config.department(&new.department).is_none() {
+            return Err(FieldError::new(
+                Field::Department,
+                format!("没有代码为“{}”的部门", new.department),
+            )
+            .into());
+        }
+        if w.get::<Officer>(new.username.as_bytes())?.is_some() {
+            return Err(HallError::Conflict(format!(
+                "用户名“{}”已经存在",
+                new.username
+            )));
+        }
+        let officer = Officer {
+            username: new.username.clone(),
+            display_name,
+            role: new.role,
+            department: new.department.clone(),
+            password_hash: auth::hash_password(&new.password)?,
+            disabled: false,
+            created: self.now(),
+        };
+        w.put(&officer)?;
+        Ok(officer)
+    }
+
+    /// Adds an account without a session: the command line's `user add` and `init`.
+    pub fn add_officer_direct(&self, new: &NewOfficer) -> HallResult<()> {
+        self.store
+            .write(|w| self.create_officer(w, new).map(|_| ()))
+    }
+
+    /// Sets a password or the disabled flag without a session (command line, run by the hall's owner).
+    pub fn update_officer_direct(
+        &self,
+        username: &str,
+        password: Option<&str>,
+        disabled: Option<bool>,
+    ) -> HallResult<()> {
+        self.store
+            .write(|w| self.update_officer(w, username, password, disabled))
+    }
+
+    fn update_officer(
+        &self,
+        w: &mut Writer,
+        username: &str,
+        password: Option<&str>,
+        disabled: Option<bool>,
+    ) -> HallResult<()> {
+        let mut officer: Officer = w
+            .get(username.as_bytes())?
+            .ok_or_else(|| HallError::NotFound(format!("用户“{username}”")))?;
+        if let Some(p) = password {
+            auth::check_password_rules(p)?;
+            officer.password_hash = auth::hash_password(p)?;
+        }
+        if let Some(d) = disabled {
+            officer.disabled = d;
+        }
+        w.put(&officer)?;
+        Ok(())
+    }
+
+    pub fn list_officers(&self) -> HallResult<Vec<OfficerInfo>> {
+        self.store
+            .all::<Officer>()
+            .map(|o| Ok(OfficerInfo::from(&o?)))
+            .collect()
+    }
+
+    // ---- commands ------------------------------------------------------
+
+    fn register(
+        &self,
+        s: &Session,
+        input: RegistrationInput,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::Register)?;
+        let valid = registration::validate(&input, &self.rules())?;
+        let now = self.now();
+        let tz = self.config.timezone;
+        let dept = self
+            .config
+            .department(&valid.department)
+            .cloned()
+            .ok_or_else(|| HallError::NotFound("部门".into()))?;
+
+        let registered = self.store.write(|w| -> HallResult<Registered> {
+            // Register each person once: a known identity number means a known visitor.
+            let known = match (valid.visitor, &valid.id_number) {
+                (Some(id), _) => Some(id),
+                (None, Some(n)) => self
+                    .store
+                    .scan_ids(TreeId::IxIdNumber, &keys::exact_prefix(n.as_str()), 1)?
+                    .first()
+                    .copied(),
+                (None, None) => None,
+            };
+            let mut visitor = match known {
+                Some(id) => {
+                    let mut v: Visitor = w
+                        .get_id(id)?
+                        .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
+                    if let (Some(stored), Some(given)) = (&v.id_number, &valid.id_number) {
+                        if stored != given {
+                            return Err(FieldError::new(
+                                Field::IdNumber,
+                                "输入的身份证号码与所选来访人登记的号码不一致，请核对或取消选择",
+                            )
+                            .into());
+                        }
+                    }
+                    if v.id_number.is_none() {
+                        v.id_number = valid.id_number.clone();
+                    }
+                    if valid.phone.is_some() {
+                        v.phone = valid.phone.clone();
+                    }
+                    if !valid.address.is_empty() {
+                        v.address = valid.address.clone();
+                    }
+                    v
+                }
+                None => Visitor {
+                    id: w.next("seq.visitor")?,
+                    id_number: valid.id_number.clone(),
+                    name: valid.name.clone(),
+                    phone: valid.phone.clone(),
+                    address: valid.address.clone(),
+                    key_grade: None,
+                    created: now,
+                    summary: VisitorSummary::default(),
+                },
+            };
+
+            let visit_id = w.next("seq.visit")?;
+            let (mut matter, repeat) = match &valid.matter {
+                MatterChoice::Attach(id) => {
+                    let m: Matter = w
+                        .get_id(*id)?
+                        .ok_or_else(|| HallError::NotFound(format!("事项（编号 {id}）")))?;
+                    permissions::require_visible(&s.officer, &self.config, m.category)?;
+                    if !m.status.is_open() {
+                        return Err(HallError::Conflict(format!(
+                            "事项 {} 已{}，不能再追加来访；请登记为新事项",
+                            m.number,
+                            m.status.label()
+                        )));
+                    }
+                    (m, true)
+                }
+                MatterChoice::New(new) => {
+                    let year = now.local(tz).year();
+                    let seq = w.next(&format!("seq.matter.{year}"))?;
+                    let id = w.next("seq.matter")?;
+                    let m = Matter {
+                        id,
+                        number: matter_number(year, seq),
+                        category: new.category,
+                        content_class: new.content_class.clone(),
+                        place: new.place.clone(),
+                        summary: new.summary.clone(),
+                        demands: new.demands.clone(),
+                        department: valid.department.clone(),
+                        status: crate::domain::matter::MatterStatus::Registered,
+                        received: now,
+                        accepted: None,
+                        closed: None,
+                        visitors: Vec::new(),
+                        visits: Vec::new(),
+                        history: vec![HistoryEntry {
+                            at: now,
+                            officer: s.officer.username.clone(),
+                            kind: HistoryKind::Registered {
+                                department: valid.department.clone(),
+                            },
+                        }],
+                    };
+                    (m, false)
+                }
+            };
+            if !matter.visitors.contains(&visitor.id) {
+                matter.visitors.push(visitor.id);
+            }
+            matter.visits.push(visit_id);
+            if repeat {
+                matter.history.push(HistoryEntry {
+                    at: now,
+                    officer: s.officer.username.clone(),
+                    kind: HistoryKind::RepeatVisit { visit: visit_id },
+                });
+            }
+
+            let ticket_seq = w.next(&format!("seq.ticket.{}.{}", dept.code, now.day_number(tz)))?;
+            let ticket = Ticket {
+                id: w.next("seq.ticket")?,
+                department: dept.code.clone(),
+                label: ticket_label(&dept.ticket_prefix, ticket_seq),
+                order: w.next("seq.queue")?,
+                visitor: visitor.id,
+                visit: visit_id,
+                matter: matter.id,
+                headcount: valid.headcount,
+                issued: now,
+                called: None,
+                finished: None,
+                skipped: 0,
+                state: TicketState::Waiting,
+            };
+            let visit = Visit {
+                id: visit_id,
+                visitor: visitor.id,
+                matter: matter.id,
+                at: now,
+                channel: valid.channel,
+                headcount: valid.headcount,
+                representatives: valid.representatives.clone(),
+                department: dept.code.clone(),
+                desk: s.desk.clone(),
+                officer: s.officer.username.clone(),
+                ticket: Some(ticket.id),
+                repeat,
+            };
+
+            let summary = &mut visitor.summary;
+            summary.visit_count += 1;
+            summary.last_visit = Some(now);
+            if !summary.departments.contains(&dept.code) {
+                summary.departments.push(dept.code.clone());
+            }
+            w.put(&visitor)?;
+            w.put(&matter)?;
+            refresh_open_matter(w, &matter)?;
+            w.put(&visit)?;
+            w.put(&ticket)?;
+            let action = format!(
+                "登记来访 {} {}事项 {}",
+                ticket.label,
+                if repeat { "追加到" } else { "新建" },
+                matter.number
+            );
+            self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
+            let waiting_ahead = self
+                .store
+                .scan(
+                    TreeId::IxQueue,
+                    &keys::queue_prefix(dept.code.as_str()),
+                    usize::MAX,
+                )?
+                .len();
+            Ok(Registered {
+                visitor: visitor.id,
+                visit: visit_id,
+                matter: matter.id,
+                matter_number: matter.number.clone(),
+                ticket: ticket.id,
+                ticket_label: ticket.label.clone(),
+                department: dept.code.clone(),
+                repeat,
+                waiting_ahead,
+            })
+        })?;
+        let events = vec![
+            EventKind::QueueChanged {
+                department: registered.department.clone(),
+            },
+            EventKind::VisitorChanged {
+                visitor: registered.visitor,
+            },
+            EventKind::MatterChanged {
+                matter: registered.matter,
+            },
+        ];
+        Ok((CommandReply::Registered(registered), events))
+    }
+
+    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+        let desk: Option<DeskState> = w.get(s.desk.as_bytes())?;
+        let ticket_id = desk.as_ref().and_then(|d| d.ticket);
+        match (desk, ticket_id) {
+            (Some(desk), Some(id)) => {
+                let t: Ticket = w
+                    .get_id(id)?
+                    .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
+                Ok((desk, t))
+            }
+            _ => Err(HallError::Conflict(
+                "本窗口当前没有正在接待的来访人，请先按 F5 叫号".into(),
+            )),
+        }
+    }
+
+    fn serving(t: &Ticket) -> Serving {
+        Serving {
+            ticket: t.id,
+            label: t.label.clone(),
+            visitor: t.visitor,
+            matter: t.matter,
+            headcount: t.headcount,
+            called: t.called.unwrap_or(t.issued),
+        }
+    }
+
+    fn call_next(&self, s: &Session) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::ServeQueue)?;
+        let now = self.now();
+        let dept = s.officer.department.clone();
+        let serving = self.store.write(|w| -> HallResult<Serving> {
+            if let Ok((_, t)) = self.current_ticket(w, s) {
+                return Err(HallError::Conflict(format!(
+                    "本窗口正在接待 {}，请先记录办理结果（F6）或过号（F8）",
+                    t.label
+                )));
+            }
+            // The write lock is held, so the head of the queue cannot be taken by another desk.
+            let head = self
+                .store
+                .scan(TreeId::IxQueue, &keys::queue_prefix(dept.as_str()), 1)?
+                .into_iter()
+                .next()
+                .and_then(|(_, v)| keys::trailing_id(&v));
+            let Some(ticket_id) = head else {
+                return Err(HallError::Conflict("本部门当前没有等候的来访人".into()));
+            };
+            let mut t: Ticket = w
+                .get_id(ticket_id)?
+                .ok_or_else(|| HallError::NotFound("排队中的号".into()))?;
+            t.state = TicketState::Called {
+                desk: s.desk.clone(),
+                officer: s.officer.username.clone(),
+            };
+            t.called = Some(now);
+            w.put(&t)?;
+            w.put(&DeskState {
+                desk: s.desk.clone(),
+                officer: s.officer.username.clone(),
+                department: dept.clone(),
+                ticket: Some(t.id),
+                since: now,
+            })?;
+            self.audit(
+                w,
+                s,
+                format!("叫号 {}", t.label),
+                Some(t.matter),
+                Some(t.visitor),
+            )?;
+            Ok(Self::serving(&t))
+        })?;
+        let events = vec![
+            EventKind::TicketCalled {
+                label: serving.label.clone(),
+                department: dept.clone(),
+                desk: s.desk.clone(),
+            },
+            EventKind::QueueChanged { department: dept },
+        ];
+        Ok((CommandReply::Serving(serving), events))
+    }
+
+    fn recall(&self, s: &Session) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::ServeQueue)?;
+        let serving = self.store.write(|w| -> HallResult<Serving> {
+            let (_, t) = self.current_ticket(w, s)?;
+            self.audit(
+                w,
+                s,
+                format!("重呼 {}", t.label),
+                Some(t.matter),
+                Some(t.visitor),
+            )?;
+            Ok(Self::serving(&t))
+        })?;
+        let events = vec![EventKind::TicketCalled {
+            label: serving.label.clone(),
+            department: s.officer.department.clone(),
+            desk: s.desk.clone(),
+        }];
+        Ok((CommandReply::Serving(serving), events))
+    }
+
+    fn skip(&self, s: &Session) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::ServeQueue)?;
+        let now = self.now();
+        self.store.write(|w| -> HallResult<()> {
+            let (mut desk, mut t) = self.current_ticket(w, s)?;
+            t.state = TicketState::Waiting;
+            t.called = None;
+            t.skipped = t.skipped.saturating_add(1);
+            t.order = w.next("seq.queue")?;
+            w.put(&t)?;
+            desk.ticket = None;
+            desk.since = now;
+            w.put(&desk)?;
+            self.audit(
+                w,
+                s,
+                format!("过号 {}（回到队尾）", t.label),
+                Some(t.matter),
+                Some(t.visitor),
+            )
+        })?;
+        let events = vec![EventKind::QueueChanged {
+            department: s.officer.department.clone(),
+        }];
+        Ok((CommandReply::Done, events))
+    }
+
+    fn check_target(&self, to: &DeptCode, from: &DeptCode) -> HallResult<()> {
+        if self.config.department(to).is_none() {
+            return Err(
+                FieldError::new(Field::Department, format!("没有代码为“{to}”的部门")).into(),
+            );
+        }
+        if to == from {
+            return Err(FieldError::new(
+                Field::Department,
+                "不能转给事项当前所在的部门，请选择其他部门",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &self,
+        s: &Session,
+        outcome: Outcome,
+        note: String,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::ServeQueue)?;
+        let note = text_field(
+            Field::Note,
+            "办理意见",
+            &note,
+            MAX_NOTE,
+            outcome.needs_note(),
+        )?;
+        let now = self.now();
+        let (department, matter_id, visitor) = self.store.write(|w| {
+            let (mut desk, mut t) = self.current_ticket(w, s)?;
+            let mut m: Matter = w
+                .get_id(t.matter)?
+                .ok_or_else(|| HallError::NotFound("事项".into()))?;
+            let from = m.department.clone();
+            if let Outcome::Forwarded { to } | Outcome::Assigned { to } = &outcome {
+                self.check_target(to, &from)?;
+                m.department = to.clone();
+            }
+            m.status = outcome.status();
+            if outcome == Outcome::Accepted {
+                m.accepted = Some(now);
+            }
+            if !m.status.is_open() {
+                m.closed = Some(now);
+            }
+            m.history.push(HistoryEntry {
+                at: now,
+                officer: s.officer.username.clone(),
+                kind: HistoryKind::Outcome {
+                    outcome: outcome.clone(),
+                    note: note.clone(),
+                },
+            });
+            w.put(&m)?;
+            refresh_open_matter(w, &m)?;
+            t.state = TicketState::Done {
+                outcome: outcome.clone(),
+            };
+            t.finished = Some(now);
+            w.put(&t)?;
+            desk.ticket = None;
+            desk.since = now;
+            w.put(&desk)?;
+            self.audit(
+                w,
+                s,
+                format!("接待完毕 {} {} 事项 {}", t.label, outcome.label(), m.number),
+                Some(m.id),
+                Some(t.visitor),
+            )?;
+            Ok::<_, HallError>((from, m.id, t.visitor))
+        })?;
+        let events = vec![
+            EventKind::QueueChanged { department },
+            EventKind::MatterChanged { matter: matter_id },
+            EventKind::VisitorChanged { visitor },
+        ];
+        Ok((CommandReply::Done, events))
+    }
+
+    fn route(
+        &self,
+        s: &Session,
+        matter: MatterId,
+        to: DeptCode,
+        assigned: bool,
+        reason: String,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        let reason = text_field(Field::Note, "转送理由", &reason, MAX_NOTE, true)?;
+        let now = self.now();
+        self.store.write(|w| {
+            let mut m: Matter = w
+                .get_id(matter)?
+                .ok_or_else(|| HallError::NotFound("事项".into()))?;
+            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            permissions::may_route(&s.officer, &self.config, &m.department)?;
+            if !m.status.is_open() {
+                return Err(HallError::Conflict(format!(
+                    "事项 {} 已{}，不能再转送",
+                    m.number,
+                    m.status.label()
+                )));
+            }
+            self.check_target(&to, &m.department)?;
+            let from = std::mem::replace(&mut m.department, to.clone());
+            m.status = if assigned {
+                crate::domain::matter::MatterStatus::Assigned
+            } else {
+                crate::domain::matter::MatterStatus::Forwarded
+            };
+            m.history.push(HistoryEntry {
+                at: now,
+                officer: s.officer.username.clone(),
+                kind: HistoryKind::Routed {
+                    from: from.clone(),
+                    to: to.clone(),
+                    assigned,
+                    reason: reason.clone(),
+                },
+            });
+            w.put(&m)?;
+            refresh_open_matter(w, &m)?;
+            let verb = if assigned { "交办" } else { "转送" };
+            self.audit(
+                w,
+                s,
+                format!("{verb}事项 {} {from} → {to}", m.number),
+                Some(m.id),
+                None,
+            )
+        })?;
+        Ok((
+            CommandReply::Done,
+            vec![EventKind::MatterChanged { matter }],
+        ))
+    }
+
+    fn add_note(
+        &self,
+        s: &Session,
+        matter: MatterId,
+        text: String,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::AddNote)?;
+        let text = text_field(Field::Note, "备注", &text, MAX_NOTE, true)?;
+        let now = self.now();
+        self.store.write(|w| {
+            let mut m: Matter = w
+                .get_id(matter)?
+                .ok_or_else(|| HallError::NotFound("事项".into()))?;
+            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            m.history.push(HistoryEntry {
+                at: now,
+                officer: s.officer.username.clone(),
+                kind: HistoryKind::Note { text: text.clone() },
+            });
+            w.put(&m)?;
+            self.audit(
+                w,
+                s,
+                format!("添加备注 事项 {}", m.number),
+                Some(m.id),
+                None,
+            )
+        })?;
+        Ok((
+            CommandReply::Done,
+            vec![EventKind::MatterChanged { matter }],
+        ))
+    }
+
+    fn set_key_grade(
+        &self,
+        s: &Session,
+        visitor: VisitorId,
+        grade: Option<crate::domain::visitor::KeyGrade>,
+        reason: String,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::SetKeyGrade)?;
+        let reason = text_field(Field::Note, "理由", &reason, MAX_NOTE, true)?;
+        self.store.write(|w| {
+            let mut v: Visitor = w
+                .get_id(visitor)?
+                .ok_or_else(|| HallError::NotFound("来访人".into()))?;
+            v.key_grade = grade;
+            w.put(&v)?;
+            let label = grade.map_or("取消", |g| g.label());
+            self.audit(
+                w,
+                s,
+                format!("重点人员等级 {label}：{reason}"),
+                None,
+                Some(v.id),
+            )
+        })?;
+        Ok((
+            CommandReply::Done,
+            vec![EventKind::VisitorChanged { visitor }],
+        ))
+    }
+
+    fn officer_command(
+        &self,
+        s: &Session,
+        command: Command,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        let own_password = matches!(&command, Command::SetPassword { username, .. } if *username == s.officer.username);
+        if !own_password {
+            permissions::require(&s.officer, Action::ManageOfficers)?;
+        }
+        self.store.write(|w| match &command {
+            Command::AddOfficer(new) => {
+                self.create_officer(w, new)?;
+                self.audit(
+                    w,
+                    s,
+                    format!("新建账号 {}（{}）", new.username, new.role.label()),
+                    None,
+                    None,
+                )
+            }
+            Command::SetPassword { username, password } => {
+                self.update_officer(w, username, Some(password), None)?;
+                self.audit(w, s, format!("修改密码 {username}"), None, None)
+            }
+            Command::SetDisabled { username, disabled } => {
+                self.update_officer(w, username, None, Some(*disabled))?;
+                let verb = if *disabled { "停用" } else { "启用" };
+                self.audit(w, s, format!("{verb}账号 {username}"), None, None)
+            }
+            _ => Ok(()),
+        })?;
+        Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
+    }
+
+    // ---- queries -------------------------------------------------------
+
+    fn visible_open(&self, officer: &OfficerInfo, v: &Visitor) -> u32 {
+        let can_confidential = permissions::can_see(
+            officer,
+            &self.config,
+            crate::domain::matter::Category::Accusation,
+        );
+        v.summary
+            .open_matters
+            .iter()
+            .filter(|m| !m.confidential || can_confidential)
+            .count() as u32
+    }
+
+    fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
+        let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
+        let mut best: HashMap<VisitorId, MatchKind> = HashMap::new();
+        for scan in lookup::plan(text) {
+            let ids = self
+                .store
+                .scan_ids(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
+            let visitor_ids: Vec<VisitorId> = if scan.kind == MatchKind::MatterNumber {
+                let mut out = Vec::new();
+                for id in ids {
+                    if let Some(m) = self.store.get_id::<Matter>(id)? {
+                        if permissions::can_see(&s.officer, &self.config, m.category) {
+                            out.extend(m.visitors);
+                        }
+                    }
+                }
+                out
+            } else {
+                ids
+            };
+            for id in visitor_ids {
+                best.entry(id)
+                    .and_modify(|k| *k = (*k).min(scan.kind))
+                    .or_insert(scan.kind);
+            }
+        }
+        let mut hits = Vec::with_capacity(best.len());
+        for (id, kind) in best {
+            if let Some(v) = self.store.get_id::<Visitor>(id)? {
+                hits.push(views::hit(&v, kind, self.visible_open(&s.officer, &v)));
+            }
+        }
+        // Best match first; among equals, whoever came most recently.
+        hits.sort_by(|a, b| {
+            a.matched
+                .cmp(&b.matched)
+                .then(b.last_visit.cmp(&a.last_visit))
+                .then(a.visitor.cmp(&b.visitor))
+        });
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    fn visit_views(
+        &self,
+        s: &Session,
+        visits: impl Iterator<Item = Visit>,
+    ) -> HallResult<Vec<VisitView>> {
+        let mut out = Vec::new();
+        for v in visits {
+            let Some(m) = self.store.get_id::<Matter>(v.matter)? else {
+                continue;
+            };
+            // A visit about an accusation would reveal it: hide both together.
+            if !permissions::can_see(&s.officer, &self.config, m.category) {
+                continue;
+            }
+            let label = match v.ticket {
+                Some(t) => self.store.get_id::<Ticket>(t)?.map(|t| t.label),
+                None => None,
+            };
+            out.push(views::visit_view(&v, m.number, label, &self.config));
+        }
+        out.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        Ok(out)
+    }
+
+    fn profile(&self, s: &Session, id: VisitorId, full: bool) -> HallResult<VisitorProfile> {
+        let v: Visitor = self
+            .store
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
+        if full {
+            // Unmasking is audited (个人信息保护法).
+            self.store.write(|w| {
+                self.audit(
+                    w,
+                    s,
+                    format!("查看完整身份信息 {}", v.masked_id()),
+                    None,
+                    Some(id),
+                )
+            })?;
+        }
+        let prefix = keys::id_key(id);
+        let visit_ids = self
+            .store
+            .scan(TreeId::IxVisitorVisits, &prefix, usize::MAX)?;
+        let mut visits = Vec::new();
+        for (k, _) in visit_ids {
+            if let Some(v) = keys::trailing_id(&k)
+                .map(|vid| self.store.get_id::<Visit>(vid))
+                .transpose()?
+            {
+                visits.extend(v);
+            }
+        }
+        let mut matters = Vec::new();
+        for mid in self
+            .store
+            .scan_ids(TreeId::IxVisitorMatters, &prefix, usize::MAX)?
+        {
+            if let Some(m) = self.store.get_id::<Matter>(mid)? {
+                if permissions::can_see(&s.officer, &self.config, m.category) {
+                    matters.push(MatterBrief::of(&m));
+                }
+            }
+        }
+        matters.sort_by(|a, b| {
+            b.status
+                .is_open()
+                .cmp(&a.status.is_open())
+                .then(b.received.cmp(&a.received))
+        });
+        Ok(VisitorProfile {
+            card: views::card(&v, full),
+            visits: self.visit_views(s, visits.into_iter())?,
+            matters,
+        })
+    }
+
+    fn matter_detail(&self, s: &Session, id: MatterId) -> HallResult<MatterDetail> {
+        let m: Matter = self
+            .store
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("该事项".into()))?;
+        permissions::require_visible(&s.officer, &self.config, m.category)?;
+        let mut visitor_names = Vec::new();
+        for vid in &m.visitors {
+            if let Some(v) = self.store.get_id::<Visitor>(*vid)? {
+                visitor_names.push((v.id, v.name.as_str().to_string()));
+            }
+        }
+        let mut visits = Vec::new();
+        for vid in &m.visits {
+            visits.extend(self.store.get_id::<Visit>(*vid)?);
+        }
+        Ok(MatterDetail {
+            deadlines: open_deadlines(&m, &self.config, self.now()),
+            visits: self.visit_views(s, visits.into_iter())?,
+            visitor_names,
+            matter: m,
+        })
+    }
+
+    fn queue(&self) -> HallResult<QueueView> {
+        let mut departments = Vec::new();
+        for d in &self.config.departments {
+            let mut waiting = Vec::new();
+            for (_, v) in self.store.scan(
+                TreeId::IxQueue,
+                &keys::queue_prefix(d.code.as_str()),
+                usize::MAX,
+            )? {
+                let Some(t) = keys::trailing_id(&v)
+                    .map(|id| self.store.get_id::<Ticket>(id))
+                    .transpose()?
+                    .flatten()
+                else {
+                    continue;
+                };
+                let visitor = self.store.get_id::<Visitor>(t.visitor)?;
+                waiting.push(views::queue_entry(&t, visitor.as_ref(), &self.config));
+            }
+            departments.push(DeptQueue {
+                department: d.clone(),
+                waiting,
+            });
+        }
+        let mut desks = Vec::new();
+        for desk in self.store.all::<DeskState>() {
+            let desk = desk?;
+            let ticket = desk
+                .ticket
+                .map(|id| self.store.get_id::<Ticket>(id))
+                .transpose()?
+                .flatten();
+            let name = match &ticket {
+                Some(t) => self
+                    .store
+                    .get_id::<Visitor>(t.visitor)?
+                    .map(|v| v.masked_name()),
+                None => None,
+            };
+            desks.push(DeskView {
+                desk: desk.desk,
+                officer: desk.officer,
+                department: desk.department,
+                ticket_label: ticket.map(|t| t.label),
+                name_masked: name,
+                since: desk.since,
+            });
+        }
+        Ok(QueueView {
+            now: self.now(),
+            departments,
+            desks,
+        })
+    }
+
+    fn my_desk(&self, s: &Session) -> HallResult<Option<Serving>> {
+        let desk: Option<DeskState> = self.store.get(s.desk.as_bytes())?;
+        match desk.and_then(|d| d.ticket) {
+            Some(id) => Ok(self.store.get_id::<Ticket>(id)?.map(|t| Self::serving(&t))),
+            None => Ok(None),
+        }
+    }
+
+    fn matter_audit(&self, s: &Session, id: MatterId) -> HallResult<Vec<AuditRecord>> {
+        let m: Matter = self
+            .store
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("该事项".into()))?;
+        permissions::require_visible(&s.officer, &self.config, m.category)?;
+        let mut out = Vec::new();
+        for seq in self
+            .store
+            .scan(TreeId::IxMatterAudit, &keys::id_key(id), usize::MAX)?
+        {
+            if let Some(a) = keys::trailing_id(&seq.0)
+                .map(|n| self.store.get_id::<AuditRecord>(n))
+                .transpose()?
+            {
+                out.extend(a);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Keeps every visitor's list of open matters in step with the matter.
+fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
+    for vid in &m.visitors {
+        let Some(mut v) = w.get_id::<Visitor>(*vid)? else {
+            continue;
+        };
+        let open = &mut v.summary.open_matters;
+        let before = open.clone();
+        open.retain(|r| r.matter != m.id);
+        if m.status.is_open() {
+            open.push(OpenMatterRef {
+                matter: m.id,
+                department: m.department.clone(),
+                confidential: m.confidential(),
+            });
+        }
+        if !v.summary.departments.contains(&m.department) {
+            v.summary.departments.push(m.department.clone());
+        }
+        if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {
+            w.put(&v)?;
+        }
+    }
+    Ok(())
+}
+
+impl Hall for LocalHall {
+    fn info(&self) -> HallResult<HallInfo> {
+        Ok(HallInfo {
+            name: self.config.name.clone(),
+            departments: self.config.departments.clone(),
+            content_classes: self.config.content_classes.clone(),
+            group_visit_threshold: self.config.group_visit_threshold,
+            max_representatives: self.config.max_representatives,
+            utc_offset_seconds: self.config.timezone.local_minus_utc(),
+            needs_setup: self.store.is_empty_of::<Officer>(),
+            demo_accounts: self.demo_accounts.clone(),
+        })
+    }
+
+    fn setup(&self, admin: NewOfficer) -> HallResult<()> {
+        if admin.role != Role::Admin {
+            return Err(HallError::Denied("首次设置只能创建管理员账号".into()));
+        }
+        self.store.write(|w| {
+            // Checked under the write lock, so two first-run screens cannot both succeed.
+            if !w.store().is_empty_of::<Officer>() {
+                return Err(HallError::Conflict(
+                    "本大厅已经设置过管理员，请直接登录".into(),
+                ));
+            }
+            self.create_officer(w, &admin).map(|_| ())
+        })
+    }
+
+    fn login(&self, username: &str, password: &str, desk: &str) -> HallResult<Session> {
+        let officer: Officer = self
+            .store
+            .get(username.trim().as_bytes())?
+            .ok_or(HallError::BadCredentials)?;
+        if !auth::verify_password(password, &officer.password_hash) {
+            return Err(HallError::BadCredentials);
+        }
+        if officer.disabled {
+            return Err(HallError::Denied("该账号已停用，请联系管理员".into()));
+        }
+        let desk = desk.trim();
+        let session = Session {
+            token: auth::new_token(),
+            officer: OfficerInfo::from(&officer),
+            desk: if desk.is_empty() {
+                format!(
+                    "{}-{}",
+                    self.config.dept_short(&officer.department),
+                    officer.username
+                )
+            } else {
+                desk.to_string()
+            },
+        };
+        self.store
+            .write(|w| self.audit(w, &session, "登录".into(), None, None))?;
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(session.token.clone(), session.clone());
+        Ok(session)
+    }
+
+    fn logout(&self, token: &SessionToken) -> HallResult<()> {
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token);
+        Ok(())
+    }
+
+    fn command(&self, token: &SessionToken, command: Command) -> HallResult<CommandReply> {
+        let s = self.session(token)?;
+        let (reply, events) = match command {
+            Command::Register(input) => self.register(&s, input),
+            Command::CallNext => self.call_next(&s),
+            Command::Recall => self.recall(&s),
+            Command::Skip => self.skip(&s),
+            Command::Finish { outcome, note } => self.finish(&s, outcome, note),
+            Command::Route {
+                matter,
+                to,
+                assigned,
+                reason,
+            } => self.route(&s, matter, to, assigned, reason),
+            Command::AddNote { matter, text } => self.add_note(&s, matter, text),
+            Command::SetKeyGrade {
+                visitor,
+                grade,
+                reason,
+            } => self.set_key_grade(&s, visitor, grade, reason),
+            c @ (Command::AddOfficer(_)
+            | Command::SetPassword { .. }
+            | Command::SetDisabled { .. }) => self.officer_command(&s, c),
+        }?;
+        self.bus.publish(events);
+        Ok(reply)
+    }
+
+    fn query(&self, token: &SessionToken, query: Query) -> HallResult<QueryReply> {
+        let s = self.session(token)?;
+        let needed = if query == Query::Queue {
+            Action::ViewQueue
+        } else {
+            Action::ViewRecords
+        };
+        permissions::require(&s.officer, needed)?;
+        Ok(match query {
+            Query::Lookup { text, limit } => QueryReply::Lookup(self.lookup(&s, &text, limit)?),
+            Query::Visitor { id, full_id } => {
+                QueryReply::Visitor(Box::new(self.profile(&s, id, full_id)?))
+            }
+            Query::Matter(id) => QueryReply::Matter(Box::new(self.matter_detail(&s, id)?)),
+            Query::Queue => QueryReply::Queue(self.queue()?),
+            Query::MyDesk => QueryReply::Desk(self.my_desk(&s)?),
+            Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
+            Query::Officers => {
+                permissions::require(&s.officer, Action::ManageOfficers)?;
+                QueryReply::Officers(self.list_officers()?)
+            }
+        })
+    }
+
+    fn subscribe(&self) -> Receiver<crate::hall::api::Event> {
+        self.bus.subscribe()
+    }
+}

@@ -1,0 +1,137 @@
+//! The hall service: the single API every front end uses.
+//!
+//! [`Hall`] is implemented in-process by [`LocalHall`] and over the network by
+//! the net client; screens never know which one they hold.
+
+pub mod api;
+mod auth;
+pub mod clock;
+mod deadlines;
+pub mod error;
+mod events;
+mod local;
+mod lookup;
+mod permissions;
+mod views;
+
+pub use api::*;
+pub use error::{HallError, HallResult};
+pub use local::LocalHall;
+
+use crossbeam_channel::Receiver;
+
+use crate::domain::matter::{MatterId, Outcome};
+use crate::domain::registration::RegistrationInput;
+use crate::domain::visitor::VisitorId;
+
+pub trait Hall: Send + Sync {
+    fn info(&self) -> HallResult<HallInfo>;
+    /// First-run setup: creates the first administrator; refused once any account exists.
+    fn setup(&self, admin: NewOfficer) -> HallResult<()>;
+    fn login(&self, username: &str, password: &str, desk: &str) -> HallResult<Session>;
+    fn logout(&self, token: &SessionToken) -> HallResult<()>;
+    fn command(&self, token: &SessionToken, command: Command) -> HallResult<CommandReply>;
+    fn query(&self, token: &SessionToken, query: Query) -> HallResult<QueryReply>;
+    /// A stream of everything that changes in the hall, from now on.
+    fn subscribe(&self) -> Receiver<Event>;
+}
+
+fn unexpected<T>(what: &str) -> HallResult<T> {
+    Err(HallError::Protocol(format!(
+        "服务返回了意外的应答（应为{what}）"
+    )))
+}
+
+/// Typed shortcuts over [`Hall::command`] and [`Hall::query`].
+pub trait HallExt: Hall {
+    fn register(&self, t: &SessionToken, input: RegistrationInput) -> HallResult<Registered> {
+        match self.command(t, Command::Register(input))? {
+            CommandReply::Registered(r) => Ok(r),
+            _ => unexpected("登记结果"),
+        }
+    }
+
+    fn call_next(&self, t: &SessionToken) -> HallResult<Serving> {
+        match self.command(t, Command::CallNext)? {
+            CommandReply::Serving(s) => Ok(s),
+            _ => unexpected("叫号结果"),
+        }
+    }
+
+    fn finish(&self, t: &SessionToken, outcome: Outcome, note: &str) -> HallResult<()> {
+        self.command(
+            t,
+            Command::Finish {
+                outcome,
+                note: note.to_string(),
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn lookup(&self, t: &SessionToken, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
+        match self.query(
+            t,
+            Query::Lookup {
+                text: text.to_string(),
+                limit,
+            },
+        )? {
+            QueryReply::Lookup(hits) => Ok(hits),
+            _ => unexpected("查询结果"),
+        }
+    }
+
+    fn profile(
+        &self,
+        t: &SessionToken,
+        id: VisitorId,
+        full_id: bool,
+    ) -> HallResult<VisitorProfile> {
+        match self.query(t, Query::Visitor { id, full_id })? {
+            QueryReply::Visitor(p) => Ok(*p),
+            _ => unexpected("来访人档案"),
+        }
+    }
+
+    fn matter(&self, t: &SessionToken, id: MatterId) -> HallResult<MatterDetail> {
+        match self.query(t, Query::Matter(id))? {
+            QueryReply::Matter(m) => Ok(*m),
+            _ => unexpected("事项详情"),
+        }
+    }
+
+    fn queue(&self, t: &SessionToken) -> HallResult<QueueView> {
+        match self.query(t, Query::Queue)? {
+            QueryReply::Queue(q) => Ok(q),
+            _ => unexpected("排队情况"),
+        }
+    }
+
+    fn my_desk(&self, t: &SessionToken) -> HallResult<Option<Serving>> {
+        match self.query(t, Query::MyDesk)? {
+            QueryReply::Desk(s) => Ok(s),
+            _ => unexpected("本窗口状态"),
+        }
+    }
+
+    fn matter_audit(
+        &self,
+        t: &SessionToken,
+        id: MatterId,
+    ) -> HallResult<Vec<crate::domain::audit::AuditRecord>> {
+        match self.query(t, Query::MatterAudit(id))? {
+            QueryReply::Audit(a) => Ok(a),
+            _ => unexpected("审计记录"),
+        }
+    }
+
+    fn officers(&self, t: &SessionToken) -> HallResult<Vec<crate::domain::officer::OfficerInfo>> {
+        match self.query(t, Query::Officers)? {
+            QueryReply::Officers(o) => Ok(o),
+            _ => unexpected("账号列表"),
+        }
+    }
+}
+
+impl<H: Hall + ?Sized> HallExt for H {}

@@ -1,0 +1,156 @@
+//! Who may do what. Checked in the service for every command and query, never
+//! only in a screen.
+
+use super::error::{HallError, HallResult};
+use crate::config::HallConfig;
+use crate::domain::department::DeptCode;
+use crate::domain::matter::Category;
+use crate::domain::officer::{OfficerInfo, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Register,
+    /// Call, recall, skip and finish at a department's window.
+    ServeQueue,
+    AddNote,
+    SetKeyGrade,
+    ManageOfficers,
+    /// Lookups, profiles, matters: everything but the bare queue.
+    ViewRecords,
+    ViewQueue,
+}
+
+fn allowed(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Display => action == ViewQueue,
+        Role::Registrar => matches!(action, Register | AddNote | ViewRecords | ViewQueue),
+        Role::Window => matches!(
+            action,
+            Register | ServeQueue | AddNote | ViewRecords | ViewQueue
+        ),
+        Role::Leader => !matches!(action, ManageOfficers),
+        Role::Admin => true,
+    }
+}
+
+fn action_label(action: Action) -> &'static str {
+    match action {
+        Action::Register => "登记来访",
+        Action::ServeQueue => "叫号和接待",
+        Action::AddNote => "添加备注",
+        Action::SetKeyGrade => "设置重点人员等级",
+        Action::ManageOfficers => "管理账号",
+        Action::ViewRecords => "查看来访记录",
+        Action::ViewQueue => "查看排队情况",
+    }
+}
+
+pub fn require(officer: &OfficerInfo, action: Action) -> HallResult<()> {
+    if allowed(officer.role, action) {
+        Ok(())
+    } else {
+        Err(HallError::Denied(format!(
+            "{}账号不能{}，请用有权限的账号登录",
+            officer.role.label(),
+            action_label(action)
+        )))
+    }
+}
+
+/// 检举控告类 matters are seen only by the accusations department and administrators (Art 30).
+pub fn can_see(officer: &OfficerInfo, config: &HallConfig, category: Category) -> bool {
+    !category.confidential()
+        || officer.role == Role::Admin
+        || config
+            .department(&officer.department)
+            .is_some_and(|d| d.accusations)
+}
+
+pub fn require_visible(
+    officer: &OfficerInfo,
+    config: &HallConfig,
+    category: Category,
+) -> HallResult<()> {
+    if can_see(officer, config, category) {
+        Ok(())
+    } else {
+        Err(HallError::Denied(
+            "该事项为检举控告类，仅纪委监委和管理员可以查看和处理".into(),
+        ))
+    }
+}
+
+/// A matter is routed by its current department, by the intake desk, or by an administrator.
+pub fn may_route(officer: &OfficerInfo, config: &HallConfig, current: &DeptCode) -> HallResult<()> {
+    let intake = config
+        .department(&officer.department)
+        .is_some_and(|d| d.intake);
+    let own = &officer.department == current
+        && matches!(officer.role, Role::Window | Role::Leader | Role::Registrar);
+    if officer.role == Role::Admin || intake && officer.role != Role::Display || own {
+        Ok(())
+    } else {
+        Err(HallError::Denied(
+            "只有事项当前的责任部门、信访局登记分流人员或管理员可以转送、交办".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn officer(role: Role, dept: &str) -> OfficerInfo {
+        OfficerInfo {
+            username: "u".into(),
+            display_name: "某".into(),
+            role,
+            department: DeptCode::new(dept),
+            disabled: false,
+        }
+    }
+
+    #[test]
+    fn roles_allow_what_the_matrix_says() {
+        assert!(require(&officer(Role::Display, "xfj"), Action::ViewQueue).is_ok());
+        assert!(require(&officer(Role::Display, "xfj"), Action::ViewRecords).is_err());
+        assert!(require(&officer(Role::Registrar, "xfj"), Action::ServeQueue).is_err());
+        assert!(require(&officer(Role::Window, "rs"), Action::ServeQueue).is_ok());
+        assert!(require(&officer(Role::Window, "rs"), Action::ManageOfficers).is_err());
+        assert!(require(&officer(Role::Leader, "rs"), Action::SetKeyGrade).is_ok());
+        assert!(require(&officer(Role::Leader, "rs"), Action::ManageOfficers).is_err());
+        assert!(require(&officer(Role::Admin, "xfj"), Action::ManageOfficers).is_ok());
+    }
+
+    #[test]
+    fn accusations_are_seen_by_the_discipline_desk_and_admins_only() {
+        let c = HallConfig::embedded();
+        assert!(can_see(
+            &officer(Role::Window, "jw"),
+            &c,
+            Category::Accusation
+        ));
+        assert!(can_see(
+            &officer(Role::Admin, "xfj"),
+            &c,
+            Category::Accusation
+        ));
+        assert!(!can_see(
+            &officer(Role::Leader, "rs"),
+            &c,
+            Category::Accusation
+        ));
+        assert!(can_see(&officer(Role::Leader, "rs"), &c, Category::Claim));
+    }
+
+    #[test]
+    fn routing_is_for_the_owner_intake_or_admin() {
+        let c = HallConfig::embedded();
+        let rs = DeptCode::new("rs");
+        assert!(may_route(&officer(Role::Window, "rs"), &c, &rs).is_ok());
+        assert!(may_route(&officer(Role::Registrar, "xfj"), &c, &rs).is_ok());
+        assert!(may_route(&officer(Role::Window, "ga"), &c, &rs).is_err());
+        assert!(may_route(&officer(Role::Display, "xfj"), &c, &rs).is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! Turning stored records into what screens show, with masking applied.
+
+use super::api::{LookupHit, MatchKind, QueueEntry, VisitView, VisitorCard};
+use crate::config::HallConfig;
+use crate::domain::ticket::Ticket;
+use crate::domain::visit::Visit;
+use crate::domain::visitor::Visitor;
+
+pub fn hit(v: &Visitor, matched: MatchKind, visible_open: u32) -> LookupHit {
+    LookupHit {
+        visitor: v.id,
+        name: v.name.as_str().to_string(),
+        id_masked: v.masked_id(),
+        phone_masked: v.masked_phone(),
+        visit_count: v.summary.visit_count,
+        last_visit: v.summary.last_visit,
+        open_matters: visible_open,
+        departments: v.summary.departments.clone(),
+        key_grade: v.key_grade,
+        matched,
+    }
+}
+
+pub fn card(v: &Visitor, full: bool) -> VisitorCard {
+    let id = v.id_number.as_ref();
+    VisitorCard {
+        id: v.id,
+        name: v.name.as_str().to_string(),
+        id_number: match (id, full) {
+            (Some(n), true) => n.as_str().to_string(),
+            _ => v.masked_id(),
+        },
+        no_document: id.is_none(),
+        birth_date: id.map(|n| n.birth_date().format("%Y-%m-%d").to_string()),
+        sex: id.map(|n| n.sex().label().to_string()),
+        region: id.map(|n| {
+            let code = n.region_code();
+            match n.province() {
+                Some(p) => format!("{p}（{code}）"),
+                None => code.to_string(),
+            }
+        }),
+        phone: match (&v.phone, full) {
+            (Some(p), true) => p.as_str().to_string(),
+            _ => v.masked_phone(),
+        },
+        address: v.address.clone(),
+        key_grade: v.key_grade,
+        first_seen: v.created,
+        visit_count: v.summary.visit_count,
+        last_visit: v.summary.last_visit,
+    }
+}
+
+pub fn visit_view(
+    v: &Visit,
+    matter_number: String,
+    ticket_label: Option<String>,
+    config: &HallConfig,
+) -> VisitView {
+    VisitView {
+        id: v.id,
+        at: v.at,
+        channel: v.channel,
+        headcount: v.headcount,
+        group: v.headcount >= config.group_visit_threshold,
+        department: v.department.clone(),
+        desk: v.desk.clone(),
+        officer: v.officer.clone(),
+        matter: v.matter,
+        matter_number,
+        repeat: v.repeat,
+        ticket_label,
+        representatives: v
+            .representatives
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect(),
+    }
+}
+
+pub fn queue_entry(t: &Ticket, visitor: Option<&Visitor>, config: &HallConfig) -> QueueEntry {
+    QueueEntry {
+        ticket: t.id,
+        label: t.label.clone(),
+        issued: t.issued,
+        headcount: t.headcount,
+        group: t.headcount >= config.group_visit_threshold,
+        earlier_visits: visitor.map_or(0, |v| v.summary.visit_count.saturating_sub(1)),
+        key_grade: visitor.and_then(|v| v.key_grade),
+        skipped: t.skipped,
+        name_masked: visitor.map(|v| v.masked_name()).unwrap_or_default(),
+    }
+}

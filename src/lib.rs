@@ -1,0 +1,9 @@
+//! lianfang (联访): the desks of a joint petition reception hall.
+//!
+//! Layers, from the bottom: [`domain`] (pure rules), [`store`] (the only sled code),
+//! [`hall`] (the service API every front end uses), then the front ends.
+
+pub mod config;
+pub mod domain;
+pub mod hall;
+pub mod store;

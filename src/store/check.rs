@@ -1,0 +1,143 @@
+//! `lianfang check`: every record decodes, every index entry a record implies
+//! exists, and every index entry belongs to a record. Streams both ways, so
+//! memory stays flat on a large hall.
+
+use super::keys::{self, Stored, TreeId};
+use super::{codec, Result, Store};
+use crate::domain::audit::AuditRecord;
+use crate::domain::matter::Matter;
+use crate::domain::officer::Officer;
+use crate::domain::ticket::{DeskState, Ticket};
+use crate::domain::visit::Visit;
+use crate::domain::visitor::Visitor;
+
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub records: u64,
+    pub index_entries: u64,
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Stops listing after this many problems: a broken index would otherwise print millions.
+const MAX_PROBLEMS: usize = 1000;
+
+pub fn check(store: &Store) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    forward::<Visitor>(store, &mut report)?;
+    forward::<Visit>(store, &mut report)?;
+    forward::<Matter>(store, &mut report)?;
+    forward::<Ticket>(store, &mut report)?;
+    forward::<Officer>(store, &mut report)?;
+    forward::<DeskState>(store, &mut report)?;
+    forward::<AuditRecord>(store, &mut report)?;
+    for tree in TreeId::INDEXES {
+        backward(store, tree, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn note(report: &mut CheckReport, problem: String) {
+    if report.problems.len() < MAX_PROBLEMS {
+        report.problems.push(problem);
+    }
+}
+
+/// Each record decodes and each index entry it implies is present.
+fn forward<T: Stored>(store: &Store, report: &mut CheckReport) -> Result<()> {
+    for item in store.tree(T::TREE).iter() {
+        let (k, v) = item?;
+        report.records += 1;
+        let record: T = match codec::decode(&v) {
+            Ok(r) => r,
+            Err(e) => {
+                note(
+                    report,
+                    format!(
+                        "{} 中键 {:02x?} 的记录无法解码：{e}",
+                        T::TREE.name(),
+                        k.as_ref()
+                    ),
+                );
+                continue;
+            }
+        };
+        for entry in record.indexes() {
+            let found = store.tree(entry.tree).get(&entry.key)?;
+            if found.as_deref() != Some(entry.value.as_slice()) {
+                note(
+                    report,
+                    format!(
+                        "{} 缺少索引项 {:02x?}（来自 {} 的记录 {:02x?}）",
+                        entry.tree.name(),
+                        entry.key,
+                        T::TREE.name(),
+                        k.as_ref()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The record an index entry must come from, if the entry is well formed.
+fn source_indexes(
+    store: &Store,
+    tree: TreeId,
+    key: &[u8],
+    value: &[u8],
+) -> Result<Option<Vec<keys::IndexEntry>>> {
+    fn of<T: Stored>(r: Result<Option<T>>) -> Result<Option<Vec<keys::IndexEntry>>> {
+        Ok(r?.map(|t| t.indexes()))
+    }
+    let last = keys::trailing_id(key);
+    let Some(last) = last else { return Ok(None) };
+    match tree {
+        TreeId::IxIdNumber
+        | TreeId::IxPhone
+        | TreeId::IxName
+        | TreeId::IxInitials
+        | TreeId::IxPinyin => of(store.get_id::<Visitor>(last)),
+        TreeId::IxMatterNumber | TreeId::IxVisitorMatters => of(store.get_id::<Matter>(last)),
+        TreeId::IxVisitorVisits => of(store.get_id::<Visit>(last)),
+        TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
+        TreeId::IxQueue => match keys::trailing_id(value) {
+            Some(ticket) => of(store.get_id::<Ticket>(ticket)),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// Each index entry is implied by an existing record.
+fn backward(store: &Store, tree: TreeId, report: &mut CheckReport) -> Result<()> {
+    for item in store.tree(tree).iter() {
+        let (k, v) = item?;
+        report.index_entries += 1;
+        // An undecodable source record was already reported by `forward`.
+        let implied = match source_indexes(store, tree, &k, &v) {
+            Ok(Some(entries)) => entries
+                .iter()
+                .any(|e| e.tree == tree && e.key == k.as_ref() && e.value == v.as_ref()),
+            Ok(None) => false,
+            Err(_) => continue,
+        };
+        if !implied {
+            note(
+                report,
+                format!(
+                    "{} 中有多余的索引项 {:02x?}，没有对应的记录",
+                    tree.name(),
+                    k.as_ref()
+                ),
+            );
+        }
+    }
+    Ok(())
+}

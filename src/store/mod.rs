@@ -1,0 +1,286 @@
+//! The store: the only module that knows sled.
+//!
+//! Records live in one tree per type; secondary indexes are derived from the
+//! records by [`keys`] and written in the same transaction. Writers are
+//! serialised by one lock, so a command's reads and its writes see one state,
+//! and every commit is flushed before the command is acknowledged.
+
+pub mod check;
+pub mod codec;
+pub mod keys;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use keys::{IndexEntry, Stored, TreeId};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据目录 {path} 无法打开：{message}。如果另一个联访程序正在使用它，请先关闭那个程序，或改用 --server 连接服务器")]
+    Open { path: String, message: String },
+    #[error("数据库读写失败：{0}。请检查磁盘空间和数据目录的权限")]
+    Sled(String),
+    #[error("记录已损坏（{tree} / {key}）：{message}。请运行 lianfang check 并联系管理员")]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        message: String,
+    },
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Sled(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    write_lock: Mutex<()>,
+}
+
+fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
+    StoreError::Corrupt {
+        tree: tree.name(),
+        key: format!("{key:02x?}"),
+        message: e.to_string(),
+    }
+}
+
+impl Store {
+    pub fn open(path: &Path, cache_mb: u64) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(cache_mb * 1024 * 1024)
+            .open()
+            .map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        Store::from_db(db)
+    }
+
+    /// A throw-away store for tests and `--demo`.
+    pub fn temporary() -> Result<Store> {
+        Store::from_db(sled::Config::new().temporary(true).open()?)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Store> {
+        let trees = TreeId::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(Store {
+            db,
+            trees,
+            write_lock: Mutex::new(()),
+        })
+    }
+
+    pub(crate) fn tree(&self, id: TreeId) -> &sled::Tree {
+        &self.trees[id.index()]
+    }
+
+    pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.tree(T::TREE).get(key)? {
+            None => Ok(None),
+            Some(bytes) => codec::decode(&bytes)
+                .map(Some)
+                .map_err(|e| corrupt(T::TREE, key, e)),
+        }
+    }
+
+    pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
+        self.get(&keys::id_key(id))
+    }
+
+    /// Every record of a type, in key order. For check, export and the demo.
+    pub fn all<T: Stored>(&self) -> impl Iterator<Item = Result<T>> + '_ {
+        self.tree(T::TREE).iter().map(|item| {
+            let (k, v) = item?;
+            codec::decode(&v).map_err(|e| corrupt(T::TREE, &k, e))
+        })
+    }
+
+    /// Records of a type from `start` on, in key order, at most `limit`.
+    pub fn range_from<T: Stored>(&self, start: &[u8], limit: usize) -> Result<Vec<T>> {
+        self.tree(T::TREE)
+            .range(start.to_vec()..)
+            .take(limit)
+            .map(|item| {
+                let (k, v) = item?;
+                codec::decode(&v).map_err(|e| corrupt(T::TREE, &k, e))
+            })
+            .collect()
+    }
+
+    /// Keys and values of an index under `prefix`, in order, at most `limit`.
+    pub fn scan(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.tree(tree)
+            .scan_prefix(prefix)
+            .take(limit)
+            .map(|item| {
+                let (k, v) = item?;
+                Ok((k.to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Ids at the end of the index keys under `prefix`.
+    pub fn scan_ids(&self, tree: TreeId, prefix: &[u8], limit: usize) -> Result<Vec<u64>> {
+        Ok(self
+            .scan(tree, prefix, limit)?
+            .into_iter()
+            .filter_map(|(k, _)| keys::trailing_id(&k))
+            .collect())
+    }
+
+    pub fn counter(&self, name: &str) -> Result<u64> {
+        Ok(self
+            .tree(TreeId::Meta)
+            .get(name.as_bytes())?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map_or(0, u64::from_be_bytes))
+    }
+
+    pub fn is_empty_of<T: Stored>(&self) -> bool {
+        self.tree(T::TREE).is_empty()
+    }
+
+    /// Runs `f` with the write lock held; what it stages is committed in one
+    /// transaction and flushed to disk before this returns `Ok`.
+    pub fn write<R, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> std::result::Result<R, E>,
+    ) -> std::result::Result<R, E> {
+        let guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = Writer {
+            store: self,
+            staged: BTreeMap::new(),
+            _guard: guard,
+        };
+        let result = f(&mut writer)?;
+        writer.commit()?;
+        // The guard is dropped with the writer in commit, before the flush.
+        // Flush outside the lock: concurrent commands share one fsync.
+        self.db.flush().map_err(StoreError::from)?;
+        Ok(result)
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn size_on_disk(&self) -> Result<u64> {
+        Ok(self.db.size_on_disk()?)
+    }
+}
+
+/// Staged writes of one command: the final state of every key it touches.
+pub struct Writer<'a> {
+    store: &'a Store,
+    staged: BTreeMap<(TreeId, Vec<u8>), Option<Vec<u8>>>,
+    _guard: MutexGuard<'a, ()>,
+}
+
+impl Writer<'_> {
+    fn raw_get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(staged) = self.staged.get(&(tree, key.to_vec())) {
+            return Ok(staged.clone());
+        }
+        Ok(self.store.tree(tree).get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Reads a record as this command has left it so far.
+    pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.raw_get(T::TREE, key)? {
+            None => Ok(None),
+            Some(bytes) => codec::decode(&bytes)
+                .map(Some)
+                .map_err(|e| corrupt(T::TREE, key, e)),
+        }
+    }
+
+    pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
+        self.get(&keys::id_key(id))
+    }
+
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    /// Stages a record and the index changes it implies.
+    pub fn put<T: Stored>(&mut self, record: &T) -> Result<()> {
+        let key = record.key();
+        // A corrupt old value has unknown index entries; `check` reports those.
+        let old: Option<T> = self.get(&key).ok().flatten();
+        let old_entries = old.map(|o| o.indexes()).unwrap_or_default();
+        let new_entries = record.indexes();
+        for e in &old_entries {
+            if !new_entries
+                .iter()
+                .any(|n| n.tree == e.tree && n.key == e.key)
+            {
+                self.staged.insert((e.tree, e.key.clone()), None);
+            }
+        }
+        for IndexEntry { tree, key, value } in new_entries {
+            self.staged.insert((tree, key), Some(value));
+        }
+        let bytes = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
+        self.staged.insert((T::TREE, key), Some(bytes));
+        Ok(())
+    }
+
+    /// The next value of a named counter (ids, ticket numbers), starting at 1.
+    pub fn next(&mut self, name: &str) -> Result<u64> {
+        let current = self
+            .raw_get(TreeId::Meta, name.as_bytes())?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
+            .map_or(0, u64::from_be_bytes);
+        let next = current + 1;
+        self.staged.insert(
+            (TreeId::Meta, name.as_bytes().to_vec()),
+            Some(next.to_be_bytes().to_vec()),
+        );
+        Ok(next)
+    }
+
+    fn commit(self) -> Result<()> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let mut used: Vec<TreeId> = self.staged.keys().map(|(t, _)| *t).collect();
+        used.dedup();
+        let trees: Vec<&sled::Tree> = used.iter().map(|t| self.store.tree(*t)).collect();
+        let staged = &self.staged;
+        let result: std::result::Result<(), TransactionError<()>> =
+            trees.as_slice().transaction(|tx| {
+                for ((tree, key), value) in staged {
+                    let slot = used.iter().position(|t| t == tree).unwrap_or(0);
+                    match value {
+                        Some(v) => tx[slot].insert(key.as_slice(), v.as_slice())?,
+                        None => tx[slot].remove(key.as_slice())?,
+                    };
+                }
+                Ok::<(), ConflictableTransactionError<()>>(())
+            });
+        result.map_err(|e| match e {
+            TransactionError::Storage(e) => StoreError::from(e),
+            TransactionError::Abort(()) => StoreError::Sled("事务被中止".into()),
+        })
+    }
+}
