@@ -7,3 +7,4 @@ pub mod config;
 pub mod domain;
 pub mod hall;
 pub mod store;
+pub mod tui;
