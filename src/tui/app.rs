@@ -1,0 +1,492 @@
+//! The desk's state and its one update function. `update` takes an
+//! [`AppEvent`] and says whether the screen must be redrawn; `draw` is a pure
+//! function of the state, so every screen renders into a `TestBackend`.
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::component::{hint, is_ctrl, Component, Consumed, Ctx, Goto, KeyHint, Notice};
+use super::event::AppEvent;
+use super::jobs::{Answer, Outbox, Reply, Request, Slot};
+use super::screens::board::BoardScreen;
+use super::screens::help::draw_help;
+use super::screens::intake::IntakeScreen;
+use super::screens::login::LoginScreen;
+use super::screens::lookup::LookupScreen;
+use super::screens::setup::SetupScreen;
+use super::screens::window::WindowScreen;
+use super::theme::Theme;
+use super::widgets::text::width;
+use crate::hall::{CommandReply, EventKind, HallError, HallInfo, Query, QueryReply};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Setup,
+    Login,
+    Board,
+    Intake,
+    Window,
+    Lookup,
+}
+
+impl Screen {
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Setup => "首次设置",
+            Screen::Login => "登录",
+            Screen::Board => "排队总览",
+            Screen::Intake => "来访登记",
+            Screen::Window => "本窗口",
+            Screen::Lookup => "查询",
+        }
+    }
+}
+
+/// Keys that work on every screen once logged in.
+pub const GLOBAL_KEYS: [KeyHint; 7] = [
+    hint("F1", "帮助"),
+    hint("F2", "登记"),
+    hint("F3", "查询"),
+    hint("F4", "本窗口"),
+    hint("F10", "排队总览"),
+    hint("Esc", "返回"),
+    hint("Ctrl-Q", "退出"),
+];
+
+pub struct App {
+    pub ctx: Ctx,
+    screen: Screen,
+    setup: SetupScreen,
+    login: LoginScreen,
+    board: BoardScreen,
+    pub intake: IntakeScreen,
+    window: WindowScreen,
+    lookup: LookupScreen,
+    help: bool,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(info: HallInfo, ascii_borders: bool, desk_name: String, today: NaiveDate) -> App {
+        let screen = if info.needs_setup {
+            Screen::Setup
+        } else {
+            Screen::Login
+        };
+        let intake = IntakeScreen::new(&info);
+        App {
+            ctx: Ctx {
+                info,
+                session: None,
+                queue: None,
+                outbox: Outbox::default(),
+                notice: None,
+                goto: None,
+                theme: Theme {
+                    ascii: ascii_borders,
+                },
+                today,
+                desk_name,
+            },
+            screen,
+            setup: SetupScreen::new(),
+            login: LoginScreen::default(),
+            board: BoardScreen::default(),
+            intake,
+            window: WindowScreen::default(),
+            lookup: LookupScreen::default(),
+            help: false,
+            quit: false,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    pub fn window(&self) -> &WindowScreen {
+        &self.window
+    }
+
+    pub fn lookup(&self) -> &LookupScreen {
+        &self.lookup
+    }
+
+    /// Requests posted since the last call, for the worker.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        self.ctx.outbox.take()
+    }
+
+    fn focused(&self) -> &dyn Component {
+        match self.screen {
+            Screen::Setup => &self.setup,
+            Screen::Login => &self.login,
+            Screen::Board => &self.board,
+            Screen::Intake => &self.intake,
+            Screen::Window => &self.window,
+            Screen::Lookup => &self.lookup,
+        }
+    }
+
+    fn dispatch(&mut self, key: KeyEvent) -> Consumed {
+        let ctx = &mut self.ctx;
+        match self.screen {
+            Screen::Setup => self.setup.event(key, ctx),
+            Screen::Login => self.login.event(key, ctx),
+            Screen::Board => self.board.event(key, ctx),
+            Screen::Intake => self.intake.event(key, ctx),
+            Screen::Window => self.window.event(key, ctx),
+            Screen::Lookup => self.lookup.event(key, ctx),
+        }
+    }
+
+    fn logged_in(&self) -> bool {
+        self.ctx.session.is_some()
+    }
+
+    /// Applies one event; true when the screen must be redrawn.
+    pub fn update(&mut self, event: AppEvent) -> bool {
+        match event {
+            AppEvent::Key(key) => self.key(key),
+            AppEvent::Resize => true,
+            AppEvent::Hall(e) => self.hall_event(e.kind),
+            AppEvent::Reply(r) => self.reply(r),
+            AppEvent::Tick => {
+                // Waiting minutes: the queue answer carries the hall's "now".
+                self.ctx.query(Slot::Queue, Query::Queue);
+                false
+            }
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> bool {
+        if is_ctrl(&key, 'q') || is_ctrl(&key, 'c') {
+            self.quit = true;
+            return false;
+        }
+        if self.help {
+            if matches!(key.code, KeyCode::Esc | KeyCode::F(1) | KeyCode::Enter) {
+                self.help = false;
+                return true;
+            }
+            return false;
+        }
+        if key.code == KeyCode::F(1) {
+            self.help = true;
+            return true;
+        }
+        let notice_before = self.ctx.notice.clone();
+        self.ctx.notice = None;
+        let consumed = self.dispatch(key);
+        let mut changed = consumed == Consumed::Yes;
+        if consumed == Consumed::No && self.logged_in() {
+            changed |= self.global_key(key);
+        }
+        if let Some(to) = self.ctx.goto.take() {
+            changed |= self.go(to);
+        }
+        if !changed && self.ctx.notice.is_none() {
+            // A key nobody wanted keeps the notice, and needs no redraw.
+            self.ctx.notice = notice_before;
+            return false;
+        }
+        true
+    }
+
+    fn global_key(&mut self, key: KeyEvent) -> bool {
+        if !(key.modifiers - KeyModifiers::SHIFT).is_empty() {
+            return false;
+        }
+        let to = match key.code {
+            KeyCode::F(2) => Goto::Intake,
+            KeyCode::F(3) => Goto::Lookup,
+            KeyCode::F(4) => Goto::Window,
+            KeyCode::F(10) => Goto::Board,
+            KeyCode::Esc if self.screen != Screen::Board => Goto::Board,
+            _ => return false,
+        };
+        self.go(to)
+    }
+
+    fn go(&mut self, to: Goto) -> bool {
+        let screen = match to {
+            Goto::Board => Screen::Board,
+            Goto::Intake => Screen::Intake,
+            Goto::Window => Screen::Window,
+            Goto::Lookup => Screen::Lookup,
+        };
+        if screen == Screen::Window {
+            self.window.refresh(&mut self.ctx);
+        }
+        if screen == self.screen {
+            return false;
+        }
+        self.screen = screen;
+        true
+    }
+
+    fn hall_event(&mut self, kind: EventKind) -> bool {
+        if !self.logged_in() {
+            return false;
+        }
+        match kind {
+            EventKind::QueueChanged { .. } => {
+                self.ctx.query(Slot::Queue, Query::Queue);
+                false
+            }
+            EventKind::TicketCalled { label, desk, .. } => {
+                self.ctx.query(Slot::Queue, Query::Queue);
+                self.board.last_called = Some((label, desk));
+                self.screen == Screen::Board
+            }
+            EventKind::MatterChanged { matter } => {
+                if self.window.shows_matter(matter) {
+                    self.window.load_records(&mut self.ctx);
+                }
+                self.lookup.reload(&mut self.ctx);
+                false
+            }
+            EventKind::VisitorChanged { .. } => {
+                self.lookup.reload(&mut self.ctx);
+                false
+            }
+            EventKind::OfficersChanged => false,
+            EventKind::Connection { online } => {
+                if online {
+                    self.ctx.info_notice("已重新连接服务器");
+                    self.ctx.query(Slot::Queue, Query::Queue);
+                } else {
+                    self.ctx.error("与服务器的连接中断，正在重连…");
+                }
+                true
+            }
+        }
+    }
+
+    fn reply(&mut self, reply: Reply) -> bool {
+        if !self.ctx.outbox.accept(&reply) {
+            return false;
+        }
+        let slot = reply.slot;
+        match reply.result {
+            Ok(answer) => self.answer(slot, answer),
+            Err(e) => {
+                self.failure(slot, e);
+                true
+            }
+        }
+    }
+
+    fn answer(&mut self, slot: Slot, answer: Answer) -> bool {
+        let ctx = &mut self.ctx;
+        match (slot, answer) {
+            (Slot::Setup, Answer::Done) => {
+                self.login = LoginScreen::new(self.setup.username());
+                self.ctx.info.needs_setup = false;
+                self.screen = Screen::Login;
+                self.ctx.info_notice("管理员账号已创建，请输入密码登录");
+                true
+            }
+            (Slot::Login, Answer::Session(session)) => {
+                let name = format!(
+                    "{}（{}）已登录 {}",
+                    session.officer.display_name,
+                    session.officer.role.label(),
+                    session.desk
+                );
+                ctx.session = Some(*session);
+                ctx.info_notice(name);
+                ctx.query(Slot::Queue, Query::Queue);
+                self.login = LoginScreen::default();
+                self.screen = Screen::Board;
+                true
+            }
+            (Slot::Queue, Answer::Query(QueryReply::Queue(q))) => {
+                if ctx.queue.as_ref() == Some(&q) {
+                    return false;
+                }
+                ctx.queue = Some(q);
+                matches!(self.screen, Screen::Board | Screen::Window)
+            }
+            (Slot::PanelLookup, Answer::Query(QueryReply::Lookup(hits))) => {
+                self.intake.panel.hits_arrived(hits, ctx)
+            }
+            (Slot::PanelProfile, Answer::Query(QueryReply::Visitor(p))) => {
+                self.intake.panel.profile_arrived(*p)
+            }
+            (Slot::Register, Answer::Command(CommandReply::Registered(r))) => {
+                self.intake.registered(r, ctx);
+                true
+            }
+            (Slot::Desk, Answer::Query(QueryReply::Desk(serving))) => {
+                self.window.set_serving(serving, ctx)
+            }
+            (Slot::DeskCommand, Answer::Command(CommandReply::Serving(s))) => {
+                ctx.info_notice(format!("请 {} 号到本窗口（{}人）", s.label, s.headcount));
+                self.window.set_serving(Some(s), ctx);
+                true
+            }
+            (Slot::DeskCommand, Answer::Command(CommandReply::Done)) => {
+                if self.window.outcome_open() {
+                    self.window.finished(ctx);
+                } else {
+                    let label = self
+                        .window
+                        .serving()
+                        .map(|s| s.label.clone())
+                        .unwrap_or_default();
+                    self.window.set_serving(None, ctx);
+                    ctx.info_notice(format!("{label} 已过号，回到队尾"));
+                }
+                true
+            }
+            (Slot::DeskProfile, Answer::Query(QueryReply::Visitor(p))) => {
+                self.window.profile_arrived(*p)
+            }
+            (Slot::DeskMatter, Answer::Query(QueryReply::Matter(m))) => {
+                self.window.matter_arrived(*m)
+            }
+            (Slot::Lookup, Answer::Query(QueryReply::Lookup(hits))) => {
+                self.lookup.hits_arrived(hits)
+            }
+            (Slot::Profile, Answer::Query(QueryReply::Visitor(p))) => {
+                self.lookup.profile_arrived(*p)
+            }
+            (Slot::Matter, Answer::Query(QueryReply::Matter(m))) => self.lookup.matter_arrived(*m),
+            (slot, answer) => {
+                ctx.error(format!(
+                    "服务返回了意外的应答（{slot:?}: {answer:?}），请重试"
+                ));
+                true
+            }
+        }
+    }
+
+    fn failure(&mut self, slot: Slot, e: HallError) {
+        let message = e.to_string();
+        match (slot, e) {
+            (Slot::Setup, _) => self.setup.refused(message.clone()),
+            (Slot::Login, _) => self.login.refused(message.clone()),
+            (Slot::Register, HallError::Invalid(fe)) => {
+                self.intake.field_error(fe, &mut self.ctx);
+                return;
+            }
+            (Slot::DeskCommand, _) => {
+                self.window.refused(message, &mut self.ctx);
+                return;
+            }
+            (_, HallError::NotLoggedIn) => {
+                self.ctx.session = None;
+                self.screen = Screen::Login;
+            }
+            _ => {}
+        }
+        self.ctx.error(message);
+    }
+
+    pub fn draw(&self, f: &mut Frame) {
+        let area = f.area();
+        let [header, body, notice, keys] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.draw_header(f, header);
+        self.focused().draw(f, body, &self.ctx);
+        self.draw_notice(f, notice);
+        self.draw_keys(f, keys);
+        if self.help {
+            let global: &[KeyHint] = if self.logged_in() {
+                &GLOBAL_KEYS
+            } else {
+                &GLOBAL_KEYS[6..]
+            };
+            draw_help(
+                f,
+                body,
+                self.screen.title(),
+                &self.focused().commands(&self.ctx),
+                global,
+                &self.ctx,
+            );
+            // The help hides the field: no caret.
+            f.set_cursor_position(Position::new(0, 0));
+        }
+    }
+
+    fn draw_header(&self, f: &mut Frame, area: Rect) {
+        let t = &self.ctx.theme;
+        let left = format!(" 联访 · {} · {}", self.ctx.info.name, self.screen.title());
+        let right = match &self.ctx.session {
+            Some(s) => format!(
+                "{} {}（{}） ",
+                s.desk,
+                s.officer.display_name,
+                self.ctx.dept_short(&s.officer.department)
+            ),
+            None => String::new(),
+        };
+        let gap = usize::from(area.width).saturating_sub(width(&left) + width(&right));
+        let line = Line::from(vec![
+            Span::raw(left),
+            Span::raw(" ".repeat(gap)),
+            Span::raw(right),
+        ]);
+        f.render_widget(Paragraph::new(line).style(t.header()), area);
+    }
+
+    fn draw_notice(&self, f: &mut Frame, area: Rect) {
+        let t = &self.ctx.theme;
+        let line = match &self.ctx.notice {
+            Some(Notice::Error(m)) => Line::styled(format!(" ! {m}"), t.error()),
+            Some(Notice::Info(m)) => Line::styled(format!(" {m}"), t.ok()),
+            None => Line::raw(""),
+        };
+        f.render_widget(Paragraph::new(line), area);
+    }
+
+    /// The status line: this screen's keys first, then the global ones, as many as fit.
+    fn draw_keys(&self, f: &mut Frame, area: Rect) {
+        let t = &self.ctx.theme;
+        let mut hints = self.focused().commands(&self.ctx);
+        let global: &[KeyHint] = if !self.logged_in() {
+            &GLOBAL_KEYS[6..]
+        } else if self.screen == Screen::Board {
+            &GLOBAL_KEYS[..5]
+        } else {
+            &GLOBAL_KEYS[..6]
+        };
+        let has_esc = hints.iter().any(|h| h.key == "Esc");
+        hints.extend(global.iter().filter(|g| g.key != "Esc" || !has_esc));
+        if self.logged_in() {
+            hints.push(GLOBAL_KEYS[6]);
+        }
+        let mut spans = Vec::new();
+        let mut used = 0;
+        let max = usize::from(area.width);
+        for h in hints {
+            let w = width(h.key) + width(h.label) + 1;
+            if used + w > max {
+                break;
+            }
+            spans.push(Span::styled(h.key, t.key()));
+            spans.push(Span::raw(format!("{} ", h.label)));
+            used += w;
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+}

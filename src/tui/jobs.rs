@@ -1,0 +1,202 @@
+//! Requests to the hall and their answers. Screens never call the hall: they
+//! post a [`Job`] into the [`Outbox`]; a worker thread runs it and the answer
+//! comes back as an event tagged with the slot and generation it was asked for,
+//! so an answer overtaken by a newer request for the same slot is dropped.
+
+use std::collections::HashMap;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::hall::{
+    Command, CommandReply, Hall, HallError, HallResult, NewOfficer, Query, QueryReply, Session,
+    SessionToken,
+};
+
+/// What an answer is for. One outstanding request per slot: a newer one replaces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Setup,
+    Login,
+    Queue,
+    /// The repeat-visitor panel's search and the profile of its highlighted visitor.
+    PanelLookup,
+    PanelProfile,
+    Register,
+    Desk,
+    DeskCommand,
+    DeskProfile,
+    DeskMatter,
+    Lookup,
+    Profile,
+    Matter,
+}
+
+#[derive(Clone, Debug)]
+pub enum Job {
+    Setup(NewOfficer),
+    Login {
+        username: String,
+        password: String,
+        desk: String,
+    },
+    Query(SessionToken, Query),
+    Command(SessionToken, Command),
+}
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub slot: Slot,
+    pub generation: u64,
+    pub job: Job,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Done,
+    Session(Box<Session>),
+    Query(QueryReply),
+    Command(CommandReply),
+}
+
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub slot: Slot,
+    pub generation: u64,
+    pub result: HallResult<Answer>,
+}
+
+/// Requests posted by screens during one update, and the generation each slot waits for.
+#[derive(Default)]
+pub struct Outbox {
+    next_generation: u64,
+    pending: Vec<Request>,
+    awaited: HashMap<Slot, u64>,
+}
+
+impl Outbox {
+    pub fn post(&mut self, slot: Slot, job: Job) {
+        self.next_generation += 1;
+        self.awaited.insert(slot, self.next_generation);
+        self.pending.push(Request {
+            slot,
+            generation: self.next_generation,
+            job,
+        });
+    }
+
+    /// Forgets what a slot waits for, so a late answer for it is dropped.
+    pub fn cancel(&mut self, slot: Slot) {
+        self.awaited.remove(&slot);
+    }
+
+    pub fn is_waiting(&self, slot: Slot) -> bool {
+        self.awaited.contains_key(&slot)
+    }
+
+    pub fn take(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// True when this is the answer the slot waits for; stale answers are refused.
+    pub fn accept(&mut self, reply: &Reply) -> bool {
+        if self.awaited.get(&reply.slot) == Some(&reply.generation) {
+            self.awaited.remove(&reply.slot);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+pub fn execute(hall: &dyn Hall, job: Job) -> HallResult<Answer> {
+    match job {
+        Job::Setup(admin) => hall.setup(admin).map(|_| Answer::Done),
+        Job::Login {
+            username,
+            password,
+            desk,
+        } => hall
+            .login(&username, &password, &desk)
+            .map(|s| Answer::Session(Box::new(s))),
+        Job::Query(token, query) => hall.query(&token, query).map(Answer::Query),
+        Job::Command(token, command) => hall.command(&token, command).map(Answer::Command),
+    }
+}
+
+/// Runs requests in order until the channel closes. Of several queued requests for
+/// the same slot only the newest runs: typing fast queues one lookup per key.
+pub fn work(hall: &dyn Hall, requests: Receiver<Request>, replies: Sender<Reply>) {
+    while let Ok(first) = requests.recv() {
+        let mut batch = vec![first];
+        batch.extend(requests.try_iter());
+        for (i, request) in batch.iter().enumerate() {
+            let superseded = batch[i + 1..]
+                .iter()
+                .any(|later| later.slot == request.slot)
+                && matches!(request.job, Job::Query(..));
+            if superseded {
+                continue;
+            }
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                execute(hall, request.job.clone())
+            }))
+            .unwrap_or_else(|_| {
+                Err(HallError::Storage(
+                    "服务内部出错，本次操作未完成，请重试；如反复出现请联系管理员".into(),
+                ))
+            });
+            let reply = Reply {
+                slot: request.slot,
+                generation: request.generation,
+                result,
+            };
+            if replies.send(reply).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(slot: Slot, generation: u64) -> Reply {
+        Reply {
+            slot,
+            generation,
+            result: Ok(Answer::Done),
+        }
+    }
+
+    #[test]
+    fn only_the_newest_answer_per_slot_is_accepted() {
+        let mut out = Outbox::default();
+        let token = SessionToken("t".into());
+        let q = |text: &str| {
+            Job::Query(
+                token.clone(),
+                Query::Lookup {
+                    text: text.into(),
+                    limit: 5,
+                },
+            )
+        };
+        out.post(Slot::Lookup, q("张"));
+        out.post(Slot::Lookup, q("张三"));
+        out.post(Slot::Queue, Job::Query(token.clone(), Query::Queue));
+        let sent = out.take();
+        assert_eq!(sent.len(), 3);
+        assert!(out.take().is_empty());
+        // The answer to "张" arrives after "张三" was asked: dropped.
+        assert!(!out.accept(&reply(Slot::Lookup, sent[0].generation)));
+        assert!(out.accept(&reply(Slot::Lookup, sent[1].generation)));
+        // Accepted once only.
+        assert!(!out.accept(&reply(Slot::Lookup, sent[1].generation)));
+        assert!(out.accept(&reply(Slot::Queue, sent[2].generation)));
+        out.post(Slot::Profile, q("x"));
+        let g = out.take()[0].generation;
+        out.cancel(Slot::Profile);
+        assert!(!out.accept(&reply(Slot::Profile, g)));
+    }
+}

@@ -1,0 +1,47 @@
+//! The F1 overlay: every key of the current screen, then the global keys.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::tui::component::{Ctx, KeyHint};
+use crate::tui::widgets::clear_popup;
+use crate::tui::widgets::text::fit;
+
+pub fn draw_help(
+    f: &mut Frame,
+    area: Rect,
+    screen: &str,
+    local: &[KeyHint],
+    global: &[KeyHint],
+    ctx: &Ctx,
+) {
+    let t = &ctx.theme;
+    let rows = (local.len() + global.len() + 5) as u16;
+    let width = area.width.min(52);
+    let height = area.height.min(rows);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    clear_popup(f, popup);
+    let title = format!(" 帮助：{screen} ");
+    let block = t.block(&title);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let line = |h: &KeyHint| {
+        Line::from(vec![
+            Span::styled(format!("  {}", fit(h.key, 12)), t.strong()),
+            Span::raw(h.label),
+        ])
+    };
+    let mut lines = vec![Line::styled("本屏按键", t.title())];
+    lines.extend(local.iter().map(line));
+    lines.push(Line::styled("全局按键", t.title()));
+    lines.extend(global.iter().map(line));
+    lines.push(Line::styled("按 Esc 或 F1 关闭帮助", t.dim()));
+    f.render_widget(Paragraph::new(lines), inner);
+}

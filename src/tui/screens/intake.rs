@@ -1,0 +1,791 @@
+//! The intake form (F2): registers a visit and issues the ticket. The identity
+//! number is checked as it is typed with the domain's own validators, and the
+//! repeat-visitor panel beside the form searches as the officer types.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::panel::RepeatPanel;
+use crate::domain::identity::normalize_query;
+use crate::domain::matter::{Category, MatterId};
+use crate::domain::registration::{
+    self, validate_id_number, validate_name, validate_phone, Field, FieldError, MatterChoice,
+    NewMatter, RegistrationInput, Rules,
+};
+use crate::domain::visit::Channel;
+use crate::domain::visitor::VisitorId;
+use crate::hall::{Command, HallInfo, Registered};
+use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
+use crate::tui::jobs::Slot;
+use crate::tui::widgets::bigtext::big_lines;
+use crate::tui::widgets::clear_popup;
+use crate::tui::widgets::field::{Choice, TextBox, TextField};
+use crate::tui::widgets::form::{label_cell, with_note};
+
+/// The form's fields in focus order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FormField {
+    IdNumber,
+    NoDocument,
+    Name,
+    Phone,
+    Address,
+    Channel,
+    Headcount,
+    Representatives,
+    Category,
+    ContentClass,
+    Place,
+    Summary,
+    Demands,
+    Department,
+}
+
+use FormField as F;
+
+const ORDER: [F; 14] = [
+    F::IdNumber,
+    F::NoDocument,
+    F::Name,
+    F::Phone,
+    F::Address,
+    F::Channel,
+    F::Headcount,
+    F::Representatives,
+    F::Category,
+    F::ContentClass,
+    F::Place,
+    F::Summary,
+    F::Demands,
+    F::Department,
+];
+
+impl FormField {
+    fn label(self) -> &'static str {
+        match self {
+            F::IdNumber => "身份证号",
+            F::NoDocument => "无证件",
+            F::Name => "姓名",
+            F::Phone => "联系电话",
+            F::Address => "住址",
+            F::Channel => "信访形式",
+            F::Headcount => "来访人数",
+            F::Representatives => "代表姓名",
+            F::Category => "事项性质",
+            F::ContentClass => "内容分类",
+            F::Place => "问题属地",
+            F::Summary => "反映问题",
+            F::Demands => "诉求",
+            F::Department => "去向部门",
+        }
+    }
+
+    /// Fields that describe the matter: taken from the open matter when attached.
+    fn of_matter(self) -> bool {
+        matches!(
+            self,
+            F::Category | F::ContentClass | F::Place | F::Summary | F::Demands
+        )
+    }
+
+    fn of_domain(field: Field) -> Option<F> {
+        Some(match field {
+            Field::IdNumber => F::IdNumber,
+            Field::Name => F::Name,
+            Field::Phone => F::Phone,
+            Field::Address => F::Address,
+            Field::Headcount => F::Headcount,
+            Field::Representatives => F::Representatives,
+            Field::ContentClass => F::ContentClass,
+            Field::Place => F::Place,
+            Field::Summary => F::Summary,
+            Field::Demands => F::Demands,
+            Field::Department => F::Department,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Note {
+    Error,
+    Ok,
+    Hint,
+}
+
+/// The open matter this visit is attached to (a repeat visit: no duplicate matter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attached {
+    pub visitor: VisitorId,
+    pub matter: MatterId,
+    pub number: String,
+}
+
+/// What the identity number field says while it is typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdStatus {
+    Empty,
+    /// Digits so far; more are needed.
+    Partial(usize),
+    Valid(String),
+    Error(String),
+}
+
+/// Checks the number as typed: nothing until it could be complete, except a character
+/// that can never be right; the domain validator decides everything else.
+pub fn id_status(text: &str, no_document: bool, today: chrono::NaiveDate) -> IdStatus {
+    let norm = normalize_query(text);
+    let plausible = norm.chars().all(|c| c.is_ascii_digit() || c == 'X');
+    if norm.is_empty() && !no_document {
+        return IdStatus::Empty;
+    }
+    if plausible && !no_document && norm.len() < 18 && norm.len() != 15 {
+        return IdStatus::Partial(norm.len());
+    }
+    match validate_id_number(text, no_document, today) {
+        Ok(Some(id)) => {
+            let place = id.province().unwrap_or("");
+            let legacy = if id.is_legacy() { " 旧15位" } else { "" };
+            IdStatus::Valid(format!(
+                "{} {} {place}{legacy}",
+                id.birth_date().format("%Y-%m-%d"),
+                id.sex().label(),
+            ))
+        }
+        Ok(None) => IdStatus::Valid("无证件登记".into()),
+        Err(e) => IdStatus::Error(e.message),
+    }
+}
+
+pub struct IntakeScreen {
+    id_number: TextField,
+    no_document: bool,
+    name: TextField,
+    phone: TextField,
+    address: TextField,
+    channel: Choice,
+    headcount: TextField,
+    representatives: TextField,
+    category: Choice,
+    content_class: Choice,
+    place: TextField,
+    summary: TextBox,
+    demands: TextField,
+    department: Choice,
+    focus: F,
+    errors: HashMap<F, String>,
+    id_status: IdStatus,
+    pub panel: RepeatPanel,
+    attached: Option<Attached>,
+    /// The ticket just issued, shown large until the next key.
+    issued: Option<Registered>,
+    group_threshold: u16,
+}
+
+impl IntakeScreen {
+    pub fn new(info: &HallInfo) -> IntakeScreen {
+        let mut headcount = TextField::default();
+        headcount.set("1");
+        IntakeScreen {
+            id_number: TextField::default(),
+            no_document: false,
+            name: TextField::default(),
+            phone: TextField::default(),
+            address: TextField::default(),
+            channel: Choice::new(Channel::ALL.iter().map(|c| c.label().into()).collect()),
+            headcount,
+            representatives: TextField::default(),
+            category: Choice::new(Category::ALL.iter().map(|c| c.label().into()).collect()),
+            content_class: Choice::new(info.content_classes.clone()),
+            place: TextField::default(),
+            summary: TextBox::default(),
+            demands: TextField::default(),
+            department: Choice::new(info.departments.iter().map(|d| d.name.clone()).collect()),
+            focus: F::IdNumber,
+            errors: HashMap::new(),
+            id_status: IdStatus::Empty,
+            panel: RepeatPanel::default(),
+            attached: None,
+            issued: None,
+            group_threshold: info.group_visit_threshold,
+        }
+    }
+
+    pub fn focus(&self) -> F {
+        self.focus
+    }
+
+    pub fn error(&self, field: F) -> Option<&str> {
+        self.errors.get(&field).map(String::as_str)
+    }
+
+    pub fn id_state(&self) -> &IdStatus {
+        &self.id_status
+    }
+
+    pub fn attached(&self) -> Option<&Attached> {
+        self.attached.as_ref()
+    }
+
+    pub fn issued(&self) -> Option<&Registered> {
+        self.issued.as_ref()
+    }
+
+    /// The error of the focused field, else the first one in form order.
+    fn shown_error(&self) -> Option<(F, &str)> {
+        let first = ORDER.iter().find(|f| self.errors.contains_key(f));
+        let field = if self.errors.contains_key(&self.focus) {
+            self.focus
+        } else {
+            *first?
+        };
+        self.errors.get(&field).map(|m| (field, m.as_str()))
+    }
+
+    fn skipped(&self, f: F) -> bool {
+        self.attached.is_some() && f.of_matter()
+    }
+
+    fn move_focus(&mut self, forward: bool, ctx: &Ctx) {
+        self.check_leaving(ctx);
+        let pos = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = ORDER.len();
+        let mut next = pos;
+        for _ in 0..n {
+            next = if forward {
+                (next + 1) % n
+            } else {
+                (next + n - 1) % n
+            };
+            if !self.skipped(ORDER[next]) {
+                break;
+            }
+        }
+        self.focus = ORDER[next];
+    }
+
+    /// Checks the field being left, so a mistake shows before the form is saved.
+    fn check_leaving(&mut self, _ctx: &Ctx) {
+        let result = match self.focus {
+            F::Name if !self.name.value().trim().is_empty() => {
+                validate_name(self.name.value()).map(|_| ())
+            }
+            F::Phone => validate_phone(self.phone.value()).map(|_| ()),
+            F::Headcount => self.headcount_value().map(|_| ()),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.errors.insert(self.focus, e.message);
+        }
+    }
+
+    fn headcount_value(&self) -> Result<u16, FieldError> {
+        let text = self.headcount.value().trim();
+        let text = crate::domain::text::to_halfwidth(text);
+        if text.is_empty() {
+            return Ok(1);
+        }
+        text.parse::<u16>()
+            .map_err(|_| FieldError::new(Field::Headcount, "来访人数请填写数字"))
+    }
+
+    fn refresh_id_status(&mut self, ctx: &Ctx) {
+        self.id_status = id_status(self.id_number.value(), self.no_document, ctx.today);
+        match &self.id_status {
+            IdStatus::Error(m) => {
+                self.errors.insert(F::IdNumber, m.clone());
+            }
+            _ => {
+                self.errors.remove(&F::IdNumber);
+            }
+        }
+    }
+
+    /// What the repeat panel searches: the field being typed, if it says enough.
+    fn panel_search(&mut self, ctx: &mut Ctx) {
+        let text = match self.focus {
+            F::IdNumber => normalize_query(self.id_number.value()),
+            F::Phone => self.phone.value().trim().to_string(),
+            F::Name => self.name.value().trim().to_string(),
+            _ => return,
+        };
+        let enough = match self.focus {
+            F::Name => !text.is_empty(),
+            _ => text.chars().count() >= 4,
+        };
+        if enough {
+            self.panel.search(&text, ctx);
+        } else if text.is_empty() || self.focus == F::IdNumber || self.focus == F::Phone {
+            self.panel.clear(ctx);
+        }
+    }
+
+    /// F7: attach to the next open matter of the highlighted visitor; after the last, detach.
+    fn cycle_attach(&mut self, ctx: &mut Ctx) -> bool {
+        let Some(hit) = self.panel.hit() else {
+            ctx.error("右侧没有找到来访人，无法关联事项");
+            return true;
+        };
+        let visitor = hit.visitor;
+        let name = hit.name.clone();
+        let open: Vec<(MatterId, String, crate::domain::department::DeptCode)> = self
+            .panel
+            .open_matters()
+            .iter()
+            .map(|m| (m.id, m.number.clone(), m.department.clone()))
+            .collect();
+        if open.is_empty() {
+            ctx.error("所选来访人没有在办事项，本次按新事项登记");
+            return true;
+        }
+        let current = self
+            .attached
+            .as_ref()
+            .filter(|a| a.visitor == visitor)
+            .and_then(|a| open.iter().position(|(id, _, _)| *id == a.matter));
+        let next = match current {
+            None => Some(0),
+            Some(i) if i + 1 < open.len() => Some(i + 1),
+            Some(_) => None,
+        };
+        match next {
+            Some(i) => {
+                let (matter, number, department) = open[i].clone();
+                self.attached = Some(Attached {
+                    visitor,
+                    matter,
+                    number: number.clone(),
+                });
+                if self.name.value().trim().is_empty() {
+                    self.name.set(&name);
+                }
+                if let Some(d) = ctx
+                    .info
+                    .departments
+                    .iter()
+                    .position(|d| d.code == department)
+                {
+                    self.department.select(d);
+                }
+                if self.focus.of_matter() {
+                    self.focus = F::Department;
+                }
+                ctx.info_notice(format!("本次来访将追加到事项 {number}，不另立新事项"));
+            }
+            None => {
+                self.attached = None;
+                ctx.info_notice("已取消关联，本次按新事项登记");
+            }
+        }
+        true
+    }
+
+    pub fn input(&self, ctx: &Ctx) -> Result<RegistrationInput, FieldError> {
+        let headcount = self.headcount_value()?;
+        let matter = match &self.attached {
+            Some(a) => MatterChoice::Attach(a.matter),
+            None => MatterChoice::New(NewMatter {
+                category: Category::ALL[self.category.index()],
+                content_class: self.content_class.label().to_string(),
+                place: self.place.value().to_string(),
+                summary: self.summary.value(),
+                demands: self.demands.value().to_string(),
+            }),
+        };
+        let department = ctx
+            .info
+            .departments
+            .get(self.department.index())
+            .map(|d| d.code.clone())
+            .ok_or_else(|| FieldError::new(Field::Department, "请选择去向部门"))?;
+        Ok(RegistrationInput {
+            visitor: self.attached.as_ref().map(|a| a.visitor),
+            id_number: self.id_number.value().to_string(),
+            no_document: self.no_document,
+            name: self.name.value().to_string(),
+            phone: self.phone.value().to_string(),
+            address: self.address.value().to_string(),
+            channel: Channel::ALL[self.channel.index()],
+            headcount,
+            representatives: self
+                .representatives
+                .value()
+                .split(|c: char| c == '、' || c == ',' || c == '，' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            matter,
+            department,
+        })
+    }
+
+    /// Shows a field error beside its field and moves there.
+    pub fn field_error(&mut self, e: FieldError, ctx: &mut Ctx) {
+        if let Some(f) = F::of_domain(e.field) {
+            self.focus = f;
+            self.errors.insert(f, e.message.clone());
+        }
+        ctx.error(e.message);
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) {
+        self.check_leaving(ctx);
+        let checked = self.input(ctx).and_then(|input| {
+            let rules = Rules {
+                departments: &ctx.info.departments,
+                content_classes: &ctx.info.content_classes,
+                group_threshold: ctx.info.group_visit_threshold,
+                max_representatives: ctx.info.max_representatives,
+                today: ctx.today,
+            };
+            registration::validate(&input, &rules).map(|_| input)
+        });
+        match checked {
+            Ok(input) => {
+                self.errors.clear();
+                ctx.command(Slot::Register, Command::Register(input));
+                ctx.info_notice("正在登记…");
+            }
+            Err(e) => self.field_error(e, ctx),
+        }
+    }
+
+    pub fn registered(&mut self, r: Registered, ctx: &mut Ctx) {
+        let how = if r.repeat {
+            "重复访，已追加到事项"
+        } else {
+            "新立事项"
+        };
+        ctx.info_notice(format!(
+            "已登记：{} 号，{how} {}，前面还有 {} 号",
+            r.ticket_label, r.matter_number, r.waiting_ahead
+        ));
+        self.issued = Some(r);
+    }
+
+    /// A blank form for the next visitor (after a ticket was issued).
+    fn reset(&mut self, ctx: &mut Ctx) {
+        let department = self.department.index();
+        *self = IntakeScreen::new(&ctx.info);
+        self.department.select(department);
+        ctx.outbox.cancel(Slot::PanelLookup);
+        ctx.outbox.cancel(Slot::PanelProfile);
+    }
+
+    fn edit(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<bool> {
+        let changed = match self.focus {
+            F::IdNumber => self.id_number.handle(key),
+            F::NoDocument => match key.code {
+                KeyCode::Char(' ') => {
+                    self.no_document = !self.no_document;
+                    Some(true)
+                }
+                _ => None,
+            },
+            F::Name => self.name.handle(key),
+            F::Phone => self.phone.handle(key),
+            F::Address => self.address.handle(key),
+            F::Channel => self.channel.handle(key),
+            F::Headcount => self.headcount.handle(key),
+            F::Representatives => self.representatives.handle(key),
+            F::Category => self.category.handle(key),
+            F::ContentClass => self.content_class.handle(key),
+            F::Place => self.place.handle(key),
+            F::Summary => self.summary.handle(key),
+            F::Demands => self.demands.handle(key),
+            F::Department => self.department.handle(key),
+        }?;
+        if changed {
+            self.errors.remove(&self.focus);
+            if matches!(self.focus, F::IdNumber | F::NoDocument) {
+                self.refresh_id_status(ctx);
+            }
+            self.panel_search(ctx);
+        }
+        Some(changed)
+    }
+}
+
+impl Component for IntakeScreen {
+    fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if self.issued.is_some() {
+            // Any key after the ticket: a blank form (F-keys still work as usual).
+            self.reset(ctx);
+            return match key.code {
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') => Consumed::Yes,
+                _ => Consumed::No,
+            };
+        }
+        if is_submit(&key) {
+            self.save(ctx);
+            return Consumed::Yes;
+        }
+        match key.code {
+            KeyCode::F(7) => {
+                self.cycle_attach(ctx);
+                return Consumed::Yes;
+            }
+            KeyCode::PageDown | KeyCode::PageUp => {
+                self.panel
+                    .move_selection(key.code == KeyCode::PageDown, ctx);
+                return Consumed::Yes;
+            }
+            _ if is_back_tab(&key) => {
+                self.move_focus(false, ctx);
+                return Consumed::Yes;
+            }
+            KeyCode::Tab | KeyCode::Down => {
+                self.move_focus(true, ctx);
+                return Consumed::Yes;
+            }
+            KeyCode::Up if self.focus != F::Summary => {
+                self.move_focus(false, ctx);
+                return Consumed::Yes;
+            }
+            KeyCode::Enter if self.focus != F::Summary => {
+                self.move_focus(true, ctx);
+                return Consumed::Yes;
+            }
+            _ => {}
+        }
+        match self.edit(key, ctx) {
+            Some(_) => Consumed::Yes,
+            None => Consumed::No,
+        }
+    }
+
+    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+        if self.issued.is_some() {
+            return vec![hint("Enter", "登记下一位")];
+        }
+        let mut keys = vec![hint("F6", "保存登记"), hint("Tab", "下一项")];
+        match self.focus {
+            F::NoDocument => keys.push(hint("空格", "勾选")),
+            F::Channel | F::Category | F::ContentClass | F::Department => {
+                keys.push(hint("←→", "选择"))
+            }
+            F::Summary => keys.push(hint("Enter", "换行")),
+            _ => {}
+        }
+        if self.panel.has_hits() {
+            keys.push(hint("F7", "关联在办事项"));
+            keys.push(hint("PgDn", "下一位"));
+        }
+        keys.push(hint("Ctrl-S", "保存"));
+        keys
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let panel_cols = if area.width >= 110 { 44 } else { 30 };
+        let [form_area, panel_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(panel_cols)]).areas(area);
+        self.draw_form(f, form_area, ctx);
+        self.panel
+            .draw(f, panel_area, ctx, self.attached.as_ref().map(|a| a.matter));
+        if let Some(r) = &self.issued {
+            draw_ticket(f, area, r, ctx);
+        }
+    }
+}
+
+impl IntakeScreen {
+    fn draw_form(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let block = t.block(" 来访登记 ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        // The summary grows with the terminal; every other field is one row.
+        // The last two rows repeat the error in full: beside a field it may be cut.
+        const ERROR_ROWS: u16 = 2;
+        let fixed = ORDER.len() as u16 - 1;
+        let summary_rows = inner.height.saturating_sub(fixed + ERROR_ROWS).clamp(1, 8);
+        let mut y = inner.y;
+        let bottom = (inner.y + inner.height).saturating_sub(ERROR_ROWS);
+        if let Some((field, message)) = self.shown_error() {
+            let line = Line::styled(format!("！{}：{message}", field.label()), t.error());
+            f.render_widget(
+                Paragraph::new(line).wrap(Wrap { trim: false }),
+                Rect {
+                    y: bottom,
+                    height: ERROR_ROWS.min(inner.height),
+                    ..inner
+                },
+            );
+        }
+        for field in ORDER {
+            let rows = if field == F::Summary { summary_rows } else { 1 };
+            if field == F::Category {
+                // The matter part of the form starts here.
+                if let Some(a) = &self.attached {
+                    if y < bottom {
+                        let line = Line::from(vec![
+                            Span::styled(" 关联事项 ", t.label()),
+                            Span::styled(a.number.clone(), t.ok()),
+                            Span::styled("（重复访，F7 切换/取消）", t.dim()),
+                        ]);
+                        f.render_widget(
+                            Paragraph::new(line),
+                            Rect {
+                                y,
+                                height: 1,
+                                ..inner
+                            },
+                        );
+                    }
+                    y += 1;
+                }
+            }
+            if self.skipped(field) {
+                continue;
+            }
+            if y + rows > bottom {
+                break;
+            }
+            let row = Rect {
+                y,
+                height: rows,
+                ..inner
+            };
+            self.draw_field(f, field, row, ctx);
+            y += rows;
+        }
+    }
+
+    /// What shows beside a field: its error, or a hint.
+    fn note(&self, field: F) -> (String, Note) {
+        if let Some(e) = self.errors.get(&field) {
+            return (e.clone(), Note::Error);
+        }
+        let note = match field {
+            F::IdNumber => match &self.id_status {
+                IdStatus::Empty => "18位，末位可为X".to_string(),
+                IdStatus::Partial(n) => format!("已输入{n}位，还差{}位", 18 - n),
+                IdStatus::Valid(info) => return (info.clone(), Note::Ok),
+                IdStatus::Error(e) => return (e.clone(), Note::Error),
+            },
+            F::Headcount => format!("{}人及以上为集体访", self.group_threshold),
+            F::Representatives => "集体访填代表，用、分隔".to_string(),
+            _ => String::new(),
+        };
+        (note, Note::Hint)
+    }
+
+    fn draw_field(&self, f: &mut Frame, field: F, row: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let focused = self.focus == field;
+        let rest = label_cell(f, Rect { height: 1, ..row }, field.label(), 10, focused, t);
+        let (note, kind) = self.note(field);
+        let want = match field {
+            F::IdNumber => 19,
+            F::Name => 12,
+            F::Phone => 14,
+            F::Headcount => 4,
+            F::NoDocument => 3,
+            F::Channel => self.channel.cols(),
+            F::Category => self.category.cols(),
+            F::ContentClass => self.content_class.cols(),
+            F::Department => self.department.cols(),
+            _ => rest.width,
+        };
+        let min = if want < rest.width { want } else { 12 };
+        let (input, note_area) = with_note(rest, want, &note, min);
+        let style = if focused {
+            t.focused_input()
+        } else {
+            t.input()
+        };
+        match field {
+            F::IdNumber => self.id_number.render(f, input, style, focused),
+            F::NoDocument => {
+                let mark = if self.no_document { "[x]" } else { "[ ]" };
+                f.render_widget(Paragraph::new(mark).style(style), input);
+                if focused {
+                    f.set_cursor_position((input.x + 1, input.y));
+                }
+            }
+            F::Name => self.name.render(f, input, style, focused),
+            F::Phone => self.phone.render(f, input, style, focused),
+            F::Address => self.address.render(f, input, style, focused),
+            F::Channel => self.channel.render(f, input, style, focused),
+            F::Headcount => self.headcount.render(f, input, style, focused),
+            F::Representatives => self.representatives.render(f, input, style, focused),
+            F::Category => self.category.render(f, input, style, focused),
+            F::ContentClass => self.content_class.render(f, input, style, focused),
+            F::Place => self.place.render(f, input, style, focused),
+            F::Summary => {
+                let area = Rect {
+                    height: row.height,
+                    ..input
+                };
+                self.summary.render(f, area, style, focused)
+            }
+            F::Demands => self.demands.render(f, input, style, focused),
+            F::Department => self.department.render(f, input, style, focused),
+        }
+        let note_style = match kind {
+            Note::Error => t.error(),
+            Note::Ok => t.ok(),
+            Note::Hint => t.dim(),
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(note, note_style)),
+            Rect {
+                height: 1,
+                ..note_area
+            },
+        );
+    }
+}
+
+/// The issued ticket, large, over the form: the officer reads it out.
+fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
+    let t = &ctx.theme;
+    let width = area.width.min(56);
+    let height = area.height.min(13);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    clear_popup(f, popup);
+    let block = t.block(" 已取号 ");
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let prefix = r.ticket_label.split('-').next().unwrap_or("");
+    let number = &r.ticket_label[prefix.len()..];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("请到 ", t.label()),
+        Span::styled(ctx.dept_short(&r.department), t.strong()),
+        Span::styled(" 等候叫号，号码：", t.label()),
+        Span::styled(r.ticket_label.clone(), t.strong()),
+    ])];
+    lines.push(Line::raw(""));
+    for (i, big) in big_lines(number, t.ascii).into_iter().enumerate() {
+        let head = if i == 2 {
+            format!("{prefix} ")
+        } else {
+            " ".repeat(crate::tui::widgets::text::width(prefix) + 1)
+        };
+        let mut spans = vec![Span::styled(head, t.strong())];
+        spans.extend(big.spans.into_iter().map(|s| s.style(t.strong())));
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    let kind = if r.repeat {
+        "重复访，追加到事项"
+    } else {
+        "新事项"
+    };
+    lines.push(Line::from(format!(
+        "{kind} {}  前面还有 {} 号",
+        r.matter_number, r.waiting_ahead
+    )));
+    lines.push(Line::styled("按 Enter 登记下一位", t.dim()));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

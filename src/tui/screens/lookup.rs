@@ -1,0 +1,333 @@
+//! Lookup (F3): one box for identity number, phone, name, pinyin initials or
+//! matter number, results per keystroke; Enter opens the visitor's profile
+//! (full identity, timeline) and from there any matter.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::records::{card_lines, matter_brief_line, matter_lines, visit_line};
+use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
+use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
+use crate::tui::jobs::Slot;
+use crate::tui::widgets::field::TextField;
+use crate::tui::widgets::form::label_cell;
+use crate::tui::widgets::text::fit;
+
+const LIMIT: usize = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Page {
+    #[default]
+    Search,
+    Profile,
+    Matter,
+}
+
+#[derive(Default)]
+pub struct LookupScreen {
+    text: TextField,
+    searched: String,
+    hits: Vec<LookupHit>,
+    selected: usize,
+    page: Page,
+    profile: Option<VisitorProfile>,
+    /// Index into the profile's matters.
+    matter_selected: usize,
+    matter: Option<MatterDetail>,
+}
+
+impl LookupScreen {
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    pub fn hits(&self) -> &[LookupHit] {
+        &self.hits
+    }
+
+    pub fn searched(&self) -> &str {
+        &self.searched
+    }
+
+    fn search(&mut self, ctx: &mut Ctx) {
+        let text = self.text.value().trim().to_string();
+        if text == self.searched {
+            return;
+        }
+        self.searched = text.clone();
+        if text.is_empty() {
+            self.hits.clear();
+            ctx.outbox.cancel(Slot::Lookup);
+        } else {
+            ctx.query(Slot::Lookup, Query::Lookup { text, limit: LIMIT });
+        }
+    }
+
+    pub fn hits_arrived(&mut self, hits: Vec<LookupHit>) -> bool {
+        if hits == self.hits {
+            return false;
+        }
+        self.hits = hits;
+        self.selected = self.selected.min(self.hits.len().saturating_sub(1));
+        true
+    }
+
+    pub fn profile_arrived(&mut self, p: VisitorProfile) -> bool {
+        if self.profile.as_ref() == Some(&p) {
+            return false;
+        }
+        if self.profile.as_ref().map(|old| old.card.id) != Some(p.card.id) {
+            self.matter_selected = 0;
+        }
+        self.profile = Some(p);
+        true
+    }
+
+    pub fn matter_arrived(&mut self, m: MatterDetail) -> bool {
+        if self.matter.as_ref() == Some(&m) {
+            return false;
+        }
+        self.matter = Some(m);
+        true
+    }
+
+    /// Refreshes what is open after the hall reported a change.
+    pub fn reload(&self, ctx: &mut Ctx) {
+        if let Some(p) = &self.profile {
+            ctx.query(
+                Slot::Profile,
+                Query::Visitor {
+                    id: p.card.id,
+                    full_id: true,
+                },
+            );
+        }
+        if let Some(m) = &self.matter {
+            ctx.query(Slot::Matter, Query::Matter(m.matter.id));
+        }
+    }
+
+    fn open_profile(&mut self, ctx: &mut Ctx) {
+        let Some(hit) = self.hits.get(self.selected) else {
+            return;
+        };
+        if self.profile.as_ref().map(|p| p.card.id) != Some(hit.visitor) {
+            self.profile = None;
+        }
+        ctx.query(
+            Slot::Profile,
+            Query::Visitor {
+                id: hit.visitor,
+                full_id: true,
+            },
+        );
+        self.page = Page::Profile;
+    }
+
+    fn open_matter(&mut self, ctx: &mut Ctx) {
+        let Some(m) = self
+            .profile
+            .as_ref()
+            .and_then(|p| p.matters.get(self.matter_selected))
+        else {
+            return;
+        };
+        if self.matter.as_ref().map(|d| d.matter.id) != Some(m.id) {
+            self.matter = None;
+        }
+        ctx.query(Slot::Matter, Query::Matter(m.id));
+        self.page = Page::Matter;
+    }
+
+    fn step(selected: &mut usize, len: usize, down: bool) {
+        if len == 0 {
+            return;
+        }
+        *selected = if down {
+            (*selected + 1).min(len - 1)
+        } else {
+            selected.saturating_sub(1)
+        };
+    }
+}
+
+impl Component for LookupScreen {
+    fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        match (self.page, key.code) {
+            (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
+            (Page::Search, KeyCode::Up | KeyCode::Down) => Self::step(
+                &mut self.selected,
+                self.hits.len(),
+                key.code == KeyCode::Down,
+            ),
+            (Page::Search, _) => match self.text.handle(key) {
+                Some(true) => self.search(ctx),
+                Some(false) => {}
+                None => return Consumed::No,
+            },
+            (Page::Profile, KeyCode::Enter) => self.open_matter(ctx),
+            (Page::Profile, KeyCode::Up | KeyCode::Down) => {
+                let n = self.profile.as_ref().map_or(0, |p| p.matters.len());
+                Self::step(&mut self.matter_selected, n, key.code == KeyCode::Down)
+            }
+            (Page::Profile, KeyCode::Esc) => {
+                ctx.outbox.cancel(Slot::Profile);
+                self.page = Page::Search;
+            }
+            (Page::Matter, KeyCode::Esc) => {
+                ctx.outbox.cancel(Slot::Matter);
+                self.page = Page::Profile;
+            }
+            _ => return Consumed::No,
+        }
+        Consumed::Yes
+    }
+
+    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+        match self.page {
+            Page::Search => vec![hint("Enter", "打开档案"), hint("↑↓", "选择")],
+            Page::Profile => vec![
+                hint("Enter", "打开事项"),
+                hint("↑↓", "选择事项"),
+                hint("Esc", "返回结果"),
+            ],
+            Page::Matter => vec![hint("Esc", "返回档案")],
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        match self.page {
+            Page::Search => self.draw_search(f, area, ctx),
+            Page::Profile => self.draw_profile(f, area, ctx),
+            Page::Matter => self.draw_matter(f, area, ctx),
+        }
+    }
+}
+
+impl LookupScreen {
+    fn draw_search(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let block = t.block(" 查询 ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let [input_row, help_row, _, list] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
+        let rest = label_cell(f, input_row, "查找", 6, true, t);
+        self.text.render(f, rest, t.focused_input(), true);
+        f.render_widget(
+            Paragraph::new("身份证号（可输前几位）、电话（可输尾号）、姓名、拼音首字母或事项编号")
+                .style(t.dim()),
+            help_row,
+        );
+        let wide = inner.width >= 100;
+        let mut lines = Vec::new();
+        if !self.searched.is_empty() && self.hits.is_empty() {
+            lines.push(Line::styled(
+                format!("没有找到与“{}”相符的来访人", self.searched),
+                t.dim(),
+            ));
+        }
+        for (i, h) in self.hits.iter().enumerate() {
+            let last = h
+                .last_visit
+                .map(|at| at.format_date(ctx.tz()))
+                .unwrap_or_default();
+            let mut text = format!(
+                "{} {} {} 来访{:>2}次 在办{} 最近{}",
+                fit(&h.name, 8),
+                fit(&h.id_masked, 18),
+                fit(&h.phone_masked, 11),
+                h.visit_count,
+                h.open_matters,
+                last
+            );
+            if wide {
+                let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
+                text.push_str(&format!("  {} 〔{}〕", depts.join("、"), h.matched.label()));
+            }
+            let mut spans = vec![Span::raw(if i == self.selected { ">" } else { " " })];
+            if let Some(g) = h.key_grade {
+                spans.push(Span::styled(format!("{g:?}"), t.grade(g)));
+            } else {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::raw(text));
+            let line = Line::from(spans);
+            lines.push(if i == self.selected {
+                line.style(t.selected())
+            } else {
+                line
+            });
+        }
+        let top = self
+            .selected
+            .saturating_sub(usize::from(list.height).saturating_sub(1));
+        f.render_widget(Paragraph::new(lines).scroll((top as u16, 0)), list);
+    }
+
+    fn draw_profile(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let block = t.block(" 来访人档案 ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(p) = &self.profile else {
+            f.render_widget(Paragraph::new("正在读取档案…").style(t.dim()), inner);
+            return;
+        };
+        let card = card_lines(&p.card, ctx);
+        let [card_area, matters_area, visits_area] = Layout::vertical([
+            Constraint::Length(card.len() as u16 + 1),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
+        f.render_widget(Paragraph::new(card), card_area);
+        let mut lines = vec![Line::styled(
+            format!("事项 {} 件（Enter 打开）", p.matters.len()),
+            t.title(),
+        )];
+        for (i, m) in p.matters.iter().enumerate() {
+            let marker = if i == self.matter_selected { ">" } else { " " };
+            let mut line = matter_brief_line(m, ctx);
+            line.spans.insert(0, Span::raw(marker));
+            lines.push(if i == self.matter_selected {
+                line.style(t.selected())
+            } else {
+                line
+            });
+        }
+        f.render_widget(Paragraph::new(lines), matters_area);
+        let mut lines = vec![Line::styled(
+            format!("来访 {} 次", p.visits.len()),
+            t.title(),
+        )];
+        lines.extend(p.visits.iter().map(|v| visit_line(v, ctx)));
+        f.render_widget(Paragraph::new(lines), visits_area);
+    }
+
+    fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let block = t.block(" 事项详情 ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(d) = &self.matter else {
+            f.render_widget(Paragraph::new("正在读取事项…").style(t.dim()), inner);
+            return;
+        };
+        let mut lines = matter_lines(d, ctx);
+        lines.push(Line::styled(
+            format!("来访记录（{}）", d.visits.len()),
+            t.title(),
+        ));
+        lines.extend(d.visits.iter().map(|v| visit_line(v, ctx)));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+}

@@ -1,0 +1,11 @@
+//! The desk's screens; each is a [`Component`](super::component::Component).
+
+pub mod board;
+pub mod help;
+pub mod intake;
+pub mod login;
+pub mod lookup;
+pub mod panel;
+pub mod records;
+pub mod setup;
+pub mod window;

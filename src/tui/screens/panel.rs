@@ -1,0 +1,200 @@
+//! The repeat-visitor panel beside the intake form: searches as the officer
+//! types the identity number, phone or name, shows the highlighted visitor's
+//! earlier visits and open matters in every department, and picks the open
+//! matter this visit is attached to.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::domain::matter::MatterId;
+use crate::hall::{LookupHit, MatterBrief, Query, VisitorProfile};
+use crate::tui::component::Ctx;
+use crate::tui::jobs::Slot;
+use crate::tui::widgets::text::{cut, fit};
+
+const HITS: usize = 5;
+
+#[derive(Default)]
+pub struct RepeatPanel {
+    searched: String,
+    hits: Vec<LookupHit>,
+    selected: usize,
+    profile: Option<VisitorProfile>,
+}
+
+impl RepeatPanel {
+    /// Searches for `text` unless it is what is shown already.
+    pub fn search(&mut self, text: &str, ctx: &mut Ctx) {
+        let text = text.trim();
+        if text == self.searched {
+            return;
+        }
+        self.searched = text.to_string();
+        if text.is_empty() {
+            self.hits.clear();
+            self.profile = None;
+            ctx.outbox.cancel(Slot::PanelLookup);
+            ctx.outbox.cancel(Slot::PanelProfile);
+            return;
+        }
+        ctx.query(
+            Slot::PanelLookup,
+            Query::Lookup {
+                text: text.to_string(),
+                limit: HITS,
+            },
+        );
+    }
+
+    pub fn clear(&mut self, ctx: &mut Ctx) {
+        self.search("", ctx);
+    }
+
+    /// Returns true when what the panel shows changed.
+    pub fn hits_arrived(&mut self, hits: Vec<LookupHit>, ctx: &mut Ctx) -> bool {
+        if hits == self.hits {
+            return false;
+        }
+        let keep = self.hit().map(|h| h.visitor);
+        self.selected = keep
+            .and_then(|v| hits.iter().position(|h| h.visitor == v))
+            .unwrap_or(0);
+        self.hits = hits;
+        self.load_profile(ctx);
+        true
+    }
+
+    pub fn profile_arrived(&mut self, profile: VisitorProfile) -> bool {
+        if self.hit().map(|h| h.visitor) != Some(profile.card.id) {
+            return false;
+        }
+        self.profile = Some(profile);
+        true
+    }
+
+    fn load_profile(&mut self, ctx: &mut Ctx) {
+        let wanted = self.hit().map(|h| h.visitor);
+        if self.profile.as_ref().map(|p| p.card.id) != wanted {
+            self.profile = None;
+        }
+        match wanted {
+            Some(id) => ctx.query(Slot::PanelProfile, Query::Visitor { id, full_id: false }),
+            None => ctx.outbox.cancel(Slot::PanelProfile),
+        }
+    }
+
+    pub fn hit(&self) -> Option<&LookupHit> {
+        self.hits.get(self.selected)
+    }
+
+    pub fn has_hits(&self) -> bool {
+        !self.hits.is_empty()
+    }
+
+    /// PgDn / PgUp: the next or previous visitor found.
+    pub fn move_selection(&mut self, down: bool, ctx: &mut Ctx) -> bool {
+        let n = self.hits.len();
+        if n < 2 {
+            return false;
+        }
+        self.selected = if down {
+            (self.selected + 1) % n
+        } else {
+            (self.selected + n - 1) % n
+        };
+        self.load_profile(ctx);
+        true
+    }
+
+    /// The open matters of the highlighted visitor, in the order shown.
+    pub fn open_matters(&self) -> Vec<&MatterBrief> {
+        self.profile
+            .iter()
+            .flat_map(|p| p.matters.iter())
+            .filter(|m| m.status.is_open())
+            .collect()
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx, attached: Option<MatterId>) {
+        let t = &ctx.theme;
+        let block = t.block(" 重复来访核查 ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let cols = usize::from(inner.width);
+        let mut lines: Vec<Line> = Vec::new();
+        if self.searched.is_empty() {
+            lines.push(Line::styled("输入身份证号、电话或", t.dim()));
+            lines.push(Line::styled("姓名，这里即时显示此人", t.dim()));
+            lines.push(Line::styled("是否来访过。", t.dim()));
+        } else if self.hits.is_empty() {
+            lines.push(Line::styled(
+                format!("“{}”", cut(&self.searched, cols.saturating_sub(4))),
+                t.label(),
+            ));
+            lines.push(Line::styled("未找到来访记录：首次来访", t.ok()));
+        }
+        // Narrow panels give each visitor two rows.
+        let two_rows = cols < 40;
+        for (i, h) in self.hits.iter().enumerate() {
+            let marker = if i == self.selected { ">" } else { " " };
+            let style = if i == self.selected {
+                t.selected()
+            } else {
+                t.text()
+            };
+            let grade = h.key_grade.map(|g| format!(" {g:?}")).unwrap_or_default();
+            let who = format!("{marker}{} {}{grade}", fit(&h.name, 6), h.id_masked);
+            let counts = format!("来访{}次 在办{}", h.visit_count, h.open_matters);
+            if two_rows {
+                lines.push(Line::styled(fit(&who, cols), style));
+                lines.push(Line::styled(fit(&format!("  {counts}"), cols), style));
+            } else {
+                lines.push(Line::styled(fit(&format!("{who} {counts}"), cols), style));
+            }
+        }
+        if let Some(p) = &self.profile {
+            let rule = t.rule().repeat(cols);
+            lines.push(Line::styled(rule.clone(), t.dim()));
+            let open = self.open_matters();
+            lines.push(Line::styled(
+                format!("在办事项（{}）", open.len()),
+                t.title(),
+            ));
+            for m in &open {
+                let mark = if attached == Some(m.id) { "[*]" } else { "[ ]" };
+                let head = format!(
+                    "{mark}{} {} {}",
+                    m.number,
+                    ctx.dept_short(&m.department),
+                    m.status.label(),
+                );
+                let style = if attached == Some(m.id) {
+                    t.ok()
+                } else {
+                    t.text()
+                };
+                lines.push(Line::styled(cut(&head, cols).to_string(), style));
+                let summary = format!("   {}", m.summary.replace('\n', " "));
+                lines.push(Line::styled(cut(&summary, cols).to_string(), t.label()));
+            }
+            lines.push(Line::styled(
+                format!("历次来访（{}）", p.visits.len()),
+                t.title(),
+            ));
+            let tz = ctx.tz();
+            for v in &p.visits {
+                let text = format!(
+                    " {} {} {}{}",
+                    v.at.format_date(tz),
+                    ctx.dept_short(&v.department),
+                    v.matter_number,
+                    if v.repeat { " 重复" } else { "" }
+                );
+                lines.push(Line::from(Span::raw(cut(&text, cols).to_string())));
+            }
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}

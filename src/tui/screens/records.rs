@@ -1,0 +1,179 @@
+//! How visitors and matters read on screen; shared by the window and the lookup.
+
+use ratatui::text::{Line, Span};
+
+use crate::domain::matter::{HistoryKind, Outcome};
+use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorCard};
+use crate::tui::component::Ctx;
+use crate::tui::widgets::text::fit;
+
+pub fn card_lines(c: &VisitorCard, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let mut first = vec![
+        Span::styled(c.name.clone(), t.strong()),
+        Span::raw("  "),
+        Span::raw(if c.no_document {
+            "无证件".to_string()
+        } else {
+            c.id_number.clone()
+        }),
+    ];
+    if let Some(g) = c.key_grade {
+        first.push(Span::raw("  "));
+        first.push(Span::styled(format!("重点人员 {}", g.label()), t.grade(g)));
+    }
+    let facts: Vec<String> = [&c.sex, &c.birth_date, &c.region]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let mut lines = vec![Line::from(first)];
+    if !facts.is_empty() {
+        lines.push(Line::styled(facts.join(" "), t.label()));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("电话 ", t.label()),
+        Span::raw(if c.phone.is_empty() {
+            "未登记".to_string()
+        } else {
+            c.phone.clone()
+        }),
+        Span::styled("  来访 ", t.label()),
+        Span::raw(format!("{} 次", c.visit_count)),
+        Span::styled("  首次 ", t.label()),
+        Span::raw(c.first_seen.format_date(ctx.tz())),
+    ]));
+    if !c.address.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("住址 ", t.label()),
+            Span::raw(c.address.clone()),
+        ]));
+    }
+    lines
+}
+
+pub fn visit_line(v: &VisitView, ctx: &Ctx) -> Line<'static> {
+    let t = &ctx.theme;
+    let mut spans = vec![
+        Span::raw(format!("{} ", ctx.date(v.at))),
+        Span::styled(fit(&ctx.dept_short(&v.department), 8), t.strong()),
+        Span::raw(format!(
+            " {} {}人 {}",
+            v.channel.label(),
+            v.headcount,
+            v.matter_number
+        )),
+    ];
+    if v.repeat {
+        spans.push(Span::styled(" 重复访", t.warn()));
+    }
+    if v.group {
+        spans.push(Span::styled(" 集体访", t.warn()));
+    }
+    if let Some(label) = &v.ticket_label {
+        spans.push(Span::styled(format!(" {label}"), t.dim()));
+    }
+    Line::from(spans)
+}
+
+pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
+    let t = &ctx.theme;
+    let status = if m.status.is_open() { t.ok() } else { t.dim() };
+    Line::from(vec![
+        Span::raw(format!("{} ", m.number)),
+        Span::styled(fit(&ctx.dept_short(&m.department), 8), t.strong()),
+        Span::styled(format!(" {} ", fit(m.status.label(), 12)), status),
+        Span::raw(format!("{} ", m.content_class)),
+        Span::styled(m.summary.replace('\n', " "), t.label()),
+    ])
+}
+
+fn outcome_text(o: &Outcome, ctx: &Ctx) -> String {
+    match o {
+        Outcome::Forwarded { to } | Outcome::Assigned { to } => {
+            format!("{}至{}", o.label(), ctx.dept_short(to))
+        }
+        Outcome::LegalChannel(c) => format!("{}（{}）", o.label(), c.label()),
+        _ => o.label().to_string(),
+    }
+}
+
+pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) -> Line<'static> {
+    let t = &ctx.theme;
+    let what = match kind {
+        HistoryKind::Registered { department } => {
+            format!("登记，分流至{}", ctx.dept_short(department))
+        }
+        HistoryKind::Routed {
+            from,
+            to,
+            assigned,
+            reason,
+        } => format!(
+            "{} {}→{}：{reason}",
+            if *assigned { "交办" } else { "转送" },
+            ctx.dept_short(from),
+            ctx.dept_short(to)
+        ),
+        HistoryKind::Outcome { outcome, note } if note.is_empty() => outcome_text(outcome, ctx),
+        HistoryKind::Outcome { outcome, note } => format!("{}：{note}", outcome_text(outcome, ctx)),
+        HistoryKind::Note { text } => format!("备注：{text}"),
+        HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
+    };
+    Line::from(vec![
+        Span::styled(format!("{at} {officer} "), t.dim()),
+        Span::raw(what.replace('\n', " ")),
+    ])
+}
+
+/// Status, deadlines, the visitor's words, and the routing history of a matter.
+pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let m = &d.matter;
+    let names: Vec<&str> = d.visitor_names.iter().map(|(_, n)| n.as_str()).collect();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("事项 {} ", m.number), t.strong()),
+            Span::styled(m.status.label().to_string(), t.ok()),
+            Span::raw(format!(" {}·{}", m.category.label(), m.content_class)),
+        ]),
+        Line::from(vec![
+            Span::styled("责任部门 ", t.label()),
+            Span::raw(ctx.dept_short(&m.department)),
+            Span::styled("  来访人 ", t.label()),
+            Span::raw(names.join("、")),
+            Span::styled("  属地 ", t.label()),
+            Span::raw(m.place.clone()),
+        ]),
+    ];
+    for dl in &d.deadlines {
+        let (left, style) = if dl.days_left < 0 {
+            (format!("已超期 {} 天", -dl.days_left), t.error())
+        } else {
+            (format!("剩 {} 天", dl.days_left), t.warn())
+        };
+        lines.push(Line::from(vec![
+            Span::styled("期限 ", t.label()),
+            Span::raw(format!("{} {} ", dl.label, dl.due.format_date(ctx.tz()))),
+            Span::styled(left, style),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("反映问题 ", t.label()),
+        Span::raw(m.summary.replace('\n', " ")),
+    ]));
+    if !m.demands.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("诉求 ", t.label()),
+            Span::raw(m.demands.replace('\n', " ")),
+        ]));
+    }
+    lines.push(Line::styled(
+        format!("办理经过（{}）", m.history.len()),
+        t.title(),
+    ));
+    for h in &m.history {
+        lines.push(history_line(ctx.time(h.at), &h.officer, &h.kind, ctx));
+    }
+    lines
+}

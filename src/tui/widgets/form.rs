@@ -1,0 +1,59 @@
+//! Laying out labelled rows: `  身份证号 [input      ] 错误或提示`.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::text::{fit, width};
+use crate::tui::theme::Theme;
+
+/// Draws `label` in a column `label_cols` wide (a `>` marks focus) and returns
+/// the rest of the row for the input.
+pub fn label_cell(
+    f: &mut Frame,
+    row: Rect,
+    label: &str,
+    label_cols: u16,
+    focused: bool,
+    theme: &Theme,
+) -> Rect {
+    let cols = label_cols.min(row.width);
+    let marker = if focused { ">" } else { " " };
+    let style = if focused {
+        theme.focused_label()
+    } else {
+        theme.label()
+    };
+    let text = fit(&format!("{marker}{label}"), usize::from(cols));
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(text, style))),
+        Rect { width: cols, ..row },
+    );
+    Rect {
+        x: row.x + cols,
+        width: row.width - cols,
+        ..row
+    }
+}
+
+/// Splits a row's input part into the input (`want` columns at most, at least
+/// `min` when a note is beside it) and the note's part.
+pub fn with_note(area: Rect, want: u16, note: &str, min: u16) -> (Rect, Rect) {
+    let note_cols = if note.is_empty() {
+        0
+    } else {
+        (width(note) as u16 + 1).min(area.width.saturating_sub(min))
+    };
+    let input_cols = want.min(area.width - note_cols);
+    let input = Rect {
+        width: input_cols,
+        ..area
+    };
+    let note_area = Rect {
+        x: area.x + input_cols + 1,
+        width: area.width.saturating_sub(input_cols + 1),
+        ..area
+    };
+    (input, note_area)
+}

@@ -1,0 +1,312 @@
+//! The desk's state logic without a terminal: focus, validation as typed,
+//! stale answers, redraw decisions, and the registration and window flows.
+
+mod tui_support;
+
+use lianfang::hall::{HallExt, Query};
+use lianfang::tui::app::Screen;
+use lianfang::tui::event::AppEvent;
+use lianfang::tui::jobs::{execute, Reply, Slot};
+use lianfang::tui::screens::intake::{FormField, IdStatus};
+use lianfang::tui::screens::lookup::Page;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_support::*;
+
+#[test]
+fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
+    desk.tab(8);
+    assert_eq!(desk.app.intake.focus(), FormField::Category);
+    desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(desk.app.intake.focus(), FormField::Representatives);
+    // Enter moves on too; Up moves back.
+    desk.key(KeyCode::Enter);
+    assert_eq!(desk.app.intake.focus(), FormField::Category);
+    desk.key(KeyCode::Up);
+    assert_eq!(desk.app.intake.focus(), FormField::Representatives);
+
+    // Once attached to an open matter, the matter's own fields are not visited.
+    desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    for _ in 0..6 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
+    desk.type_text(ZHANG_ID);
+    desk.key(KeyCode::F(7));
+    assert!(desk.app.intake.attached().is_some());
+    desk.tab(7);
+    assert_eq!(desk.app.intake.focus(), FormField::Representatives);
+    desk.tab(1);
+    assert_eq!(desk.app.intake.focus(), FormField::Department);
+}
+
+#[test]
+fn the_identity_number_is_checked_as_it_is_typed() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text("1101051949");
+    assert_eq!(desk.app.intake.id_state(), &IdStatus::Partial(10));
+    assert_eq!(desk.app.intake.error(FormField::IdNumber), None);
+    desk.type_text("1231002X");
+    match desk.app.intake.id_state() {
+        IdStatus::Valid(info) => {
+            assert!(info.contains("1949-12-31"), "{info}");
+            assert!(info.contains('女'), "{info}");
+            assert!(info.contains("北京市"), "{info}");
+        }
+        other => panic!("expected a valid number, got {other:?}"),
+    }
+    // The wrong check character is reported beside the field at once.
+    desk.key(KeyCode::Backspace);
+    desk.type_text("1");
+    let error = desk.app.intake.error(FormField::IdNumber).expect("error");
+    assert!(error.contains("校验码"), "{error}");
+    // A letter in the middle can never be right: reported before the number is complete.
+    desk.ctrl('u');
+    desk.type_text("1101a");
+    let error = desk.app.intake.error(FormField::IdNumber).expect("error");
+    assert!(error.contains("第5位"), "{error}");
+    // Cleared: nothing to say.
+    desk.ctrl('u');
+    assert_eq!(desk.app.intake.id_state(), &IdStatus::Empty);
+    assert_eq!(desk.app.intake.error(FormField::IdNumber), None);
+}
+
+#[test]
+fn saving_an_invalid_form_posts_nothing_and_points_at_the_field() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(&id18("11010819781111002"));
+    desk.tab(2);
+    desk.type_text("周晓梅");
+    desk.app.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::F(6),
+        KeyModifiers::NONE,
+    )));
+    assert!(desk.app.take_requests().is_empty());
+    assert_eq!(desk.app.intake.focus(), FormField::Place);
+    assert!(desk.app.intake.error(FormField::Place).is_some());
+}
+
+#[test]
+fn a_repeat_visit_is_attached_to_the_open_matter() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("张秀英");
+    assert!(desk
+        .app
+        .intake
+        .panel
+        .hit()
+        .is_some_and(|h| h.name == "张秀英"));
+    desk.key(KeyCode::F(7));
+    let attached = desk.app.intake.attached().expect("attached").clone();
+    assert_eq!(attached.matter, m.zhang.matter);
+    // The identity document is still read at the counter.
+    for _ in 0..2 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
+    desk.type_text(ZHANG_ID);
+    desk.ctrl('s');
+    let screen = desk.screen_text(80, 24);
+    let issued = desk
+        .app
+        .intake
+        .issued()
+        .unwrap_or_else(|| panic!("no ticket:\n{screen}"));
+    assert!(issued.repeat);
+    assert_eq!(issued.matter, m.zhang.matter);
+    let profile =
+        m.t.hall
+            .profile(&m.admin, m.zhang.visitor, false)
+            .expect("profile");
+    assert_eq!(profile.visits.len(), 3);
+    assert_eq!(profile.matters.len(), 1, "no duplicate matter was opened");
+    // F7 again past the last open matter detaches.
+    desk.key(KeyCode::Enter);
+    desk.tab(2);
+    desk.type_text("张秀英");
+    desk.key(KeyCode::F(7));
+    assert!(desk.app.intake.attached().is_some());
+    desk.key(KeyCode::F(7));
+    assert!(desk.app.intake.attached().is_none());
+}
+
+#[test]
+fn a_stale_lookup_answer_is_dropped() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    // Two keystrokes; neither answer has arrived yet.
+    desk.app.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::NONE,
+    )));
+    let first = desk.app.take_requests();
+    desk.app.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    let second = desk.app.take_requests();
+    assert_eq!((first.len(), second.len()), (1, 1));
+    let run = |r: &lianfang::tui::jobs::Request| Reply {
+        slot: r.slot,
+        generation: r.generation,
+        result: execute(m.t.hall.as_ref(), r.job.clone()),
+    };
+    // The newer answer arrives first, then the old one.
+    assert!(desk.app.update(AppEvent::Reply(run(&second[0]))));
+    let names: Vec<String> = desk
+        .app
+        .lookup()
+        .hits()
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
+    assert_eq!(names, ["张秀英"]);
+    assert!(
+        !desk.app.update(AppEvent::Reply(run(&first[0]))),
+        "stale answer redrew"
+    );
+    let names: Vec<String> = desk
+        .app
+        .lookup()
+        .hits()
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
+    assert_eq!(names, ["张秀英"], "stale answer replaced the newer one");
+}
+
+#[test]
+fn nothing_changed_means_no_redraw() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    assert_eq!(desk.app.screen(), Screen::Board);
+    // A key nobody uses, a tick whose queue answer is unchanged.
+    assert!(!desk.key(KeyCode::F(12)));
+    let before = desk.redraws;
+    desk.update(AppEvent::Tick);
+    desk.settle();
+    assert_eq!(desk.redraws, before, "an unchanged queue redrew the board");
+    // The waiting minutes moved on: one redraw.
+    m.t.minutes(1);
+    desk.update(AppEvent::Tick);
+    desk.settle();
+    assert_eq!(desk.redraws, before + 1);
+    // A registration elsewhere reaches the board through the hall's events.
+    let text_before = desk.screen_text(120, 40);
+    m.t.register(
+        &m.admin,
+        visit("孙立", &id18("11010119900101001"), "", "mz", "低保申请"),
+    );
+    desk.settle();
+    assert_eq!(desk.redraws, before + 2);
+    let text_after = desk.screen_text(120, 40);
+    assert_ne!(text_before, text_after);
+    assert!(text_after.contains("民政-001"), "{text_after}");
+}
+
+#[test]
+fn the_window_calls_and_records_an_outcome_with_its_note() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in_at(m.t.hall.clone(), "rs1", "人社-1号窗口");
+    desk.key(KeyCode::F(4));
+    // rs1 still serves 人社-001 from the morning: the window knows after opening.
+    assert_eq!(
+        desk.app.window().serving().map(|s| s.label.as_str()),
+        Some("人社-001")
+    );
+    desk.key(KeyCode::F(5));
+    assert!(desk
+        .app
+        .ctx
+        .notice
+        .as_ref()
+        .is_some_and(|n| format!("{n:?}").contains("正在接待")));
+    desk.key(KeyCode::F(6));
+    assert!(desk.app.window().outcome_open());
+    // 当场答复 needs a note: refused on screen, nothing sent.
+    desk.app.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::F(6),
+        KeyModifiers::NONE,
+    )));
+    assert!(desk.app.take_requests().is_empty());
+    // The refusal put the caret in the note.
+    desk.type_text("已当场答复：工资清欠由劳动监察大队督办");
+    desk.key(KeyCode::F(6));
+    let screen = desk.screen_text(80, 24);
+    assert!(desk.app.window().serving().is_none(), "{screen}");
+    let detail = m.t.hall.matter(&m.admin, m.zhang.matter).expect("matter");
+    assert_eq!(detail.matter.status.label(), "当场答复");
+    // The queue moved on: the next call brings 人社-002.
+    desk.key(KeyCode::F(5));
+    assert_eq!(
+        desk.app.window().serving().map(|s| s.label.as_str()),
+        Some("人社-002")
+    );
+}
+
+#[test]
+fn lookup_opens_profile_then_matter_and_esc_goes_back() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("2026-000001");
+    assert_eq!(desk.app.lookup().hits().len(), 1);
+    desk.key(KeyCode::Enter);
+    assert_eq!(desk.app.lookup().page(), Page::Profile);
+    assert!(
+        desk.screen_text(80, 24).contains(ZHANG_ID),
+        "the profile shows the full number"
+    );
+    desk.key(KeyCode::Enter);
+    assert_eq!(desk.app.lookup().page(), Page::Matter);
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.lookup().page(), Page::Profile);
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.lookup().page(), Page::Search);
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.screen(), Screen::Board);
+    // Lists never show the full number.
+    desk.key(KeyCode::F(3));
+    assert!(!desk.screen_text(120, 40).contains(ZHANG_ID));
+}
+
+#[test]
+fn service_errors_show_in_the_screen() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(4));
+    desk.key(KeyCode::F(5));
+    desk.key(KeyCode::F(5)); // already serving: the hall refuses in Chinese
+    let text = desk.screen_text(80, 24);
+    assert!(text.contains("本窗口正在接待"), "{text}");
+    let _ = desk.app.update(AppEvent::Tick);
+    assert!(desk
+        .app
+        .take_requests()
+        .iter()
+        .any(|r| r.slot == Slot::Queue
+            && matches!(&r.job, lianfang::tui::jobs::Job::Query(_, Query::Queue))));
+}
+
+#[test]
+fn ctrl_q_and_ctrl_c_quit() {
+    let t = TestHall::staffed();
+    let mut desk = Desk::new(t.hall.clone());
+    assert!(!desk.app.should_quit());
+    desk.ctrl('c');
+    assert!(desk.app.should_quit());
+    let mut desk = Desk::new(t.hall.clone());
+    desk.ctrl('q');
+    assert!(desk.app.should_quit());
+}

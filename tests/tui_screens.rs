@@ -1,0 +1,143 @@
+//! Every desk screen rendered into a `TestBackend` at 80×24 and 120×40 with
+//! Chinese data, compared with reviewed snapshots.
+
+mod tui_support;
+
+use ratatui::crossterm::event::KeyCode;
+use tui_support::*;
+
+fn snap(desk: &Desk, name: &str) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut terminal = desk.render(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text_of(&terminal));
+        // The caret must be on screen wherever the field is.
+        let p = terminal.get_cursor_position().expect("cursor");
+        assert!(p.x < w && p.y < h, "{name}: cursor {p:?} off screen");
+    }
+}
+
+#[test]
+fn first_run_setup() {
+    let t = TestHall::empty();
+    let mut desk = Desk::new(t.hall.clone());
+    desk.type_text("admin");
+    desk.key(KeyCode::Tab);
+    desk.type_text("王主任");
+    desk.key(KeyCode::Tab);
+    desk.type_text("12345678");
+    desk.key(KeyCode::Tab);
+    desk.type_text("1234");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "setup_mismatch");
+}
+
+#[test]
+fn login_with_error() {
+    let t = TestHall::staffed();
+    let mut desk = Desk::new(t.hall.clone());
+    desk.type_text("rs1");
+    desk.key(KeyCode::Enter);
+    desk.type_text("wrong");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "login_refused");
+}
+
+#[test]
+fn queue_board() {
+    let m = busy_morning();
+    let desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    snap(&desk, "board");
+}
+
+#[test]
+fn intake_form_with_errors() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text("11010519491231002");
+    desk.type_text("1"); // wrong check character
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.type_text("刘");
+    desk.key(KeyCode::Tab);
+    desk.type_text("12345");
+    desk.key(KeyCode::Tab);
+    snap(&desk, "intake_errors");
+}
+
+#[test]
+fn intake_form_with_repeat_visitor() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(ZHANG_ID);
+    desk.key(KeyCode::F(7));
+    snap(&desk, "intake_repeat");
+}
+
+#[test]
+fn intake_ticket_issued() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(&id18("11010819781111002"));
+    desk.tab(2);
+    desk.type_text("周晓梅");
+    desk.tab(1);
+    desk.type_text("13700002222");
+    desk.tab(1);
+    desk.type_text("海淀区学院路 12 号");
+    desk.tab(4); // channel, headcount, representatives, category
+    desk.key(KeyCode::Right); // 检举控告类 → 申诉求决类
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Tab);
+    for _ in 0..5 {
+        desk.key(KeyCode::Right); // 城乡建设 … 教育
+    }
+    desk.key(KeyCode::Tab);
+    desk.type_text("海淀区");
+    desk.tab(1);
+    desk.type_text("孩子入学申请被退回，学校未说明理由");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "intake_ticket");
+}
+
+#[test]
+fn department_window_serving_with_outcome_form() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(4));
+    snap(&desk, "window_idle");
+    desk.key(KeyCode::F(5));
+    snap(&desk, "window_serving");
+    desk.key(KeyCode::F(6));
+    desk.key(KeyCode::Right); // 受理 → next is 转送 after one more
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::F(6));
+    snap(&desk, "window_outcome_error");
+}
+
+#[test]
+fn lookup_profile_and_matter() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    snap(&desk, "lookup_results");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_profile");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_matter");
+}
+
+#[test]
+fn help_overlay() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(4));
+    desk.key(KeyCode::F(1));
+    snap(&desk, "help_window");
+}
