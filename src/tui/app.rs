@@ -227,8 +227,10 @@ impl App {
             Goto::Window => Screen::Window,
             Goto::Lookup => Screen::Lookup,
         };
-        if screen == Screen::Window {
-            self.window.refresh(&mut self.ctx);
+        match screen {
+            Screen::Window => self.window.refresh(&mut self.ctx),
+            Screen::Lookup => self.lookup.reload(&mut self.ctx),
+            _ => {}
         }
         if screen == self.screen {
             return false;

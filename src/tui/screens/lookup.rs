@@ -94,8 +94,18 @@ impl LookupScreen {
         true
     }
 
-    /// Refreshes what is open after the hall reported a change.
+    /// Refreshes the results and whatever is open, after the hall reported a
+    /// change or when the officer comes back to this screen.
     pub fn reload(&self, ctx: &mut Ctx) {
+        if !self.searched.is_empty() {
+            ctx.query(
+                Slot::Lookup,
+                Query::Lookup {
+                    text: self.searched.clone(),
+                    limit: LIMIT,
+                },
+            );
+        }
         if let Some(p) = &self.profile {
             ctx.query(
                 Slot::Profile,
