@@ -43,6 +43,56 @@ fn login_with_error() {
 }
 
 #[test]
+fn login_lists_demo_accounts() {
+    let t = TestHall::demo();
+    let desk = Desk::new(t.hall.clone());
+    snap(&desk, "login_demo");
+}
+
+#[test]
+fn queue_board_with_ascii_borders() {
+    let m = busy_morning();
+    let mut desk = Desk::with_options(m.t.hall.clone(), "", true);
+    desk.type_text("admin");
+    desk.key(KeyCode::Enter);
+    desk.type_text(PASSWORD);
+    desk.key(KeyCode::Enter);
+    let text = desk.screen_text(80, 24);
+    insta::assert_snapshot!("board_ascii_80x24", text);
+    assert!(!text.contains('│') && !text.contains('─'), "{text}");
+}
+
+#[test]
+fn every_screen_survives_tiny_terminals() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    let sizes = [(1, 1), (10, 3), (30, 8), (50, 12), (79, 23)];
+    let steps: [&[KeyCode]; 7] = [
+        &[KeyCode::F(10)],
+        &[KeyCode::F(2), KeyCode::Char('1'), KeyCode::F(6)],
+        &[KeyCode::F(4), KeyCode::F(5), KeyCode::F(6)],
+        &[KeyCode::F(1)],
+        &[
+            KeyCode::Esc,
+            KeyCode::Esc,
+            KeyCode::F(3),
+            KeyCode::Char('z'),
+        ],
+        &[KeyCode::Enter],
+        &[KeyCode::Enter],
+    ];
+    for keys in steps {
+        for k in keys {
+            desk.key(*k);
+        }
+        for (w, h) in sizes {
+            // Drawing must not panic, whatever the size.
+            desk.render(w, h);
+        }
+    }
+}
+
+#[test]
 fn queue_board() {
     let m = busy_morning();
     let desk = Desk::logged_in(m.t.hall.clone(), "admin");

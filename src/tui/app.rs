@@ -163,6 +163,10 @@ impl App {
             AppEvent::Resize => true,
             AppEvent::Hall(e) => self.hall_event(e.kind),
             AppEvent::Reply(r) => self.reply(r),
+            AppEvent::InputLost => {
+                self.quit = true;
+                false
+            }
             AppEvent::Tick => {
                 // Waiting minutes: the queue answer carries the hall's "now".
                 self.ctx.query(Slot::Queue, Query::Queue);

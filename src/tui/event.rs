@@ -15,4 +15,6 @@ pub enum AppEvent {
     Reply(Reply),
     /// The slow timer: waiting minutes on the board move on.
     Tick,
+    /// The keyboard can no longer be read (the terminal went away): quit.
+    InputLost,
 }

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::hall::{
-    Command, CommandReply, Hall, HallError, HallResult, NewOfficer, Query, QueryReply, Session,
-    SessionToken,
+    Command, CommandReply, Hall, HallResult, NewOfficer, Query, QueryReply, Session, SessionToken,
 };
 
 /// What an answer is for. One outstanding request per slot: a newer one replaces it.
@@ -137,14 +136,7 @@ pub fn work(hall: &dyn Hall, requests: Receiver<Request>, replies: Sender<Reply>
             if superseded {
                 continue;
             }
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                execute(hall, request.job.clone())
-            }))
-            .unwrap_or_else(|_| {
-                Err(HallError::Storage(
-                    "服务内部出错，本次操作未完成，请重试；如反复出现请联系管理员".into(),
-                ))
-            });
+            let result = execute(hall, request.job.clone());
             let reply = Reply {
                 slot: request.slot,
                 generation: request.generation,

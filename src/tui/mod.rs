@@ -120,6 +120,7 @@ fn spawn_input(tx: Sender<AppEvent>) {
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::error!("读取键盘输入失败：{e}");
+                    let _ = tx.send(AppEvent::InputLost);
                     return;
                 }
             };

@@ -19,7 +19,7 @@ use lianfang::domain::visit::Channel;
 use lianfang::domain::visitor::KeyGrade;
 use lianfang::hall::clock::ManualClock;
 use lianfang::hall::{
-    Command, Event, Hall, HallExt, LocalHall, NewOfficer, Registered, SessionToken,
+    Command, DemoAccount, Event, Hall, HallExt, LocalHall, NewOfficer, Registered, SessionToken,
 };
 use lianfang::tui::app::App;
 use lianfang::tui::event::AppEvent;
@@ -61,6 +61,31 @@ impl TestHall {
         let clock = Arc::new(ManualClock::new(morning()));
         let hall = LocalHall::temporary(HallConfig::embedded(), Box::new(Arc::clone(&clock)))
             .expect("temporary hall");
+        TestHall {
+            hall: Arc::new(hall),
+            clock,
+        }
+    }
+
+    /// A staffed hall opened with `--demo`: its accounts are listed at login.
+    pub fn demo() -> TestHall {
+        let clock = Arc::new(ManualClock::new(morning()));
+        let mut hall = LocalHall::temporary(HallConfig::embedded(), Box::new(Arc::clone(&clock)))
+            .expect("temporary hall");
+        hall.set_demo_accounts(vec![
+            DemoAccount {
+                username: "admin".into(),
+                password: "demo-admin".into(),
+                description: "管理员（信访局）".into(),
+            },
+            DemoAccount {
+                username: "rs1".into(),
+                password: "demo-rs1".into(),
+                description: "人社窗口".into(),
+            },
+        ]);
+        hall.setup(officer("admin", "王主任", Role::Admin, "xfj"))
+            .expect("setup");
         TestHall {
             hall: Arc::new(hall),
             clock,
@@ -154,6 +179,21 @@ pub fn busy_morning() -> Morning {
     let rs = t.login("rs1", "人社-1号窗口");
     t.hall.call_next(&rs).expect("call");
     t.hall.finish(&rs, Outcome::Accepted, "").expect("accept");
+    // 周明 was answered on the spot last week; he comes back today about it again.
+    t.register(
+        &admin,
+        visit(
+            "周明",
+            &id18("11010819660606001"),
+            "",
+            "rs",
+            "退休金核定基数有误",
+        ),
+    );
+    t.hall.call_next(&rs).expect("call");
+    t.hall
+        .finish(&rs, Outcome::AnsweredOnSpot, "已解释核定办法")
+        .expect("answer");
     t.clock.set(morning());
     let mut again = visit("张秀英", ZHANG_ID, "13812345678", "rs", "");
     again.matter = MatterChoice::Attach(zhang.matter);
@@ -205,6 +245,55 @@ pub fn busy_morning() -> Morning {
             "反映村委会账目不公开",
         ),
     );
+    for (name, first17, phone, dept, class, summary) in [
+        (
+            "王建军",
+            "13010219750606001",
+            "13611112222",
+            "rs",
+            "劳动社保",
+            "对工伤认定结论有异议",
+        ),
+        (
+            "孙志刚",
+            "51010719881212003",
+            "",
+            "ga",
+            "政法",
+            "户口迁移手续办理受阻",
+        ),
+        (
+            "刘芳",
+            "37010219900909002",
+            "0531-86001234",
+            "rs",
+            "劳动社保",
+            "失业保险金未按时发放",
+        ),
+        (
+            "黄丽",
+            "45010219700101004",
+            "13500001234",
+            "zr",
+            "自然资源",
+            "宅基地确权与邻居有争议",
+        ),
+        (
+            "周明",
+            "11010819660606001",
+            "",
+            "rs",
+            "劳动社保",
+            "退休金核定基数有误",
+        ),
+    ] {
+        t.minutes(2);
+        let mut v = visit(name, &id18(first17), phone, dept, summary);
+        if let MatterChoice::New(m) = &mut v.matter {
+            m.content_class = class.into();
+        }
+        t.register(&admin, v);
+    }
     // 人社 calls the first ticket; 住建 skips its visitor once.
     t.hall.call_next(&rs).expect("call");
     let zj = t.login("zj1", "住建-1号窗口");
@@ -230,10 +319,14 @@ impl Desk {
 
     /// A desk started with `--desk NAME`.
     pub fn named(hall: Arc<LocalHall>, desk: &str) -> Desk {
+        Desk::with_options(hall, desk, false)
+    }
+
+    pub fn with_options(hall: Arc<LocalHall>, desk: &str, ascii_borders: bool) -> Desk {
         let info = hall.info().expect("info");
         let events = hall.subscribe();
         Desk {
-            app: App::new(info, false, desk.to_string(), today()),
+            app: App::new(info, ascii_borders, desk.to_string(), today()),
             hall,
             events,
             redraws: 0,

@@ -9,18 +9,18 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Clear;
 use ratatui::Frame;
 
-/// Clears the area of a popup and one column either side: a wide character just
-/// outside it would otherwise spill over its border.
+/// Clears the area of a popup. A wide character just left of it would spill
+/// its second half over the popup's border, so it is blanked too.
 pub fn clear_popup(f: &mut Frame, popup: Rect) {
-    let screen = f.area();
-    let x = popup.x.saturating_sub(1).max(screen.x);
-    let right = (popup.x + popup.width + 1).min(screen.x + screen.width);
-    f.render_widget(
-        Clear,
-        Rect {
-            x,
-            width: right - x,
-            ..popup
-        },
-    );
+    f.render_widget(Clear, popup);
+    if popup.x == 0 {
+        return;
+    }
+    let buffer = f.buffer_mut();
+    for y in popup.y..popup.y + popup.height {
+        let cell = &mut buffer[(popup.x - 1, y)];
+        if text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
 }
