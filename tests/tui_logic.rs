@@ -310,3 +310,28 @@ fn ctrl_q_and_ctrl_c_quit() {
     desk.ctrl('q');
     assert!(desk.app.should_quit());
 }
+
+#[test]
+fn the_caret_sits_after_wide_characters() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("张秀英");
+    // Header row, border, then the third field; border + 10-column label, then 6 columns of name.
+    let mut terminal = desk.render(80, 24);
+    let caret = terminal.get_cursor_position().expect("cursor");
+    assert_eq!((caret.x, caret.y), (1 + 10 + 6, 1 + 1 + 2));
+    // In the multi-line summary too, after mixed-width text.
+    desk.tab(9);
+    assert_eq!(desk.app.intake.focus(), FormField::Summary);
+    desk.type_text("拖欠3个月");
+    let mut terminal = desk.render(80, 24);
+    let caret = terminal.get_cursor_position().expect("cursor");
+    assert_eq!((caret.x, caret.y), (1 + 10 + 9, 1 + 1 + 11));
+    // Backspace moves it back by the width of what was deleted.
+    desk.key(KeyCode::Backspace);
+    let mut terminal = desk.render(80, 24);
+    let caret = terminal.get_cursor_position().expect("cursor");
+    assert_eq!(caret.x, 1 + 10 + 7);
+}

@@ -780,7 +780,7 @@ fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
     let kind = if r.repeat {
         "重复访，追加到事项"
     } else {
-        "新事项"
+        "新立事项"
     };
     lines.push(Line::from(format!(
         "{kind} {}  前面还有 {} 号",
