@@ -203,4 +203,11 @@ fn a_desk_day_from_first_start_to_a_second_visit() {
         !p.text().contains("排队总览"),
         "the alternate screen was left"
     );
+    // Logs went to a file in the data directory, not to the screen.
+    let logs: Vec<_> = std::fs::read_dir(data.path())
+        .expect("data dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".log"))
+        .collect();
+    assert!(!logs.is_empty(), "no log file in the data directory");
 }
