@@ -335,3 +335,49 @@ fn the_caret_sits_after_wide_characters() {
     let caret = terminal.get_cursor_position().expect("cursor");
     assert_eq!(caret.x, 1 + 10 + 7);
 }
+
+#[test]
+fn long_histories_page_with_pgdn() {
+    let m = busy_morning();
+    let id = id18("21010219580505001");
+    let mut first = None;
+    for day in 0..15 {
+        m.t.clock.set(lianfang::domain::time::Timestamp(
+            morning().0 - (20 - day) * 86_400,
+        ));
+        let r =
+            m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
+        first.get_or_insert(r);
+    }
+    m.t.clock.set(morning());
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("郑国庆");
+    desk.key(KeyCode::Enter);
+    let oldest = "2026-11-07 民政";
+    assert!(!desk.screen_text(80, 24).contains(oldest));
+    desk.key(KeyCode::PageDown);
+    let text = desk.screen_text(80, 24);
+    assert!(text.contains(oldest), "{text}");
+    desk.key(KeyCode::PageUp);
+    assert!(!desk.screen_text(80, 24).contains(oldest));
+}
+
+#[test]
+fn the_selected_matter_stays_in_view() {
+    let m = busy_morning();
+    let id = id18("21010219580505001");
+    for _ in 0..15 {
+        m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
+    }
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("郑国庆");
+    desk.key(KeyCode::Enter);
+    for _ in 0..14 {
+        desk.key(KeyCode::Down);
+    }
+    // The fifteenth matter is selected, below the first screenful: still on screen.
+    let text = desk.screen_text(80, 24);
+    assert!(text.lines().any(|l| l.starts_with("│>2026-")), "{text}");
+}

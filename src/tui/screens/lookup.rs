@@ -14,6 +14,7 @@ use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::label_cell;
+use crate::tui::widgets::scroll::{clamp_scroll, page_scroll};
 use crate::tui::widgets::text::fit;
 
 const LIMIT: usize = 50;
@@ -37,6 +38,8 @@ pub struct LookupScreen {
     /// Index into the profile's matters.
     matter_selected: usize,
     matter: Option<MatterDetail>,
+    /// PgDn/PgUp offset of the long part of the profile or matter page.
+    scroll: u16,
 }
 
 impl LookupScreen {
@@ -135,6 +138,7 @@ impl LookupScreen {
             },
         );
         self.page = Page::Profile;
+        self.scroll = 0;
     }
 
     fn open_matter(&mut self, ctx: &mut Ctx) {
@@ -150,6 +154,7 @@ impl LookupScreen {
         }
         ctx.query(Slot::Matter, Query::Matter(m.id));
         self.page = Page::Matter;
+        self.scroll = 0;
     }
 
     fn step(selected: &mut usize, len: usize, down: bool) {
@@ -183,6 +188,9 @@ impl Component for LookupScreen {
                 let n = self.profile.as_ref().map_or(0, |p| p.matters.len());
                 Self::step(&mut self.matter_selected, n, key.code == KeyCode::Down)
             }
+            (Page::Profile | Page::Matter, KeyCode::PageDown | KeyCode::PageUp) => {
+                page_scroll(&mut self.scroll, key.code == KeyCode::PageDown)
+            }
             (Page::Profile, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Profile);
                 self.page = Page::Search;
@@ -190,6 +198,7 @@ impl Component for LookupScreen {
             (Page::Matter, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Matter);
                 self.page = Page::Profile;
+                self.scroll = 0;
             }
             _ => return Consumed::No,
         }
@@ -203,8 +212,9 @@ impl Component for LookupScreen {
                 hint("Enter", "打开事项"),
                 hint("↑↓", "选择事项"),
                 hint("Esc", "返回结果"),
+                hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => vec![hint("Esc", "返回档案")],
+            Page::Matter => vec![hint("Esc", "返回档案"), hint("PgDn", "翻页")],
         }
     }
 
@@ -314,13 +324,26 @@ impl LookupScreen {
                 line
             });
         }
-        f.render_widget(Paragraph::new(lines), matters_area);
+        // The title stays; the list scrolls to keep the selected matter in view.
+        let room = usize::from(matters_area.height.saturating_sub(1)).max(1);
+        let top = (self.matter_selected + 1).saturating_sub(room);
+        let title = lines.remove(0);
+        f.render_widget(Paragraph::new(title), matters_area);
+        f.render_widget(
+            Paragraph::new(lines).scroll((u16::try_from(top).unwrap_or(0), 0)),
+            Rect {
+                y: matters_area.y + 1,
+                height: matters_area.height.saturating_sub(1),
+                ..matters_area
+            },
+        );
         let mut lines = vec![Line::styled(
-            format!("来访 {} 次", p.visits.len()),
+            format!("来访 {} 次（PgDn 翻页）", p.visits.len()),
             t.title(),
         )];
         lines.extend(p.visits.iter().map(|v| visit_line(v, ctx)));
-        f.render_widget(Paragraph::new(lines), visits_area);
+        let scroll = clamp_scroll(self.scroll, lines.len());
+        f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), visits_area);
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -338,6 +361,12 @@ impl LookupScreen {
             t.title(),
         ));
         lines.extend(d.visits.iter().map(|v| visit_line(v, ctx)));
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        let scroll = clamp_scroll(self.scroll, lines.len());
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            inner,
+        );
     }
 }

@@ -17,6 +17,7 @@ use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, C
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::{Choice, TextBox};
 use crate::tui::widgets::form::label_cell;
+use crate::tui::widgets::scroll::{clamp_scroll, page_scroll};
 use crate::tui::widgets::text::width;
 
 const OUTCOMES: [&str; 6] = [
@@ -182,6 +183,8 @@ pub struct WindowScreen {
     profile: Option<VisitorProfile>,
     matter: Option<MatterDetail>,
     outcome: Option<OutcomeForm>,
+    /// PgDn/PgUp offset of the visitor's history.
+    history_scroll: u16,
 }
 
 impl WindowScreen {
@@ -205,6 +208,7 @@ impl WindowScreen {
         let same_ticket =
             serving.as_ref().map(|s| s.ticket) == self.serving.as_ref().map(|s| s.ticket);
         if !same_ticket {
+            self.history_scroll = 0;
             self.profile = None;
             self.matter = None;
             self.outcome = None;
@@ -335,6 +339,9 @@ impl Component for WindowScreen {
                 let current = self.matter.as_ref().map(|m| m.matter.department.clone());
                 self.outcome = Some(OutcomeForm::new(ctx, current.as_ref()));
             }
+            KeyCode::PageDown | KeyCode::PageUp if self.profile.is_some() => {
+                page_scroll(&mut self.history_scroll, key.code == KeyCode::PageDown)
+            }
             KeyCode::F(9) | KeyCode::F(8) | KeyCode::F(6) => {
                 ctx.error("本窗口现在没有接待中的来访人，请先按 F5 叫号")
             }
@@ -358,6 +365,7 @@ impl Component for WindowScreen {
                 hint("F6", "记录结果"),
                 hint("F9", "重呼"),
                 hint("F8", "过号"),
+                hint("PgDn", "记录翻页"),
                 hint("F5", "叫号"),
             ]
         } else {
@@ -457,7 +465,8 @@ impl Component for WindowScreen {
                 lines
             }
         };
-        f.render_widget(Paragraph::new(body), inner);
+        let scroll = clamp_scroll(self.history_scroll, body.len());
+        f.render_widget(Paragraph::new(body).scroll((scroll, 0)), inner);
         if let Some(form) = &self.outcome {
             form.draw(f, form_area, ctx);
         }

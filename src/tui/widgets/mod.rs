@@ -3,6 +3,7 @@
 pub mod bigtext;
 pub mod field;
 pub mod form;
+pub mod scroll;
 pub mod text;
 
 use ratatui::layout::Rect;
