@@ -381,3 +381,26 @@ fn the_selected_matter_stays_in_view() {
     let text = desk.screen_text(80, 24);
     assert!(text.lines().any(|l| l.starts_with("│>2026-")), "{text}");
 }
+
+#[test]
+fn skipping_sends_the_ticket_to_the_end_of_the_queue() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in_at(m.t.hall.clone(), "rs1", "人社-1号窗口");
+    desk.key(KeyCode::F(4));
+    assert_eq!(
+        desk.app.window().serving().map(|s| s.label.as_str()),
+        Some("人社-001")
+    );
+    desk.key(KeyCode::F(8));
+    assert!(desk.app.window().serving().is_none());
+    let text = desk.screen_text(80, 24);
+    assert!(text.contains("人社-001 已过号"), "{text}");
+    // Back at the end of the queue, marked; the narrow column puts flags underneath.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("人社-001 张**"))
+        .unwrap_or_else(|| panic!("人社-001 not back in the queue:\n{text}"));
+    assert!(lines[at - 2].contains("人社-005"), "{text}");
+    assert!(lines[at + 1].contains("重复访×1 过号"), "{text}");
+}

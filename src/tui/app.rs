@@ -344,18 +344,12 @@ impl App {
                 self.window.set_serving(Some(s), ctx);
                 true
             }
+            (Slot::Finish, Answer::Command(CommandReply::Done)) => {
+                self.window.finished(ctx);
+                true
+            }
             (Slot::DeskCommand, Answer::Command(CommandReply::Done)) => {
-                if self.window.outcome_open() {
-                    self.window.finished(ctx);
-                } else {
-                    let label = self
-                        .window
-                        .serving()
-                        .map(|s| s.label.clone())
-                        .unwrap_or_default();
-                    self.window.set_serving(None, ctx);
-                    ctx.info_notice(format!("{label} 已过号，回到队尾"));
-                }
+                self.window.skipped(ctx);
                 true
             }
             (Slot::DeskProfile, Answer::Query(QueryReply::Visitor(p))) => {
@@ -382,6 +376,10 @@ impl App {
 
     fn failure(&mut self, slot: Slot, e: HallError) {
         let message = e.to_string();
+        if e == HallError::NotLoggedIn && slot != Slot::Login {
+            self.ctx.session = None;
+            self.screen = Screen::Login;
+        }
         match (slot, e) {
             (Slot::Setup, _) => self.setup.refused(message.clone()),
             (Slot::Login, _) => self.login.refused(message.clone()),
@@ -389,14 +387,7 @@ impl App {
                 self.intake.field_error(fe, &mut self.ctx);
                 return;
             }
-            (Slot::DeskCommand, _) => {
-                self.window.refused(message, &mut self.ctx);
-                return;
-            }
-            (_, HallError::NotLoggedIn) => {
-                self.ctx.session = None;
-                self.screen = Screen::Login;
-            }
+            (Slot::Finish, _) => self.window.refused(message.clone()),
             _ => {}
         }
         self.ctx.error(message);

@@ -22,7 +22,10 @@ pub enum Slot {
     PanelProfile,
     Register,
     Desk,
+    /// Call next, recall, skip.
     DeskCommand,
+    /// Recording the outcome.
+    Finish,
     DeskProfile,
     DeskMatter,
     Lookup,
@@ -159,6 +162,64 @@ mod tests {
             generation,
             result: Ok(Answer::Done),
         }
+    }
+
+    #[test]
+    fn the_worker_runs_only_the_newest_queued_query_per_slot_but_every_command() {
+        use crate::config::HallConfig;
+        use crate::domain::department::DeptCode;
+        use crate::domain::officer::Role;
+        use crate::hall::clock::SystemClock;
+        use crate::hall::LocalHall;
+
+        let hall =
+            LocalHall::temporary(HallConfig::embedded(), Box::new(SystemClock)).expect("hall");
+        hall.setup(NewOfficer {
+            username: "admin".into(),
+            display_name: "王主任".into(),
+            role: Role::Admin,
+            department: DeptCode::new("xfj"),
+            password: "zhuomian-2026".into(),
+        })
+        .expect("setup");
+        let token = hall
+            .login("admin", "zhuomian-2026", "")
+            .expect("login")
+            .token;
+        let mut out = Outbox::default();
+        for text in ["z", "zx", "zxy"] {
+            let query = Query::Lookup {
+                text: text.into(),
+                limit: 5,
+            };
+            out.post(Slot::Lookup, Job::Query(token.clone(), query));
+        }
+        // Two commands for one slot: both must run.
+        out.post(
+            Slot::DeskCommand,
+            Job::Command(token.clone(), Command::CallNext),
+        );
+        out.post(
+            Slot::DeskCommand,
+            Job::Command(token.clone(), Command::CallNext),
+        );
+        let (requests_tx, requests) = crossbeam_channel::unbounded();
+        let (replies_tx, replies) = crossbeam_channel::unbounded();
+        let sent = out.take();
+        for r in &sent {
+            requests_tx.send(r.clone()).expect("send");
+        }
+        drop(requests_tx);
+        work(&hall, requests, replies_tx);
+        let got: Vec<(Slot, u64)> = replies.iter().map(|r| (r.slot, r.generation)).collect();
+        assert_eq!(
+            got,
+            [
+                (Slot::Lookup, sent[2].generation),
+                (Slot::DeskCommand, sent[3].generation),
+                (Slot::DeskCommand, sent[4].generation),
+            ]
+        );
     }
 
     #[test]

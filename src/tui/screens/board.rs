@@ -40,8 +40,21 @@ pub fn flags(e: &QueueEntry) -> Vec<String> {
     flags
 }
 
-/// One waiting ticket as a line: grade mark, number, masked name, minutes, people, flags.
-pub fn ticket_line(e: &QueueEntry, q: &QueueView, label_cols: usize, t: &Theme) -> Line<'static> {
+/// The flags of a ticket on a line of their own, for narrow columns.
+pub fn flags_line(e: &QueueEntry, t: &Theme) -> Option<Line<'static>> {
+    let flags = flags(e);
+    (!flags.is_empty()).then(|| Line::styled(format!("   {}", flags.join(" ")), t.warn()))
+}
+
+/// One waiting ticket as a line: grade mark, number, masked name, minutes, people,
+/// and the flags unless the caller shows them on a line of their own.
+pub fn ticket_line(
+    e: &QueueEntry,
+    q: &QueueView,
+    label_cols: usize,
+    with_flags: bool,
+    t: &Theme,
+) -> Line<'static> {
     let minutes = q.now.minutes_since(e.issued);
     let (mark, label_style) = match e.key_grade {
         Some(g) => (format!("{g:?}"), t.grade(g)),
@@ -54,7 +67,7 @@ pub fn ticket_line(e: &QueueEntry, q: &QueueView, label_cols: usize, t: &Theme) 
         Span::raw(fit(&e.name_masked, 6)),
         Span::raw(format!("{minutes:>3}分 {:>2}人", e.headcount)),
     ];
-    for flag in flags(e) {
+    for flag in flags(e).into_iter().filter(|_| with_flags) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(flag, t.warn()));
     }
@@ -77,7 +90,7 @@ fn block_lines(d: &DeptQueue, q: &QueueView, room: usize, t: &Theme) -> Vec<Line
         d.waiting.len()
     };
     for e in d.waiting.iter().take(shown) {
-        lines.push(ticket_line(e, q, label_cols, t));
+        lines.push(ticket_line(e, q, label_cols, true, t));
     }
     if shown < d.waiting.len() {
         lines.push(Line::styled(

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::board::ticket_line;
+use super::board::{flags_line, ticket_line};
 use super::records::{card_lines, matter_brief_line, matter_lines, visit_line};
 use crate::domain::department::DeptCode;
 use crate::domain::matter::{LegalChannel, Outcome};
@@ -272,11 +272,22 @@ impl WindowScreen {
         ctx.info_notice(format!("{label} 已记录办理结果。按 F5 叫下一位"));
     }
 
-    pub fn refused(&mut self, message: String, ctx: &mut Ctx) {
+    /// The hall refused the outcome: the reason stays in the form.
+    pub fn refused(&mut self, message: String) {
         if let Some(form) = &mut self.outcome {
-            form.error = Some(message.clone());
+            form.error = Some(message);
         }
-        ctx.error(message);
+    }
+
+    /// The called visitor did not come: the ticket went back to the end of the queue.
+    pub fn skipped(&mut self, ctx: &mut Ctx) {
+        let label = self
+            .serving
+            .as_ref()
+            .map(|s| s.label.clone())
+            .unwrap_or_default();
+        self.set_serving(None, ctx);
+        ctx.info_notice(format!("{label} 已过号，回到队尾"));
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
@@ -294,7 +305,7 @@ impl WindowScreen {
             return;
         }
         form.error = None;
-        ctx.command(Slot::DeskCommand, Command::Finish { outcome, note });
+        ctx.command(Slot::Finish, Command::Finish { outcome, note });
     }
 }
 
@@ -396,7 +407,12 @@ impl Component for WindowScreen {
         let mut lines = Vec::new();
         if let (Some(q), Some(d)) = (&ctx.queue, own) {
             let label_cols = d.waiting.iter().map(|e| width(&e.label)).max().unwrap_or(0);
-            lines.extend(d.waiting.iter().map(|e| ticket_line(e, q, label_cols, t)));
+            // A narrow column puts the flags under the ticket.
+            let beside = queue_cols >= 40;
+            for e in &d.waiting {
+                lines.push(ticket_line(e, q, label_cols, beside, t));
+                lines.extend(flags_line(e, t).filter(|_| !beside));
+            }
         }
         if lines.is_empty() {
             lines.push(Line::styled("没有等候的来访人", t.dim()));

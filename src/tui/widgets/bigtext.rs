@@ -45,7 +45,9 @@ mod tests {
     fn digits_become_five_rows() {
         let lines = super::big_lines("人社-017", true);
         assert_eq!(lines.len(), 5);
-        assert_eq!(lines[0].to_string(), "    ### ###  #  ###");
-        assert_eq!(lines[2].to_string(), "### # # # #  #    #");
+        // '-', '0', '1', '7'; the Chinese prefix is left to the caller.
+        assert_eq!(lines[0].to_string(), "    ###  #  ###");
+        assert_eq!(lines[2].to_string(), "### # #  #    #");
+        assert_eq!(super::big_lines("1", false)[4].to_string(), "███");
     }
 }
