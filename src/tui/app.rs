@@ -459,7 +459,12 @@ impl App {
     /// The status line: this screen's keys first, then the global ones, as many as fit.
     fn draw_keys(&self, f: &mut Frame, area: Rect) {
         let t = &self.ctx.theme;
-        let mut hints = self.focused().commands(&self.ctx);
+        let mut hints: Vec<KeyHint> = self
+            .focused()
+            .commands(&self.ctx)
+            .into_iter()
+            .filter(KeyHint::in_status_line)
+            .collect();
         let global: &[KeyHint] = if !self.logged_in() {
             &GLOBAL_KEYS[6..]
         } else if self.screen == Screen::Board {

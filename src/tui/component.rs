@@ -19,15 +19,45 @@ pub enum Consumed {
     No,
 }
 
-/// One key and what it does here, in Chinese: `F5 叫号`.
+/// One key and what it does here, in Chinese: `F5 叫号`. F1 lists every key of
+/// the screen; the status line only those that work now and are not `quiet`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeyHint {
     pub key: &'static str,
     pub label: &'static str,
+    pub enabled: bool,
+    /// A secondary key: in the F1 help, not in the crowded status line.
+    pub quiet: bool,
 }
 
 pub const fn hint(key: &'static str, label: &'static str) -> KeyHint {
-    KeyHint { key, label }
+    KeyHint {
+        key,
+        label,
+        enabled: true,
+        quiet: false,
+    }
+}
+
+impl KeyHint {
+    /// The key works only when `cond` holds.
+    pub const fn when(self, cond: bool) -> KeyHint {
+        KeyHint {
+            enabled: cond,
+            ..self
+        }
+    }
+
+    pub const fn quiet(self) -> KeyHint {
+        KeyHint {
+            quiet: true,
+            ..self
+        }
+    }
+
+    pub fn in_status_line(&self) -> bool {
+        self.enabled && !self.quiet
+    }
 }
 
 /// Where a screen wants to go after a key; the app owns the screens.
@@ -116,7 +146,8 @@ impl Ctx {
 
 pub trait Component {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed;
-    /// The keys that work in the current state, most important first.
+    /// Every key of this screen, most important first, marked with whether it
+    /// works in the current state.
     fn commands(&self, ctx: &Ctx) -> Vec<KeyHint>;
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
 }

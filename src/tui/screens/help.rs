@@ -33,10 +33,17 @@ pub fn draw_help(
     let inner = block.inner(popup);
     f.render_widget(block, popup);
     let line = |h: &KeyHint| {
-        Line::from(vec![
-            Span::styled(format!("  {}", fit(h.key, 12)), t.strong()),
-            Span::raw(h.label),
-        ])
+        if h.enabled {
+            Line::from(vec![
+                Span::styled(format!("  {}", fit(h.key, 12)), t.strong()),
+                Span::raw(h.label),
+            ])
+        } else {
+            Line::styled(
+                format!("  {}{}（现在不可用）", fit(h.key, 12), h.label),
+                t.dim(),
+            )
+        }
     };
     let mut lines = vec![Line::styled("本屏按键", t.title())];
     lines.extend(local.iter().map(line));

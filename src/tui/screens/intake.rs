@@ -563,21 +563,23 @@ impl Component for IntakeScreen {
         if self.issued.is_some() {
             return vec![hint("Enter", "登记下一位")];
         }
-        let mut keys = vec![hint("F6", "保存登记"), hint("Tab", "下一项")];
-        match self.focus {
-            F::NoDocument => keys.push(hint("空格", "勾选")),
-            F::Channel | F::Category | F::ContentClass | F::Department => {
-                keys.push(hint("←→", "选择"))
-            }
-            F::Summary => keys.push(hint("Enter", "换行")),
-            _ => {}
-        }
-        if self.panel.has_hits() {
-            keys.push(hint("F7", "关联在办事项"));
-            keys.push(hint("PgDn", "下一位"));
-        }
-        keys.push(hint("Ctrl-S", "保存"));
-        keys
+        let choice = matches!(
+            self.focus,
+            F::Channel | F::Category | F::ContentClass | F::Department
+        );
+        let hits = self.panel.has_hits();
+        vec![
+            hint("F6", "保存登记"),
+            hint("Tab", "下一项"),
+            hint("←→", "选择").when(choice),
+            hint("空格", "勾选").when(self.focus == F::NoDocument),
+            hint("Enter", "换行").when(self.focus == F::Summary),
+            hint("F7", "关联在办事项").when(hits),
+            hint("PgDn", "下一位").when(hits),
+            hint("Ctrl-S", "保存").quiet(),
+            hint("Shift-Tab", "上一项").quiet(),
+            hint("Ctrl-U", "清空本栏").quiet(),
+        ]
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -668,7 +670,12 @@ impl IntakeScreen {
                 IdStatus::Valid(info) => return (info.clone(), Note::Ok),
                 IdStatus::Error(e) => return (e.clone(), Note::Error),
             },
-            F::Headcount => format!("{}人及以上为集体访", self.group_threshold),
+            F::Headcount => match self.headcount_value() {
+                Ok(n) if n >= self.group_threshold => {
+                    return ("集体访：请登记推选的代表".to_string(), Note::Ok)
+                }
+                _ => format!("{}人及以上为集体访", self.group_threshold),
+            },
             F::Representatives => "集体访填代表，用、分隔".to_string(),
             _ => String::new(),
         };

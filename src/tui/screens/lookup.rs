@@ -207,7 +207,10 @@ impl Component for LookupScreen {
 
     fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
         match self.page {
-            Page::Search => vec![hint("Enter", "打开档案"), hint("↑↓", "选择")],
+            Page::Search => vec![
+                hint("Enter", "打开档案").when(!self.hits.is_empty()),
+                hint("↑↓", "选择").when(self.hits.len() > 1),
+            ],
             Page::Profile => vec![
                 hint("Enter", "打开事项"),
                 hint("↑↓", "选择事项"),

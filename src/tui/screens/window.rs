@@ -368,20 +368,17 @@ impl Component for WindowScreen {
                 hint("Tab", "下一项"),
                 hint("←→", "选择"),
                 hint("Esc", "取消"),
-                hint("Ctrl-S", "确认"),
+                hint("Ctrl-S", "确认").quiet(),
             ];
         }
-        if self.serving.is_some() {
-            vec![
-                hint("F6", "记录结果"),
-                hint("F9", "重呼"),
-                hint("F8", "过号"),
-                hint("PgDn", "记录翻页"),
-                hint("F5", "叫号"),
-            ]
-        } else {
-            vec![hint("F5", "叫下一位")]
-        }
+        let serving = self.serving.is_some();
+        vec![
+            hint("F5", "叫下一位").when(!serving),
+            hint("F6", "记录结果").when(serving),
+            hint("F9", "重呼").when(serving),
+            hint("F8", "过号").when(serving),
+            hint("PgDn", "记录翻页").when(self.profile.is_some()),
+        ]
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
