@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::component::{hint, is_ctrl, Component, Consumed, Ctx, Goto, KeyHint, Notice};
+use super::component::{hint, is_ctrl, Component, Consumed, Ctx, KeyHint, Notice};
 use super::event::AppEvent;
 use super::jobs::{Answer, Outbox, Reply, Request, Slot};
 use super::screens::board::BoardScreen;
@@ -85,7 +85,6 @@ impl App {
                 queue: None,
                 outbox: Outbox::default(),
                 notice: None,
-                goto: None,
                 theme: Theme {
                     ascii: ascii_borders,
                 },
@@ -110,10 +109,6 @@ impl App {
 
     pub fn should_quit(&self) -> bool {
         self.quit
-    }
-
-    pub fn help_open(&self) -> bool {
-        self.help
     }
 
     pub fn window(&self) -> &WindowScreen {
@@ -198,9 +193,6 @@ impl App {
         if consumed == Consumed::No && self.logged_in() {
             changed |= self.global_key(key);
         }
-        if let Some(to) = self.ctx.goto.take() {
-            changed |= self.go(to);
-        }
         if !changed && self.ctx.notice.is_none() {
             // A key nobody wanted keeps the notice, and needs no redraw.
             self.ctx.notice = notice_before;
@@ -214,23 +206,17 @@ impl App {
             return false;
         }
         let to = match key.code {
-            KeyCode::F(2) => Goto::Intake,
-            KeyCode::F(3) => Goto::Lookup,
-            KeyCode::F(4) => Goto::Window,
-            KeyCode::F(10) => Goto::Board,
-            KeyCode::Esc if self.screen != Screen::Board => Goto::Board,
+            KeyCode::F(2) => Screen::Intake,
+            KeyCode::F(3) => Screen::Lookup,
+            KeyCode::F(4) => Screen::Window,
+            KeyCode::F(10) => Screen::Board,
+            KeyCode::Esc if self.screen != Screen::Board => Screen::Board,
             _ => return false,
         };
         self.go(to)
     }
 
-    fn go(&mut self, to: Goto) -> bool {
-        let screen = match to {
-            Goto::Board => Screen::Board,
-            Goto::Intake => Screen::Intake,
-            Goto::Window => Screen::Window,
-            Goto::Lookup => Screen::Lookup,
-        };
+    fn go(&mut self, screen: Screen) -> bool {
         match screen {
             Screen::Window => self.window.refresh(&mut self.ctx),
             Screen::Lookup => self.lookup.reload(&mut self.ctx),

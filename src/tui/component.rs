@@ -60,15 +60,6 @@ impl KeyHint {
     }
 }
 
-/// Where a screen wants to go after a key; the app owns the screens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Goto {
-    Board,
-    Intake,
-    Window,
-    Lookup,
-}
-
 /// A line the officer should read: an error in red, or a confirmation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
@@ -83,7 +74,6 @@ pub struct Ctx {
     pub queue: Option<QueueView>,
     pub outbox: Outbox,
     pub notice: Option<Notice>,
-    pub goto: Option<Goto>,
     pub theme: Theme,
     /// The day birth dates are checked against (the service checks again with its clock).
     pub today: NaiveDate,
@@ -154,10 +144,6 @@ pub trait Component {
 
 pub fn is_ctrl(key: &KeyEvent, c: char) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
-}
-
-pub fn is_plain(key: &KeyEvent, code: KeyCode) -> bool {
-    key.code == code && (key.modifiers - KeyModifiers::SHIFT).is_empty()
 }
 
 /// Save / confirm: F6 everywhere, Ctrl-S as well where the terminal lets it through.

@@ -91,10 +91,6 @@ impl Outbox {
         self.awaited.remove(&slot);
     }
 
-    pub fn is_waiting(&self, slot: Slot) -> bool {
-        self.awaited.contains_key(&slot)
-    }
-
     pub fn take(&mut self) -> Vec<Request> {
         std::mem::take(&mut self.pending)
     }
