@@ -404,3 +404,29 @@ fn skipping_sends_the_ticket_to_the_end_of_the_queue() {
     assert!(lines[at - 2].contains("人社-005"), "{text}");
     assert!(lines[at + 1].contains("重复访×1 过号"), "{text}");
 }
+
+#[test]
+fn a_second_save_while_the_first_is_in_flight_registers_nothing() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("张秀英");
+    desk.key(KeyCode::F(7));
+    for _ in 0..2 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    desk.type_text(ZHANG_ID);
+    let f6 = || AppEvent::Key(KeyEvent::new(KeyCode::F(6), KeyModifiers::NONE));
+    desk.app.update(f6());
+    desk.app.update(f6());
+    let sent = desk.app.take_requests();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    // The window too: one call at a time.
+    let mut window = Desk::logged_in(m.t.hall.clone(), "admin");
+    window.key(KeyCode::F(4));
+    let f5 = || AppEvent::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE));
+    window.app.update(f5());
+    window.app.update(f5());
+    assert_eq!(window.app.take_requests().len(), 1);
+}

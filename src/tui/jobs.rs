@@ -86,6 +86,12 @@ impl Outbox {
         });
     }
 
+    /// A request for this slot is out and unanswered. Commands are not sent twice
+    /// while one is in flight: a second F6 must not register the visit again.
+    pub fn is_waiting(&self, slot: Slot) -> bool {
+        self.awaited.contains_key(&slot)
+    }
+
     /// Forgets what a slot waits for, so a late answer for it is dropped.
     pub fn cancel(&mut self, slot: Slot) {
         self.awaited.remove(&slot);

@@ -434,6 +434,9 @@ impl IntakeScreen {
     }
 
     fn save(&mut self, ctx: &mut Ctx) {
+        if ctx.outbox.is_waiting(Slot::Register) {
+            return;
+        }
         self.check_leaving(ctx);
         let checked = self.input(ctx).and_then(|input| {
             let rules = Rules {

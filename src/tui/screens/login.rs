@@ -32,6 +32,9 @@ impl LoginScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
+        if ctx.outbox.is_waiting(Slot::Login) {
+            return;
+        }
         let username = self.username.value().trim().to_string();
         if username.is_empty() {
             self.on_password = false;

@@ -41,6 +41,9 @@ impl SetupScreen {
 
     /// Checks what the screen can check itself, then asks the hall.
     fn submit(&mut self, ctx: &mut Ctx) {
+        if ctx.outbox.is_waiting(Slot::Setup) {
+            return;
+        }
         let username = self.username().to_string();
         let name = self.fields[1].value().trim().to_string();
         let error = if !valid_username(&username) {

@@ -294,6 +294,9 @@ impl WindowScreen {
         let Some(form) = &mut self.outcome else {
             return;
         };
+        if ctx.outbox.is_waiting(Slot::Finish) {
+            return;
+        }
         let Some(outcome) = form.outcome() else {
             form.error = Some("没有可转往的部门".into());
             return;
@@ -338,7 +341,10 @@ impl Component for WindowScreen {
             }
             return Consumed::Yes;
         }
+        let busy = ctx.outbox.is_waiting(Slot::DeskCommand);
         match key.code {
+            // One call at a time: the answer to the first decides what the second means.
+            KeyCode::F(5) | KeyCode::F(8) | KeyCode::F(9) if busy => {}
             KeyCode::F(5) => ctx.command(Slot::DeskCommand, Command::CallNext),
             KeyCode::F(9) if self.serving.is_some() => {
                 ctx.command(Slot::DeskCommand, Command::Recall)
