@@ -430,3 +430,24 @@ fn a_second_save_while_the_first_is_in_flight_registers_nothing() {
     window.app.update(f5());
     assert_eq!(window.app.take_requests().len(), 1);
 }
+
+#[test]
+fn a_long_queue_says_how_many_more_wait() {
+    let m = busy_morning();
+    for i in 0..25 {
+        let first17 = format!("1101011990010{:02}01", i + 10);
+        m.t.register(&m.admin, visit("钱多多", &id18(&first17), "", "mz", "低保申请"));
+    }
+    let desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    let text = desk.screen_text(80, 24);
+    assert!(text.contains("民政局  等候 25 号 25 人"), "{text}");
+    assert!(text.contains("号等候"), "{text}");
+    let more: u32 = text
+        .lines()
+        .find_map(|l| l.split("…另有 ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no overflow line:\n{text}"));
+    let shown = text.matches("民政-0").count() as u32;
+    assert_eq!(shown + more, 25, "{text}");
+}
