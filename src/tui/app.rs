@@ -402,7 +402,7 @@ impl App {
                 f,
                 body,
                 self.screen.title(),
-                &self.focused().commands(&self.ctx),
+                &self.focused().commands(),
                 global,
                 &self.ctx,
             );
@@ -447,7 +447,7 @@ impl App {
         let t = &self.ctx.theme;
         let mut hints: Vec<KeyHint> = self
             .focused()
-            .commands(&self.ctx)
+            .commands()
             .into_iter()
             .filter(KeyHint::in_status_line)
             .collect();

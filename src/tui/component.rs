@@ -138,7 +138,7 @@ pub trait Component {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed;
     /// Every key of this screen, most important first, marked with whether it
     /// works in the current state.
-    fn commands(&self, ctx: &Ctx) -> Vec<KeyHint>;
+    fn commands(&self) -> Vec<KeyHint>;
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx);
 }
 

@@ -143,7 +143,7 @@ impl Component for BoardScreen {
         Consumed::No
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         Vec::new()
     }
 

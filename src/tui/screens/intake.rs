@@ -251,8 +251,8 @@ impl IntakeScreen {
         self.attached.is_some() && f.of_matter()
     }
 
-    fn move_focus(&mut self, forward: bool, ctx: &Ctx) {
-        self.check_leaving(ctx);
+    fn move_focus(&mut self, forward: bool) {
+        self.check_leaving();
         let pos = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
         let n = ORDER.len();
         let mut next = pos;
@@ -270,7 +270,7 @@ impl IntakeScreen {
     }
 
     /// Checks the field being left, so a mistake shows before the form is saved.
-    fn check_leaving(&mut self, _ctx: &Ctx) {
+    fn check_leaving(&mut self) {
         let result = match self.focus {
             F::Name if !self.name.value().trim().is_empty() => {
                 validate_name(self.name.value()).map(|_| ())
@@ -437,7 +437,7 @@ impl IntakeScreen {
         if ctx.outbox.is_waiting(Slot::Register) {
             return;
         }
-        self.check_leaving(ctx);
+        self.check_leaving();
         let checked = self.input(ctx).and_then(|input| {
             let rules = Rules {
                 departments: &ctx.info.departments,
@@ -539,19 +539,19 @@ impl Component for IntakeScreen {
                 return Consumed::Yes;
             }
             _ if is_back_tab(&key) => {
-                self.move_focus(false, ctx);
+                self.move_focus(false);
                 return Consumed::Yes;
             }
             KeyCode::Tab | KeyCode::Down => {
-                self.move_focus(true, ctx);
+                self.move_focus(true);
                 return Consumed::Yes;
             }
             KeyCode::Up if self.focus != F::Summary => {
-                self.move_focus(false, ctx);
+                self.move_focus(false);
                 return Consumed::Yes;
             }
             KeyCode::Enter if self.focus != F::Summary => {
-                self.move_focus(true, ctx);
+                self.move_focus(true);
                 return Consumed::Yes;
             }
             _ => {}
@@ -562,7 +562,7 @@ impl Component for IntakeScreen {
         }
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         if self.issued.is_some() {
             return vec![hint("Enter", "登记下一位")];
         }

@@ -87,7 +87,7 @@ impl Component for LoginScreen {
         Consumed::Yes
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         vec![hint("Tab", "切换"), hint("Enter", "登录")]
     }
 

@@ -205,7 +205,7 @@ impl Component for LookupScreen {
         Consumed::Yes
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         match self.page {
             Page::Search => vec![
                 hint("Enter", "打开档案").when(!self.hits.is_empty()),

@@ -119,7 +119,7 @@ impl Component for SetupScreen {
         Consumed::Yes
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         vec![
             hint("Tab", "下一项"),
             hint("Enter", "下一项/完成"),

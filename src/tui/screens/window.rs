@@ -367,7 +367,7 @@ impl Component for WindowScreen {
         Consumed::Yes
     }
 
-    fn commands(&self, _ctx: &Ctx) -> Vec<KeyHint> {
+    fn commands(&self) -> Vec<KeyHint> {
         if self.outcome.is_some() {
             return vec![
                 hint("F6", "确认办结"),
