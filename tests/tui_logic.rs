@@ -436,7 +436,10 @@ fn a_long_queue_says_how_many_more_wait() {
     let m = busy_morning();
     for i in 0..25 {
         let first17 = format!("1101011990010{:02}01", i + 10);
-        m.t.register(&m.admin, visit("钱多多", &id18(&first17), "", "mz", "低保申请"));
+        m.t.register(
+            &m.admin,
+            visit("钱多多", &id18(&first17), "", "mz", "低保申请"),
+        );
     }
     let desk = Desk::logged_in(m.t.hall.clone(), "admin");
     let text = desk.screen_text(80, 24);
@@ -450,4 +453,27 @@ fn a_long_queue_says_how_many_more_wait() {
         .unwrap_or_else(|| panic!("no overflow line:\n{text}"));
     let shown = text.matches("民政-0").count() as u32;
     assert_eq!(shown + more, 25, "{text}");
+}
+
+#[test]
+fn after_the_ticket_any_key_gives_a_blank_form() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("张秀英");
+    desk.key(KeyCode::F(7));
+    for _ in 0..2 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    desk.type_text(ZHANG_ID);
+    desk.key(KeyCode::F(6));
+    assert!(desk.screen_text(80, 24).contains("已取号"));
+    // F2 again: the same screen, a new form, drawn.
+    assert!(desk.key(KeyCode::F(2)));
+    let text = desk.screen_text(80, 24);
+    assert!(
+        !text.contains("已取号") && !text.contains("张秀英"),
+        "{text}"
+    );
 }

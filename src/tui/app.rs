@@ -216,14 +216,13 @@ impl App {
         self.go(to)
     }
 
+    /// Opens a screen. Always redraws: the screen left behind may have changed
+    /// on the way out (a dismissed ticket, say).
     fn go(&mut self, screen: Screen) -> bool {
         match screen {
             Screen::Window => self.window.refresh(&mut self.ctx),
             Screen::Lookup => self.lookup.reload(&mut self.ctx),
             _ => {}
-        }
-        if screen == self.screen {
-            return false;
         }
         self.screen = screen;
         true

@@ -11,6 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::panel::RepeatPanel;
+use crate::domain::department::DeptCode;
 use crate::domain::identity::normalize_query;
 use crate::domain::matter::{Category, MatterId};
 use crate::domain::registration::{
@@ -326,14 +327,14 @@ impl IntakeScreen {
     }
 
     /// F7: attach to the next open matter of the highlighted visitor; after the last, detach.
-    fn cycle_attach(&mut self, ctx: &mut Ctx) -> bool {
+    fn cycle_attach(&mut self, ctx: &mut Ctx) {
         let Some(hit) = self.panel.hit() else {
             ctx.error("右侧没有找到来访人，无法关联事项");
-            return true;
+            return;
         };
         let visitor = hit.visitor;
         let name = hit.name.clone();
-        let open: Vec<(MatterId, String, crate::domain::department::DeptCode)> = self
+        let open: Vec<(MatterId, String, DeptCode)> = self
             .panel
             .open_matters()
             .iter()
@@ -341,7 +342,7 @@ impl IntakeScreen {
             .collect();
         if open.is_empty() {
             ctx.error("所选来访人没有在办事项，本次按新事项登记");
-            return true;
+            return;
         }
         let current = self
             .attached
@@ -382,7 +383,6 @@ impl IntakeScreen {
                 ctx.info_notice("已取消关联，本次按新事项登记");
             }
         }
-        true
     }
 
     pub fn input(&self, ctx: &Ctx) -> Result<RegistrationInput, FieldError> {
@@ -517,11 +517,11 @@ impl IntakeScreen {
 impl Component for IntakeScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
         if self.issued.is_some() {
-            // Any key after the ticket: a blank form (F-keys still work as usual).
+            // Any key after the ticket: a blank form; F-keys and Esc still do their job.
             self.reset(ctx);
             return match key.code {
-                KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') => Consumed::Yes,
-                _ => Consumed::No,
+                KeyCode::F(_) | KeyCode::Esc => Consumed::No,
+                _ => Consumed::Yes,
             };
         }
         if is_submit(&key) {
@@ -542,7 +542,12 @@ impl Component for IntakeScreen {
                 self.move_focus(false);
                 return Consumed::Yes;
             }
-            KeyCode::Tab | KeyCode::Down => {
+            KeyCode::Tab => {
+                self.move_focus(true);
+                return Consumed::Yes;
+            }
+            // In the summary ↑/↓ move between its lines.
+            KeyCode::Down if self.focus != F::Summary => {
                 self.move_focus(true);
                 return Consumed::Yes;
             }
