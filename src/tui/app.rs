@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -397,7 +397,7 @@ impl App {
             } else {
                 &GLOBAL_KEYS[6..]
             };
-            draw_help(
+            let caret = draw_help(
                 f,
                 body,
                 self.screen.title(),
@@ -405,8 +405,7 @@ impl App {
                 global,
                 &self.ctx,
             );
-            // The help hides the field: no caret.
-            f.set_cursor_position(Position::new(0, 0));
+            f.set_cursor_position(caret);
         }
     }
 

@@ -1,14 +1,16 @@
 //! The F1 overlay: every key of the current screen, then the global keys.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::component::{Ctx, KeyHint};
 use crate::tui::widgets::clear_popup;
-use crate::tui::widgets::text::fit;
+use crate::tui::widgets::text::{self, fit};
 
+/// Draws the help over `area`; returns where the caret goes (after the closing
+/// hint: the field underneath is hidden).
 pub fn draw_help(
     f: &mut Frame,
     area: Rect,
@@ -16,7 +18,7 @@ pub fn draw_help(
     local: &[KeyHint],
     global: &[KeyHint],
     ctx: &Ctx,
-) {
+) -> Position {
     let t = &ctx.theme;
     let rows = (local.len() + global.len() + 5) as u16;
     let width = area.width.min(52);
@@ -49,6 +51,12 @@ pub fn draw_help(
     lines.extend(local.iter().map(line));
     lines.push(Line::styled("全局按键", t.title()));
     lines.extend(global.iter().map(line));
-    lines.push(Line::styled("按 Esc 或 F1 关闭帮助", t.dim()));
+    const CLOSE: &str = "按 Esc 或 F1 关闭帮助";
+    lines.push(Line::styled(CLOSE, t.dim()));
+    let close_row = (lines.len() as u16 - 1).min(inner.height.saturating_sub(1));
     f.render_widget(Paragraph::new(lines), inner);
+    Position::new(
+        inner.x + (text::width(CLOSE) as u16).min(inner.width.saturating_sub(1)),
+        inner.y + close_row,
+    )
 }
