@@ -3,6 +3,7 @@
 
 mod tui_support;
 
+use lianfang::domain::matter::{HistoryKind, LegalChannel, Outcome};
 use lianfang::hall::{HallExt, Query};
 use lianfang::tui::app::Screen;
 use lianfang::tui::event::AppEvent;
@@ -475,5 +476,55 @@ fn after_the_ticket_any_key_gives_a_blank_form() {
     assert!(
         !text.contains("已取号") && !text.contains("张秀英"),
         "{text}"
+    );
+}
+
+#[test]
+fn forwarding_names_the_target_department() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(4));
+    desk.key(KeyCode::F(5));
+    let matter = desk.app.window().serving().expect("serving").matter;
+    desk.key(KeyCode::F(6));
+    desk.key(KeyCode::Right); // 受理
+    desk.key(KeyCode::Right); // 转送
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Right); // 公安局 → 人力资源和社会保障局
+    desk.key(KeyCode::Tab);
+    desk.type_text("属劳动保障事项，转人社处理");
+    desk.key(KeyCode::F(6));
+    assert!(desk.app.window().serving().is_none());
+    let detail = m.t.hall.matter(&m.admin, matter).expect("matter");
+    assert_eq!(detail.matter.status.label(), "已转送");
+    assert_eq!(detail.matter.department.as_str(), "rs");
+}
+
+#[test]
+fn guiding_to_a_legal_channel_names_the_channel() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(4));
+    desk.key(KeyCode::F(5));
+    let matter = desk.app.window().serving().expect("serving").matter;
+    desk.key(KeyCode::F(6));
+    desk.key(KeyCode::Left); // wraps to 导入法定途径
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Right); // 诉讼 → 仲裁
+    desk.key(KeyCode::Tab);
+    desk.type_text("劳动争议，告知申请劳动仲裁");
+    desk.key(KeyCode::F(6));
+    let detail = m.t.hall.matter(&m.admin, matter).expect("matter");
+    let last = detail.matter.history.last().expect("history");
+    assert!(
+        matches!(
+            &last.kind,
+            HistoryKind::Outcome {
+                outcome: Outcome::LegalChannel(LegalChannel::Arbitration),
+                ..
+            }
+        ),
+        "{:?}",
+        last.kind
     );
 }
