@@ -528,3 +528,33 @@ fn guiding_to_a_legal_channel_names_the_channel() {
         last.kind
     );
 }
+
+#[test]
+fn a_gap_in_hall_events_refreshes_what_is_shown() {
+    use lianfang::hall::{Event, EventKind};
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    let event = |seq| {
+        AppEvent::Hall(Event {
+            seq,
+            kind: EventKind::OfficersChanged,
+        })
+    };
+    desk.app.update(event(100));
+    desk.app.update(event(101));
+    assert!(
+        desk.app.take_requests().is_empty(),
+        "no gap, nothing to refresh"
+    );
+    desk.app.update(event(105));
+    let slots: Vec<Slot> = desk.app.take_requests().iter().map(|r| r.slot).collect();
+    assert!(
+        slots.contains(&Slot::Queue) && slots.contains(&Slot::Lookup),
+        "{slots:?}"
+    );
+    // The stream ending is said on screen.
+    assert!(desk.update(AppEvent::HallEventsEnded));
+    assert!(desk.screen_text(80, 24).contains("实时连接已断开"));
+}

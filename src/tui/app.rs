@@ -68,6 +68,8 @@ pub struct App {
     lookup: LookupScreen,
     help: bool,
     quit: bool,
+    /// Sequence number of the last hall event seen.
+    last_event: Option<u64>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             lookup: LookupScreen::default(),
             help: false,
             quit: false,
+            last_event: None,
         }
     }
 
@@ -156,7 +159,20 @@ impl App {
         match event {
             AppEvent::Key(key) => self.key(key),
             AppEvent::Resize => true,
-            AppEvent::Hall(e) => self.hall_event(e.kind),
+            AppEvent::Hall(e) => {
+                // A gap in the numbering means events were lost: refresh everything shown.
+                let gap = self.last_event.is_some_and(|last| e.seq != last + 1);
+                self.last_event = Some(e.seq);
+                if gap {
+                    self.refresh_all();
+                }
+                self.hall_event(e.kind)
+            }
+            AppEvent::HallEventsEnded => {
+                self.ctx
+                    .error("与大厅的实时连接已断开，排队情况不再自动更新；请退出后重新启动");
+                true
+            }
             AppEvent::Reply(r) => self.reply(r),
             AppEvent::InputLost => {
                 self.quit = true;
@@ -228,6 +244,15 @@ impl App {
         true
     }
 
+    fn refresh_all(&mut self) {
+        if !self.logged_in() {
+            return;
+        }
+        self.ctx.query(Slot::Queue, Query::Queue);
+        self.window.load_records(&mut self.ctx);
+        self.lookup.reload(&mut self.ctx);
+    }
+
     fn hall_event(&mut self, kind: EventKind) -> bool {
         if !self.logged_in() {
             return false;
@@ -257,7 +282,7 @@ impl App {
             EventKind::Connection { online } => {
                 if online {
                     self.ctx.info_notice("已重新连接服务器");
-                    self.ctx.query(Slot::Queue, Query::Queue);
+                    self.refresh_all();
                 } else {
                     self.ctx.error("与服务器的连接中断，正在重连…");
                 }

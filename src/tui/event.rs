@@ -11,6 +11,8 @@ pub enum AppEvent {
     Resize,
     /// Something changed in the hall (pushed by its event stream).
     Hall(Event),
+    /// The hall's event stream ended: nothing refreshes by itself any more.
+    HallEventsEnded,
     /// The answer to a request posted by a screen.
     Reply(Reply),
     /// The slow timer: waiting minutes on the board move on.

@@ -139,5 +139,6 @@ fn spawn_hall_events(rx: Receiver<crate::hall::Event>, tx: Sender<AppEvent>) {
                     return;
                 }
             }
+            let _ = tx.send(AppEvent::HallEventsEnded);
         });
 }
