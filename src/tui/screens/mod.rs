@@ -5,7 +5,6 @@ pub mod help;
 pub mod intake;
 pub mod login;
 pub mod lookup;
-pub mod panel;
 pub mod records;
 pub mod setup;
 pub mod window;

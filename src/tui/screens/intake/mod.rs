@@ -10,21 +10,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::panel::RepeatPanel;
+mod id_check;
+pub mod panel;
+mod ticket;
+
+pub use id_check::{id_status, IdStatus};
+
+use self::panel::RepeatPanel;
+use self::ticket::draw_ticket;
 use crate::domain::department::DeptCode;
 use crate::domain::identity::normalize_query;
 use crate::domain::matter::{Category, MatterId};
 use crate::domain::registration::{
-    self, validate_id_number, validate_name, validate_phone, Field, FieldError, MatterChoice,
-    NewMatter, RegistrationInput, Rules,
+    self, validate_name, validate_phone, Field, FieldError, MatterChoice, NewMatter,
+    RegistrationInput, Rules,
 };
 use crate::domain::visit::Channel;
 use crate::domain::visitor::VisitorId;
 use crate::hall::{Command, HallInfo, Registered};
 use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
-use crate::tui::widgets::bigtext::big_lines;
-use crate::tui::widgets::clear_popup;
 use crate::tui::widgets::field::{Choice, TextBox, TextField};
 use crate::tui::widgets::form::{label_cell, with_note};
 
@@ -125,42 +130,6 @@ pub struct Attached {
     pub visitor: VisitorId,
     pub matter: MatterId,
     pub number: String,
-}
-
-/// What the identity number field says while it is typed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IdStatus {
-    Empty,
-    /// Digits so far; more are needed.
-    Partial(usize),
-    Valid(String),
-    Error(String),
-}
-
-/// Checks the number as typed: nothing until it could be complete, except a character
-/// that can never be right; the domain validator decides everything else.
-pub fn id_status(text: &str, no_document: bool, today: chrono::NaiveDate) -> IdStatus {
-    let norm = normalize_query(text);
-    let plausible = norm.chars().all(|c| c.is_ascii_digit() || c == 'X');
-    if norm.is_empty() && !no_document {
-        return IdStatus::Empty;
-    }
-    if plausible && !no_document && norm.len() < 18 && norm.len() != 15 {
-        return IdStatus::Partial(norm.len());
-    }
-    match validate_id_number(text, no_document, today) {
-        Ok(Some(id)) => {
-            let place = id.province().unwrap_or("");
-            let legacy = if id.is_legacy() { " 旧15位" } else { "" };
-            IdStatus::Valid(format!(
-                "{} {} {place}{legacy}",
-                id.birth_date().format("%Y-%m-%d"),
-                id.sex().label(),
-            ))
-        }
-        Ok(None) => IdStatus::Valid("无证件登记".into()),
-        Err(e) => IdStatus::Error(e.message),
-    }
 }
 
 pub struct IntakeScreen {
@@ -755,52 +724,4 @@ impl IntakeScreen {
             },
         );
     }
-}
-
-/// The issued ticket, large, over the form: the officer reads it out.
-fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
-    let t = &ctx.theme;
-    let width = area.width.min(56);
-    let height = area.height.min(13);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    clear_popup(f, popup);
-    let block = t.block(" 已取号 ");
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
-    let prefix = r.ticket_label.split('-').next().unwrap_or("");
-    let number = &r.ticket_label[prefix.len()..];
-    let mut lines = vec![Line::from(vec![
-        Span::styled("请到 ", t.label()),
-        Span::styled(ctx.dept_short(&r.department), t.strong()),
-        Span::styled(" 等候叫号，号码：", t.label()),
-        Span::styled(r.ticket_label.clone(), t.strong()),
-    ])];
-    lines.push(Line::raw(""));
-    for (i, big) in big_lines(number, t.ascii).into_iter().enumerate() {
-        let head = if i == 2 {
-            format!("{prefix} ")
-        } else {
-            " ".repeat(crate::tui::widgets::text::width(prefix) + 1)
-        };
-        let mut spans = vec![Span::styled(head, t.strong())];
-        spans.extend(big.spans.into_iter().map(|s| s.style(t.strong())));
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::raw(""));
-    let kind = if r.repeat {
-        "重复访，追加到事项"
-    } else {
-        "新立事项"
-    };
-    lines.push(Line::from(format!(
-        "{kind} {}  前面还有 {} 号",
-        r.matter_number, r.waiting_ahead
-    )));
-    lines.push(Line::styled("按 Enter 登记下一位", t.dim()));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -1,0 +1,60 @@
+//! The issued ticket, drawn large over the form so it can be read out.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::hall::Registered;
+use crate::tui::component::Ctx;
+use crate::tui::widgets::bigtext::big_lines;
+use crate::tui::widgets::clear_popup;
+use crate::tui::widgets::text;
+
+/// The issued ticket, large, over the form: the officer reads it out.
+pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
+    let t = &ctx.theme;
+    let width = area.width.min(56);
+    let height = area.height.min(13);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    clear_popup(f, popup);
+    let block = t.block(" 已取号 ");
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let prefix = r.ticket_label.split('-').next().unwrap_or("");
+    let number = &r.ticket_label[prefix.len()..];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("请到 ", t.label()),
+        Span::styled(ctx.dept_short(&r.department), t.strong()),
+        Span::styled(" 等候叫号，号码：", t.label()),
+        Span::styled(r.ticket_label.clone(), t.strong()),
+    ])];
+    lines.push(Line::raw(""));
+    for (i, big) in big_lines(number, t.ascii).into_iter().enumerate() {
+        let head = if i == 2 {
+            format!("{prefix} ")
+        } else {
+            " ".repeat(text::width(prefix) + 1)
+        };
+        let mut spans = vec![Span::styled(head, t.strong())];
+        spans.extend(big.spans.into_iter().map(|s| s.style(t.strong())));
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    let kind = if r.repeat {
+        "重复访，追加到事项"
+    } else {
+        "新立事项"
+    };
+    lines.push(Line::from(format!(
+        "{kind} {}  前面还有 {} 号",
+        r.matter_number, r.waiting_ahead
+    )));
+    lines.push(Line::styled("按 Enter 登记下一位", t.dim()));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
