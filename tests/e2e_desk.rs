@@ -30,6 +30,17 @@ struct Pty {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept open while the desk runs: closing it hangs up the desk's terminal.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Drop for Pty {
+    /// A failed test must not leave the desk running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
 }
 
 impl Pty {
@@ -64,12 +75,11 @@ impl Pty {
                     .process(&buf[..n]);
             }
         });
-        // The master must stay open while the child runs.
-        std::mem::forget(pty.master);
         Pty {
             screen,
             writer,
             child,
+            _master: pty.master,
         }
     }
 
