@@ -122,6 +122,32 @@ fn flow(head: Span<'static>, chips: Vec<Vec<Span<'static>>>, cols: usize) -> Vec
     lines
 }
 
+/// One line per desk: name, officer, whom it serves and for how long.
+fn desk_rows(q: &QueueView, t: &Theme) -> Vec<Line<'static>> {
+    let desk_cols = q.desks.iter().map(|d| width(&d.desk)).max().unwrap_or(0);
+    let officer_cols = q.desks.iter().map(|d| width(&d.officer)).max().unwrap_or(0);
+    let mut lines = vec![Line::styled("窗口", t.label())];
+    for d in &q.desks {
+        let minutes = q.now.minutes_since(d.since);
+        let state = match &d.ticket_label {
+            Some(label) => Span::styled(
+                format!(
+                    "接待 {label} {} 已 {minutes} 分钟",
+                    d.name_masked.clone().unwrap_or_default()
+                ),
+                t.ok(),
+            ),
+            None => Span::styled(format!("空闲 {minutes} 分钟"), t.dim()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", fit(&d.desk, desk_cols)), t.strong()),
+            Span::styled(format!("{} ", fit(&d.officer, officer_cols)), t.label()),
+            state,
+        ]));
+    }
+    lines
+}
+
 fn desk_chips(q: &QueueView, t: &Theme) -> Vec<Vec<Span<'static>>> {
     q.desks
         .iter()
@@ -157,11 +183,14 @@ impl Component for BoardScreen {
             return;
         };
         let cols = usize::from(inner.width);
+        // A tall screen lists every desk on its own line; a small one packs them.
         let mut head = if q.desks.is_empty() {
             vec![Line::from(vec![
                 Span::styled("窗口：", t.label()),
                 Span::styled("暂无窗口登录", t.dim()),
             ])]
+        } else if inner.height >= 30 {
+            desk_rows(q, t)
         } else {
             flow(Span::styled("窗口：", t.label()), desk_chips(q, t), cols)
         };
