@@ -50,9 +50,15 @@ pub fn run_desk(hall: Arc<dyn Hall>, options: DeskOptions) -> io::Result<()> {
 
     // ratatui installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init()?;
-    let result = run_loop(&mut terminal, &mut app, hall);
+    let result = run_loop(&mut terminal, &mut app, Arc::clone(&hall));
     ratatui::restore();
     let _ = execute!(io::stdout(), cursor::Show);
+    // Ends the session in the hall (over the network it would otherwise linger).
+    if let Some(session) = &app.ctx.session {
+        if let Err(e) = hall.logout(&session.token) {
+            tracing::warn!("退出登录失败：{e}");
+        }
+    }
     result
 }
 
