@@ -77,7 +77,7 @@ pub fn populate_with_progress(
         .filter(|(n, _)| n.role == Role::Window)
         .map(|(n, _)| (n.department.clone(), n.username.clone()))
         .collect();
-    let generator = story::Generator {
+    let mut generator = story::Generator {
         config,
         people: PeopleGen::new(),
         subjects: content::Subjects::new(config),
@@ -95,7 +95,7 @@ pub fn populate_with_progress(
         let batch = hall.store().write(|w| {
             let mut batch = story::Written::default();
             for index in first..last {
-                let one = story::write_visitor(w, &generator, &mut rng, index)?;
+                let one = story::write_visitor(w, &mut generator, &mut rng, index)?;
                 batch.visits += one.visits;
                 batch.matters += one.matters;
                 batch.waiting += one.waiting;

@@ -1,6 +1,8 @@
 //! Generated people: names, identity numbers, phones and addresses that look
 //! like a city hall's visitors (most from the hall's own city, some from afar).
 
+use std::collections::HashSet;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::distributions::WeightedIndex;
 use rand::prelude::*;
@@ -240,6 +242,8 @@ pub struct Person {
 /// Draws people; holds the weighted tables so each draw is cheap.
 pub struct PeopleGen {
     surnames: WeightedIndex<u32>,
+    /// Identity numbers handed out so far, packed by [`number_key`]: each person once.
+    issued: HashSet<u32>,
     male: Vec<char>,
     female: Vec<char>,
     any: Vec<char>,
@@ -256,26 +260,35 @@ impl PeopleGen {
         PeopleGen {
             surnames: WeightedIndex::new(SURNAMES.iter().map(|(_, w)| *w))
                 .expect("the surname weights are positive"),
+            issued: HashSet::new(),
             male: GIVEN_MALE.chars().collect(),
             female: GIVEN_FEMALE.chars().collect(),
             any: GIVEN_ANY.chars().collect(),
         }
     }
 
-    /// A person alive on `today`, aged 18 to 85.
-    pub fn person(&self, rng: &mut StdRng, today: NaiveDate) -> Person {
+    /// A person alive on `today`, aged 18 to 85, with an identity number nobody else got.
+    pub fn person(&mut self, rng: &mut StdRng, today: NaiveDate) -> Person {
         let male = rng.gen_bool(0.55);
-        let region = if rng.gen_bool(0.8) {
-            LOCAL.choose(rng)
+        let (slot, region) = if rng.gen_bool(0.8) {
+            let i = rng.gen_range(0..LOCAL.len());
+            (i, &LOCAL[i])
         } else {
-            ELSEWHERE.choose(rng)
-        }
-        .unwrap_or(&LOCAL[0]);
-        let born = birth_date(rng, today);
+            let i = rng.gen_range(0..ELSEWHERE.len());
+            (LOCAL.len() + i, &ELSEWHERE[i])
+        };
+        // Two people with one number would be one visitor in a real hall.
+        let (born, seq) = loop {
+            let born = birth_date(rng, today);
+            let seq = sequence(rng, male);
+            if self.issued.insert(number_key(slot, born, seq)) {
+                break (born, seq);
+            }
+        };
         let id_number = match rng.gen_range(0..100) {
             0..=2 => None,
-            3..=4 if born.year() < 2000 => Some(legacy_id(rng, region.code, born, male)),
-            _ => Some(id18(rng, region.code, born, male)),
+            3..=4 if born.year() < 2000 => Some(legacy_id(region.code, born, seq)),
+            _ => Some(id18(region.code, born, seq)),
         };
         // Where they live now: the region of the number for most, the hall's city for the rest.
         let home = if rng.gen_bool(0.85) {
@@ -340,25 +353,25 @@ fn sequence(rng: &mut StdRng, male: bool) -> u32 {
     }
 }
 
+/// Region slot (5 bits), birth day (16 bits) and sequence (10 bits) in one number: a legacy
+/// number and its 18-character form get the same key, as they name the same person.
+fn number_key(slot: usize, born: NaiveDate, seq: u32) -> u32 {
+    let epoch = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let days = (born - epoch).num_days().clamp(0, 0xffff) as u32;
+    ((slot as u32) << 26) | (days << 10) | seq
+}
+
 /// An 18-character number with its check character.
-pub fn id18(rng: &mut StdRng, region: &str, born: NaiveDate, male: bool) -> IdNumber {
-    let first17 = format!(
-        "{region}{}{:03}",
-        born.format("%Y%m%d"),
-        sequence(rng, male)
-    );
+pub fn id18(region: &str, born: NaiveDate, seq: u32) -> IdNumber {
+    let first17 = format!("{region}{}{seq:03}", born.format("%Y%m%d"));
     let check = check_char(&first17).unwrap_or('0');
     IdNumber::parse(&format!("{first17}{check}"))
         .unwrap_or_else(|e| unreachable!("generated identity number {first17} invalid: {e}"))
 }
 
 /// An old 15-digit number (two-digit year, no check character), as in old records.
-pub fn legacy_id(rng: &mut StdRng, region: &str, born: NaiveDate, male: bool) -> IdNumber {
-    let number = format!(
-        "{region}{}{:03}",
-        born.format("%y%m%d"),
-        sequence(rng, male)
-    );
+pub fn legacy_id(region: &str, born: NaiveDate, seq: u32) -> IdNumber {
+    let number = format!("{region}{}{seq:03}", born.format("%y%m%d"));
     IdNumber::parse(&number)
         .unwrap_or_else(|e| unreachable!("generated legacy number {number} invalid: {e}"))
 }
@@ -416,7 +429,7 @@ mod tests {
 
     #[test]
     fn generated_identity_numbers_are_valid_and_plausible() {
-        let people = PeopleGen::new();
+        let mut people = PeopleGen::new();
         let mut rng = StdRng::seed_from_u64(7);
         let (mut full, mut legacy, mut none) = (0, 0, 0);
         for _ in 0..3000 {
@@ -448,21 +461,21 @@ mod tests {
 
     #[test]
     fn sex_follows_the_sequence_code() {
-        let mut rng = StdRng::seed_from_u64(1);
         let born = NaiveDate::from_ymd_opt(1970, 2, 28).unwrap();
-        let m = id18(&mut rng, "430104", born, true);
-        let f = id18(&mut rng, "430104", born, false);
+        let m = id18("430104", born, 123);
+        let f = id18("430104", born, 124);
         assert_eq!(m.sex().label(), "男");
         assert_eq!(f.sex().label(), "女");
         assert_eq!(m.birth_date(), born);
-        let old = legacy_id(&mut rng, "430104", born, true);
+        let old = legacy_id("430104", born, 123);
         assert!(old.is_legacy());
         assert_eq!(old.birth_date(), born);
+        assert_eq!(old.to_18(), m);
     }
 
     #[test]
     fn polyphonic_surnames_and_landlines_occur() {
-        let people = PeopleGen::new();
+        let mut people = PeopleGen::new();
         let mut rng = StdRng::seed_from_u64(3);
         let mut polyphonic = 0;
         let mut landlines = 0;
@@ -476,6 +489,13 @@ mod tests {
             }
         }
         assert!(polyphonic > 20, "{polyphonic}");
+        // Nobody shares a number, not even through its legacy form.
+        let mut numbers = HashSet::new();
+        for _ in 0..20_000 {
+            if let Some(n) = people.person(&mut rng, today()).id_number {
+                assert!(numbers.insert(n.to_18()), "{n} twice");
+            }
+        }
         assert!(landlines > 1000, "{landlines}");
     }
 }

@@ -182,7 +182,7 @@ struct VisitPlan {
 /// Writes visitor number `index` (counting from 0) of the run with all of their history.
 pub fn write_visitor(
     w: &mut Writer,
-    g: &Generator,
+    g: &mut Generator,
     rng: &mut StdRng,
     index: u64,
 ) -> HallResult<Written> {
