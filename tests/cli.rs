@@ -301,6 +301,9 @@ fn a_broken_config_is_reported_with_file_and_line() {
     let err = stderr(&o);
     assert!(err.contains(&file.display().to_string()), "{err}");
     assert!(err.contains(&format!("第 {line} 行")), "{err}");
+    // The log in the data directory keeps the same message for whoever looks later.
+    let log = std::fs::read_to_string(d.join("lianfang.log")).unwrap();
+    assert!(log.contains(&format!("第 {line} 行")), "{log}");
 
     // --config names another file; a good one makes the same command work.
     let good = d.join("good.toml");

@@ -188,7 +188,6 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => {
-            tracing::error!("{e}");
             eprintln!("错误：{e}");
             ExitCode::from(e.exit_code())
         }
@@ -196,11 +195,20 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let data = paths::data_dir(cli.data);
+    let data = paths::data_dir(cli.data.clone());
     paths::create_data_dir(&data)?;
+    // Held until the command is done, so everything it logs reaches the file.
     let _log = paths::start_logging(&data);
-    let config = paths::load_config(cli.config.as_deref(), &data)?;
     tracing::info!(data = %data.display(), command = ?cli.command, "lianfang 启动");
+    let result = dispatch(cli, &data);
+    if let Err(e) = &result {
+        tracing::error!("{e}");
+    }
+    result
+}
+
+fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
+    let config = paths::load_config(cli.config.as_deref(), data)?;
     if cli.demo && cli.command.is_some() {
         return Err(CliError::Input(
             "--demo 只用于打开演示窗口界面，不能与子命令一起使用".into(),
@@ -213,18 +221,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 ascii: cli.ascii,
                 demo_visitors: cli.demo.then_some(cli.demo_visitors),
             };
-            desk::run(&data, config, options)
+            desk::run(data, config, options)
         }
         Some(Command::Init {
             admin,
             name,
             password_stdin: _,
-        }) => accounts::init(&data, config, &admin, &name),
-        Some(Command::User(command)) => accounts::user(&data, config, command),
-        Some(Command::Demo { visitors, seed }) => tools::demo(&data, config, visitors, seed),
+        }) => accounts::init(data, config, &admin, &name),
+        Some(Command::User(command)) => accounts::user(data, config, command),
+        Some(Command::Demo { visitors, seed }) => tools::demo(data, config, visitors, seed),
         Some(Command::Lookup { text, json, limit }) => {
-            tools::lookup(&data, config, &text, json, limit)
+            tools::lookup(data, config, &text, json, limit)
         }
-        Some(Command::Check) => tools::check(&data, config),
+        Some(Command::Check) => tools::check(data, config),
     }
 }

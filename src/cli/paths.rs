@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
 use super::CliError;
 use crate::config::{ConfigError, HallConfig};
@@ -44,7 +45,11 @@ pub fn create_data_dir(dir: &Path) -> Result<(), CliError> {
 /// Logs go to a file in the data directory, never to the terminal the desk draws on.
 /// Logging is best effort: a read-only directory must not stop the hall.
 pub fn start_logging(dir: &Path) -> Option<WorkerGuard> {
-    let file = tracing_appender::rolling::never(dir, LOG_FILE);
+    let file = RollingFileAppender::builder()
+        .rotation(Rotation::NEVER)
+        .filename_prefix(LOG_FILE)
+        .build(dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt()
         .with_writer(writer)
