@@ -340,6 +340,27 @@ fn an_accepted_matter_has_sixty_days_from_acceptance() {
 }
 
 #[test]
+fn a_matter_forwarded_at_the_window_gets_its_notice_deadline_from_that_day() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let r = t
+        .hall
+        .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
+        .unwrap();
+    // Received on 11-27, forwarded at the window on 12-04.
+    t.clock.set(local_time(2026, 12, 4, 10, 0));
+    t.hall.call_next(&rs).unwrap();
+    t.hall
+        .finish(&rs, Outcome::Forwarded { to: dept("zj") }, "属住建职责")
+        .unwrap();
+    let d = t.hall.matter(&rs, r.matter).unwrap();
+    assert_eq!(d.deadlines.len(), 1);
+    assert_eq!(d.deadlines[0].due, local_time(2026, 12, 19, 0, 0));
+    assert_eq!(d.deadlines[0].days_left, 15);
+}
+
+#[test]
 fn notes_are_added_to_the_history() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "xfj");
