@@ -106,6 +106,22 @@ fn lookup_by_identity_number_phone_and_their_parts() {
 }
 
 #[test]
+fn a_legacy_number_is_found_by_itself_and_by_its_18_digit_form() {
+    let p = people();
+    assert_eq!(p.ranked(LEGACY), vec![(p.li, MatchKind::IdNumber)]);
+    let first17 = "11010119800101123";
+    let check = lianfang::domain::identity::check_char(first17).unwrap();
+    let modern = format!("{first17}{check}");
+    assert_eq!(p.ranked(&modern), vec![(p.li, MatchKind::IdNumber)]);
+    // Registering with the 18-digit form is the same person.
+    let r =
+        p.t.hall
+            .register(&p.reg, walk_in("李四", &modern, "", "mz"))
+            .unwrap();
+    assert_eq!(r.visitor, p.li);
+}
+
+#[test]
 fn polyphonic_surnames_are_found_by_their_surname_reading() {
     let p = people();
     assert!(p

@@ -243,7 +243,8 @@ impl LocalHall {
                         .get_id(id)?
                         .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
                     if let (Some(stored), Some(given)) = (&v.id_number, &valid.id_number) {
-                        if stored != given {
+                        // A legacy 15-digit number and its 18-digit form are one person.
+                        if stored.to_18() != given.to_18() {
                             return Err(FieldError::new(
                                 Field::IdNumber,
                                 "输入的身份证号码与所选来访人登记的号码不一致，请核对或取消选择",
