@@ -122,6 +122,33 @@ fn a_legacy_number_is_found_by_itself_and_by_its_18_digit_form() {
 }
 
 #[test]
+fn lookup_by_name_and_pinyin_ranks_exact_matches_first() {
+    let p = people();
+    // 张三 exactly, then 张三丰 who starts with it.
+    assert_eq!(
+        p.ranked("张三"),
+        vec![
+            (p.zhang, MatchKind::Name),
+            (p.zhangsanfeng, MatchKind::NamePrefix)
+        ]
+    );
+    assert_eq!(
+        p.ranked("zs"),
+        vec![
+            (p.zhang, MatchKind::Initials),
+            (p.zhangsanfeng, MatchKind::Initials)
+        ]
+    );
+    assert_eq!(p.ranked("ZSF"), vec![(p.zhangsanfeng, MatchKind::Initials)]);
+    assert_eq!(
+        p.ranked("zhangsanfeng"),
+        vec![(p.zhangsanfeng, MatchKind::Pinyin)]
+    );
+    let zhangsan = p.ranked("zhang san");
+    assert_eq!(zhangsan[0], (p.zhang, MatchKind::Pinyin));
+}
+
+#[test]
 fn polyphonic_surnames_are_found_by_their_surname_reading() {
     let p = people();
     assert!(p

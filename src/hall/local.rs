@@ -803,43 +803,51 @@ impl LocalHall {
 
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
-        let mut best: HashMap<VisitorId, MatchKind> = HashMap::new();
+        // Rank of a candidate: how it matched, then whether it matched the whole term
+        // (`zs` is 张三 before 张三丰, `zhangsan` likewise). Smaller is better.
+        let mut best: HashMap<VisitorId, (MatchKind, bool)> = HashMap::new();
         for scan in lookup::plan(text) {
-            let ids = self
+            let entries = self
                 .store
-                .scan_ids(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
-            let visitor_ids: Vec<VisitorId> = if scan.kind == MatchKind::MatterNumber {
-                let mut out = Vec::new();
-                for id in ids {
+                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
+            let mut found: Vec<(VisitorId, bool)> = Vec::new();
+            for (key, _) in entries {
+                let Some(id) = keys::trailing_id(&key) else {
+                    continue;
+                };
+                if scan.kind == MatchKind::MatterNumber {
                     if let Some(m) = self.store.get_id::<Matter>(id)? {
                         if permissions::can_see(&s.officer, &self.config, m.category) {
-                            out.extend(m.visitors);
+                            found.extend(m.visitors.iter().map(|v| (*v, true)));
                         }
                     }
+                } else {
+                    found.push((id, keys::is_whole_term(&key, &scan.prefix)));
                 }
-                out
-            } else {
-                ids
-            };
-            for id in visitor_ids {
+            }
+            for (id, whole) in found {
+                let rank = (scan.kind, !whole);
                 best.entry(id)
-                    .and_modify(|k| *k = (*k).min(scan.kind))
-                    .or_insert(scan.kind);
+                    .and_modify(|r| *r = (*r).min(rank))
+                    .or_insert(rank);
             }
         }
-        let mut hits = Vec::with_capacity(best.len());
-        for (id, kind) in best {
+        let mut ranked = Vec::with_capacity(best.len());
+        for (id, (kind, partial)) in best {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                hits.push(views::hit(&v, kind, self.visible_open(&s.officer, &v)));
+                let hit = views::hit(&v, kind, self.visible_open(&s.officer, &v));
+                ranked.push((partial, hit));
             }
         }
         // Best match first; among equals, whoever came most recently.
-        hits.sort_by(|a, b| {
+        ranked.sort_by(|(pa, a), (pb, b)| {
             a.matched
                 .cmp(&b.matched)
+                .then(pa.cmp(pb))
                 .then(b.last_visit.cmp(&a.last_visit))
                 .then(a.visitor.cmp(&b.visitor))
         });
+        let mut hits: Vec<LookupHit> = ranked.into_iter().map(|(_, hit)| hit).collect();
         hits.truncate(limit);
         Ok(hits)
     }
