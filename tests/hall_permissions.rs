@@ -27,6 +27,40 @@ fn windows_call_only_their_own_department() {
 }
 
 #[test]
+fn an_officer_of_another_department_cannot_finish_a_ticket_left_at_a_shared_desk() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    add_officer(&t.hall, "rs1", Role::Window, "rs");
+    add_officer(&t.hall, "ga1", Role::Window, "ga");
+    let rs = t.login("rs1", "3号窗口");
+    let r = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.hall.call_next(&rs).unwrap();
+    // The next shift at 3号窗口 belongs to 公安.
+    let ga = t.login("ga1", "3号窗口");
+    let before = t.snapshot();
+    denied(t.hall.finish(&ga, Outcome::NotAccepted, "不归我们管"));
+    denied(t.hall.command(&ga, Command::Skip));
+    denied(t.hall.command(&ga, Command::Recall));
+    assert_eq!(t.snapshot(), before);
+    // Nor may they call their own next visitor over it, which would orphan it.
+    t.hall
+        .register(&reg, walk_in("李四", &nth_id(2), "", "ga"))
+        .unwrap();
+    let before = t.snapshot();
+    assert!(conflict(t.hall.call_next(&ga)).contains("人社-001"));
+    assert_eq!(t.snapshot(), before);
+    assert_eq!(
+        t.matter(r.matter).status,
+        lianfang::domain::matter::MatterStatus::Registered
+    );
+    // 人社 finishes its own reception.
+    t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
+}
+
+#[test]
 fn registrars_register_but_cannot_call() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "rs");

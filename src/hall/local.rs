@@ -416,20 +416,36 @@ impl LocalHall {
         Ok((CommandReply::Registered(registered), events))
     }
 
-    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+    /// The ticket this desk is serving, whoever called it.
+    fn desk_ticket(&self, w: &Writer, s: &Session) -> HallResult<Option<(DeskState, Ticket)>> {
         let desk: Option<DeskState> = w.get(s.desk.as_bytes())?;
-        let ticket_id = desk.as_ref().and_then(|d| d.ticket);
-        match (desk, ticket_id) {
-            (Some(desk), Some(id)) => {
-                let t: Ticket = w
-                    .get_id(id)?
-                    .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
-                Ok((desk, t))
-            }
-            _ => Err(HallError::Conflict(
+        let Some((desk, id)) = desk.and_then(|d| d.ticket.map(|id| (d, id))) else {
+            return Ok(None);
+        };
+        let t: Ticket = w
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
+        Ok(Some((desk, t)))
+    }
+
+    /// The ticket this desk is serving, for the officer to act on: desk names are
+    /// typed at login, so an officer of another department may sit at a desk
+    /// where a reception is still open, and must not finish or skip it.
+    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+        let Some((desk, t)) = self.desk_ticket(w, s)? else {
+            return Err(HallError::Conflict(
                 "本窗口当前没有正在接待的来访人，请先按 F5 叫号".into(),
-            )),
+            ));
+        };
+        if t.department != s.officer.department {
+            return Err(HallError::Denied(format!(
+                "本窗口正在接待的 {} 是{}的号，只能由{}的窗口处理",
+                t.label,
+                self.config.dept_short(&t.department),
+                self.config.dept_short(&t.department)
+            )));
         }
+        Ok((desk, t))
     }
 
     fn serving(t: &Ticket) -> Serving {
@@ -448,7 +464,7 @@ impl LocalHall {
         let now = self.now();
         let dept = s.officer.department.clone();
         let serving = self.store.write(|w| -> HallResult<Serving> {
-            if let Ok((_, t)) = self.current_ticket(w, s) {
+            if let Some((_, t)) = self.desk_ticket(w, s)? {
                 return Err(HallError::Conflict(format!(
                     "本窗口正在接待 {}，请先记录办理结果（F6）或过号（F8）",
                     t.label
