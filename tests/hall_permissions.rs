@@ -7,7 +7,7 @@ use lianfang::domain::matter::{Category, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::MatterChoice;
 use lianfang::domain::visitor::KeyGrade;
-use lianfang::hall::{Command, Hall, HallExt, NewOfficer, Query, SessionToken};
+use lianfang::hall::{Command, Hall, HallError, HallExt, NewOfficer, Query, SessionToken};
 use support::*;
 
 #[test]
@@ -183,6 +183,32 @@ fn only_administrators_manage_accounts() {
     ));
     denied(t.hall.officers(&leader));
     assert_eq!(t.snapshot(), before);
+}
+
+#[test]
+fn a_disabled_account_loses_its_open_session() {
+    let t = TestHall::new();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    t.hall.queue(&rs).unwrap();
+    t.hall
+        .command(
+            &admin,
+            Command::SetDisabled {
+                username: "rs1".into(),
+                disabled: true,
+            },
+        )
+        .unwrap();
+    assert_eq!(t.hall.queue(&rs).unwrap_err(), HallError::NotLoggedIn);
+    assert_eq!(
+        t.hall
+            .register(&rs, walk_in("张三", &nth_id(1), "", "rs"))
+            .unwrap_err(),
+        HallError::NotLoggedIn
+    );
+    // The administrator's own session is untouched.
+    t.hall.officers(&admin).unwrap();
 }
 
 /// An accusation against an official, registered at intake for 纪委监委, and an

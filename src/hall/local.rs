@@ -178,7 +178,11 @@ impl LocalHall {
         disabled: Option<bool>,
     ) -> HallResult<()> {
         self.store
-            .write(|w| self.update_officer(w, username, password, disabled))
+            .write(|w| self.update_officer(w, username, password, disabled))?;
+        if disabled == Some(true) {
+            self.end_sessions_of(username);
+        }
+        Ok(())
     }
 
     fn update_officer(
@@ -200,6 +204,14 @@ impl LocalHall {
         }
         w.put(&officer)?;
         Ok(())
+    }
+
+    /// A disabled account must not keep working through a session opened before.
+    fn end_sessions_of(&self, username: &str) {
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, s| s.officer.username != username);
     }
 
     pub fn list_officers(&self) -> HallResult<Vec<OfficerInfo>> {
@@ -799,6 +811,13 @@ impl LocalHall {
             }
             _ => Ok(()),
         })?;
+        if let Command::SetDisabled {
+            username,
+            disabled: true,
+        } = &command
+        {
+            self.end_sessions_of(username);
+        }
         Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
     }
 
