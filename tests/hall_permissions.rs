@@ -211,6 +211,23 @@ fn a_disabled_account_loses_its_open_session() {
     t.hall.officers(&admin).unwrap();
 }
 
+#[test]
+fn an_administrator_cannot_disable_their_own_account() {
+    let t = TestHall::new();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let before = t.snapshot();
+    let message = conflict(t.hall.command(
+        &admin,
+        Command::SetDisabled {
+            username: "admin".into(),
+            disabled: true,
+        },
+    ));
+    assert!(message.contains("自己"), "{message}");
+    assert_eq!(t.snapshot(), before);
+    t.hall.officers(&admin).unwrap();
+}
+
 /// An accusation against an official, registered at intake for 纪委监委, and an
 /// ordinary claim of the same visitor at 人社.
 struct Accusation {

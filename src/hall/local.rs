@@ -789,6 +789,13 @@ impl LocalHall {
         if !own_password {
             permissions::require(&s.officer, Action::ManageOfficers)?;
         }
+        if matches!(&command, Command::SetDisabled { username, disabled: true } if *username == s.officer.username)
+        {
+            // The last administrator would lock the hall out of account management.
+            return Err(HallError::Conflict(
+                "不能停用自己正在使用的账号，请由另一位管理员操作".into(),
+            ));
+        }
         self.store.write(|w| match &command {
             Command::AddOfficer(new) => {
                 self.create_officer(w, new)?;
