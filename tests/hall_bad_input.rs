@@ -263,6 +263,40 @@ fn refusals_inside_the_transaction_write_nothing_either() {
 }
 
 #[test]
+fn an_identity_number_already_registered_to_someone_else_is_not_given_to_a_picked_visitor() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let zhang = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    let mut nodoc = walk_in("李四", "", "", "rs");
+    nodoc.no_document = true;
+    let li = t.hall.register(&reg, nodoc).unwrap();
+    // 李四 comes back with a document — but the number typed is 张三's.
+    let before = t.snapshot();
+    let mut input = walk_in("李四", &nth_id(1), "", "rs");
+    input.visitor = Some(li.visitor);
+    let (field, message) = invalid(t.hall.register(&reg, input));
+    assert_eq!(field, Field::IdNumber);
+    assert!(message.contains("张三"), "{message}");
+    assert_eq!(t.snapshot(), before);
+    // The lookup still finds exactly one person by that number.
+    let hits = t.hall.lookup(&reg, &nth_id(1), 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].visitor, zhang.visitor);
+    // With their own number it works, and the visitor is then found by it.
+    let mut input = walk_in("李四", &nth_id(2), "", "rs");
+    input.visitor = Some(li.visitor);
+    assert_eq!(t.hall.register(&reg, input).unwrap().visitor, li.visitor);
+    assert_eq!(
+        t.hall.lookup(&reg, &nth_id(2), 5).unwrap()[0].visitor,
+        li.visitor
+    );
+    t.assert_consistent();
+}
+
+#[test]
 fn an_accusation_can_be_registered_by_intake_without_reading_it_back() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "xfj");

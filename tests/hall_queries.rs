@@ -119,6 +119,15 @@ fn a_legacy_number_is_found_by_itself_and_by_its_18_digit_form() {
             .register(&p.reg, walk_in("李四", &modern, "", "mz"))
             .unwrap();
     assert_eq!(r.visitor, p.li);
+    // And someone first registered with an 18-digit number who shows an old
+    // 15-digit card is the same person too.
+    let old_card = format!("{}{}", &nth_id(1)[..6], &nth_id(1)[8..17]);
+    let r =
+        p.t.hall
+            .register(&p.reg, walk_in("张三", &old_card, "", "rs"))
+            .unwrap();
+    assert_eq!(r.visitor, p.zhang);
+    p.t.assert_consistent();
 }
 
 #[test]

@@ -20,6 +20,7 @@ use super::Hall;
 use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::DeptCode;
+use crate::domain::identity::IdNumber;
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
@@ -240,15 +241,11 @@ impl LocalHall {
 
         let registered = self.store.write(|w| -> HallResult<Registered> {
             // Register each person once: a known identity number means a known visitor.
-            let known = match (valid.visitor, &valid.id_number) {
-                (Some(id), _) => Some(id),
-                (None, Some(n)) => self
-                    .store
-                    .scan_ids(TreeId::IxIdNumber, &keys::exact_prefix(n.as_str()), 1)?
-                    .first()
-                    .copied(),
-                (None, None) => None,
+            let holder = match &valid.id_number {
+                Some(n) => self.holder_of(n)?,
+                None => None,
             };
+            let known = valid.visitor.or(holder);
             let mut visitor = match known {
                 Some(id) => {
                     let mut v: Visitor = w
@@ -263,6 +260,18 @@ impl LocalHall {
                             )
                             .into());
                         }
+                    }
+                    if let Some(other) = holder.filter(|h| *h != v.id) {
+                        // A picked visitor without a number must not take someone else's.
+                        let name = w
+                            .get_id::<Visitor>(other)?
+                            .map(|o| o.name.as_str().to_string())
+                            .unwrap_or_default();
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!("该身份证号码已登记给来访人“{name}”，请核对号码，或在查重列表中选择该来访人"),
+                        )
+                        .into());
                     }
                     if v.id_number.is_none() {
                         v.id_number = valid.id_number.clone();
@@ -426,6 +435,17 @@ impl LocalHall {
             },
         ];
         Ok((CommandReply::Registered(registered), events))
+    }
+
+    /// The visitor registered with this identity number, in either its legacy
+    /// 15-digit or its 18-digit form (the index holds the 18-digit form of both).
+    fn holder_of(&self, n: &IdNumber) -> HallResult<Option<VisitorId>> {
+        let key = keys::exact_prefix(n.to_18().as_str());
+        Ok(self
+            .store
+            .scan_ids(TreeId::IxIdNumber, &key, 1)?
+            .first()
+            .copied())
     }
 
     /// The ticket this desk is serving, whoever called it.
