@@ -221,6 +221,40 @@ fn finishing_with_a_bad_routing_target_changes_nothing() {
 }
 
 #[test]
+fn finishing_a_ticket_refreshes_the_queue_it_was_called_from() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let ga = t.officer("ga1", Role::Window, "ga");
+    let first = t
+        .hall
+        .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
+        .unwrap();
+    // The matter belongs to 人社, but this visit is queued at 公安.
+    let mut repeat = walk_in("甲一", &nth_id(1), "", "ga");
+    repeat.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    let r = t.hall.register(&reg, repeat).unwrap();
+    assert_eq!(r.ticket_label, "公安-001");
+    t.hall.call_next(&ga).unwrap();
+    let rx = t.hall.subscribe();
+    t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
+    let events: Vec<EventKind> = rx.try_iter().map(|e| e.kind).collect();
+    assert_eq!(
+        events,
+        vec![
+            EventKind::QueueChanged {
+                department: dept("ga")
+            },
+            EventKind::MatterChanged {
+                matter: first.matter
+            },
+            EventKind::VisitorChanged {
+                visitor: first.visitor
+            },
+        ]
+    );
+}
+
+#[test]
 fn finishing_without_a_called_ticket_is_a_plain_conflict() {
     let t = TestHall::new();
     let rs = t.officer("rs1", Role::Window, "rs");

@@ -669,7 +669,8 @@ impl LocalHall {
                 Some(m.id),
                 Some(t.visitor),
             )?;
-            Ok::<_, HallError>((from, m.id, t.visitor))
+            // The desk served this ticket's queue, whatever the matter's department.
+            Ok::<_, HallError>((t.department.clone(), m.id, t.visitor))
         })?;
         let events = vec![
             EventKind::QueueChanged { department },
