@@ -255,6 +255,51 @@ fn finishing_a_ticket_refreshes_the_queue_it_was_called_from() {
 }
 
 #[test]
+fn later_tickets_on_a_closed_matter_keep_the_closing_date_in_step() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let first = t
+        .hall
+        .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
+        .unwrap();
+    // Registered twice more on the same matter while the first ticket waits.
+    for _ in 0..2 {
+        let mut again = walk_in("甲一", &nth_id(1), "", "rs");
+        again.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+        t.hall.register(&reg, again).unwrap();
+    }
+
+    t.hall.call_next(&rs).unwrap();
+    t.hall
+        .finish(&rs, Outcome::AnsweredOnSpot, "已解释")
+        .unwrap();
+    let closed_at = t.hall.now();
+    assert_eq!(t.matter(first.matter).closed, Some(closed_at));
+
+    // The second reception closes it again: the first closing date stays.
+    t.clock.advance_minutes(30);
+    t.hall.call_next(&rs).unwrap();
+    t.hall
+        .finish(&rs, Outcome::NotAccepted, "同一事项已答复")
+        .unwrap();
+    assert_eq!(t.matter(first.matter).closed, Some(closed_at));
+
+    // The third is accepted and reopens it: an open matter has no closing date.
+    t.clock.advance_minutes(30);
+    t.hall.call_next(&rs).unwrap();
+    t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
+    let m = t.matter(first.matter);
+    assert!(m.status.is_open());
+    assert_eq!(m.closed, None);
+    assert_eq!(m.accepted, Some(t.hall.now()));
+    assert_eq!(t.visitor(first.visitor).summary.open_matters.len(), 1);
+    let d = t.hall.matter(&rs, first.matter).unwrap();
+    assert!(d.deadlines[0].label.contains("第三十四条"));
+    t.assert_consistent();
+}
+
+#[test]
 fn finishing_without_a_called_ticket_is_a_plain_conflict() {
     let t = TestHall::new();
     let rs = t.officer("rs1", Role::Window, "rs");

@@ -641,9 +641,13 @@ impl LocalHall {
             if outcome == Outcome::Accepted {
                 m.accepted = Some(now);
             }
-            if !m.status.is_open() {
-                m.closed = Some(now);
-            }
+            // A second ticket on the same matter may reopen it (受理 after 当场答复):
+            // the closing date follows the status, and the first closing is kept.
+            m.closed = if m.status.is_open() {
+                None
+            } else {
+                m.closed.or(Some(now))
+            };
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
