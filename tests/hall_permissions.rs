@@ -271,12 +271,17 @@ fn accusations_are_hidden_from_other_departments() {
         // Lookup: the accusation counts nowhere, and its number finds nobody.
         let hit = &t.hall.lookup(&who, "张三", 5).unwrap()[0];
         assert_eq!(hit.open_matters, 1, "{username}");
+        assert_eq!(hit.visit_count, 1, "{username}");
+        assert_eq!(hit.last_visit, Some(opening_time()), "{username}");
+        assert_eq!(hit.departments, vec![dept("rs")], "{username}");
         assert!(t.hall.lookup(&who, &a.secret_number, 5).unwrap().is_empty());
         // Profile: neither the matter nor its visit.
         let p = t.hall.profile(&who, a.visitor, false).unwrap();
         assert_eq!(p.matters.len(), 1, "{username}");
         assert_eq!(p.matters[0].id, a.open);
         assert_eq!(p.visits.len(), 1, "{username}");
+        assert_eq!(p.card.visit_count, 1, "{username}");
+        assert_eq!(p.card.last_visit, Some(opening_time()), "{username}");
         // Detail and audit trail: refused with the reason.
         let message = denied(t.hall.matter(&who, a.secret));
         assert!(message.contains("检举控告"), "{message}");

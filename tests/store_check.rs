@@ -11,7 +11,7 @@ use lianfang::domain::registration::MatterChoice;
 use lianfang::domain::visitor::KeyGrade;
 use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken};
 use lianfang::store::check::check;
-use lianfang::store::keys;
+use lianfang::store::{codec, keys};
 use support::*;
 
 /// A small deterministic generator, so a failure replays the same way.
@@ -193,7 +193,10 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
         let db = sled::open(dir.path().join("db")).unwrap();
         let visitors = db.open_tree("visitors").unwrap();
         visitors
-            .insert(keys::id_key(ids[0]), &[1u8, 0xff, 0xff, 0xff][..])
+            .insert(
+                keys::id_key(ids[0]),
+                &[codec::FORMAT_VERSION, 0xff, 0xff, 0xff][..],
+            )
             .unwrap();
         visitors
             .insert(keys::id_key(ids[1]), &[77u8, 1, 2][..])

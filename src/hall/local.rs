@@ -385,12 +385,9 @@ impl LocalHall {
                 repeat,
             };
 
-            let summary = &mut visitor.summary;
-            summary.visit_count += 1;
-            summary.last_visit = Some(now);
-            if !summary.departments.contains(&dept.code) {
-                summary.departments.push(dept.code.clone());
-            }
+            visitor
+                .summary
+                .record_visit(now, &dept.code, matter.confidential());
             w.put(&visitor)?;
             w.put(&matter)?;
             refresh_open_matter(w, &matter)?;
@@ -855,17 +852,13 @@ impl LocalHall {
 
     // ---- queries -------------------------------------------------------
 
-    fn visible_open(&self, officer: &OfficerInfo, v: &Visitor) -> u32 {
-        let can_confidential = permissions::can_see(
+    /// Whether the officer may see 检举控告类 matters, and so count them.
+    fn sees_confidential(&self, officer: &OfficerInfo) -> bool {
+        permissions::can_see(
             officer,
             &self.config,
             crate::domain::matter::Category::Accusation,
-        );
-        v.summary
-            .open_matters
-            .iter()
-            .filter(|m| !m.confidential || can_confidential)
-            .count() as u32
+        )
     }
 
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
@@ -902,7 +895,7 @@ impl LocalHall {
         let mut ranked = Vec::with_capacity(best.len());
         for (id, (kind, partial)) in best {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                let hit = views::hit(&v, kind, self.visible_open(&s.officer, &v));
+                let hit = views::hit(&v, kind, self.sees_confidential(&s.officer));
                 ranked.push((partial, hit));
             }
         }
@@ -991,7 +984,7 @@ impl LocalHall {
                 .then(b.received.cmp(&a.received))
         });
         Ok(VisitorProfile {
-            card: views::card(&v, full),
+            card: views::card(&v, full, self.sees_confidential(&s.officer)),
             visits: self.visit_views(s, visits.into_iter())?,
             matters,
         })
@@ -1122,9 +1115,7 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
                 confidential: m.confidential(),
             });
         }
-        if !v.summary.departments.contains(&m.department) {
-            v.summary.departments.push(m.department.clone());
-        }
+        v.summary.involve(&m.department, m.confidential());
         if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {
             w.put(&v)?;
         }
