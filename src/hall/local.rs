@@ -301,7 +301,7 @@ impl LocalHall {
                 MatterChoice::Attach(id) => {
                     let m: Matter = w
                         .get_id(*id)?
-                        .ok_or_else(|| HallError::NotFound(format!("事项（编号 {id}）")))?;
+                        .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
                     permissions::require_visible(&s.officer, &self.config, m.category)?;
                     if !m.status.is_open() {
                         return Err(HallError::Conflict(format!(
