@@ -300,6 +300,46 @@ fn later_tickets_on_a_closed_matter_keep_the_closing_date_in_step() {
 }
 
 #[test]
+fn closing_a_matter_tells_every_visitor_of_it() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let first = t
+        .hall
+        .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.hall.call_next(&rs).unwrap();
+    // A co-petitioner joins the matter while 甲一 is being received.
+    let mut other = walk_in("乙二", &nth_id(2), "", "rs");
+    other.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    let second = t.hall.register(&reg, other).unwrap();
+    let rx = t.hall.subscribe();
+    t.hall
+        .finish(&rs, Outcome::AnsweredOnSpot, "已答复")
+        .unwrap();
+    // Both lost an open matter, so both lookup summaries changed.
+    assert_eq!(t.visitor(second.visitor).summary.open_matters.len(), 0);
+    let events: Vec<EventKind> = rx.try_iter().map(|e| e.kind).collect();
+    assert_eq!(
+        events,
+        vec![
+            EventKind::QueueChanged {
+                department: dept("rs")
+            },
+            EventKind::MatterChanged {
+                matter: first.matter
+            },
+            EventKind::VisitorChanged {
+                visitor: first.visitor
+            },
+            EventKind::VisitorChanged {
+                visitor: second.visitor
+            },
+        ]
+    );
+}
+
+#[test]
 fn finishing_without_a_called_ticket_is_a_plain_conflict() {
     let t = TestHall::new();
     let rs = t.officer("rs1", Role::Window, "rs");
@@ -704,7 +744,14 @@ fn every_change_publishes_numbered_events() {
     t.hall
         .command(&rs, route("zj", false, "转住建", r.matter))
         .unwrap();
-    assert!(kinds(drain(&rx, &mut seq)).contains(&EventKind::MatterChanged { matter: r.matter }));
+    // The visitor's open matter moved department: lookup panels must refresh too.
+    assert_eq!(
+        kinds(drain(&rx, &mut seq)),
+        vec![
+            EventKind::MatterChanged { matter: r.matter },
+            EventKind::VisitorChanged { visitor: r.visitor },
+        ]
+    );
     t.hall
         .command(
             &rs,

@@ -624,7 +624,7 @@ impl LocalHall {
             outcome.needs_note(),
         )?;
         let now = self.now();
-        let (department, matter_id, visitor) = self.store.write(|w| {
+        let (department, matter_id, visitors) = self.store.write(|w| {
             let (mut desk, mut t) = self.current_ticket(w, s)?;
             let mut m: Matter = w
                 .get_id(t.matter)?
@@ -671,13 +671,13 @@ impl LocalHall {
                 Some(t.visitor),
             )?;
             // The desk served this ticket's queue, whatever the matter's department.
-            Ok::<_, HallError>((t.department.clone(), m.id, t.visitor))
+            Ok::<_, HallError>((t.department.clone(), m.id, m.visitors.clone()))
         })?;
-        let events = vec![
+        let mut events = vec![
             EventKind::QueueChanged { department },
             EventKind::MatterChanged { matter: matter_id },
-            EventKind::VisitorChanged { visitor },
         ];
+        events.extend(visitors_changed(visitors));
         Ok((CommandReply::Done, events))
     }
 
@@ -691,7 +691,7 @@ impl LocalHall {
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         let reason = text_field(Field::Note, "转送理由", &reason, MAX_NOTE, true)?;
         let now = self.now();
-        self.store.write(|w| {
+        let visitors = self.store.write(|w| {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
@@ -730,12 +730,12 @@ impl LocalHall {
                 format!("{verb}事项 {} {from} → {to}", m.number),
                 Some(m.id),
                 None,
-            )
+            )?;
+            Ok::<_, HallError>(m.visitors)
         })?;
-        Ok((
-            CommandReply::Done,
-            vec![EventKind::MatterChanged { matter }],
-        ))
+        let mut events = vec![EventKind::MatterChanged { matter }];
+        events.extend(visitors_changed(visitors));
+        Ok((CommandReply::Done, events))
     }
 
     fn add_note(
@@ -1097,6 +1097,13 @@ impl LocalHall {
         }
         Ok(out)
     }
+}
+
+/// The visitors of a matter whose summaries `refresh_open_matter` may have changed.
+fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind> {
+    visitors
+        .into_iter()
+        .map(|visitor| EventKind::VisitorChanged { visitor })
 }
 
 /// Keeps every visitor's list of open matters in step with the matter.
