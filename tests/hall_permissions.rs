@@ -212,6 +212,35 @@ fn a_disabled_account_loses_its_open_session() {
 }
 
 #[test]
+fn a_password_reset_by_the_administrator_ends_the_accounts_sessions() {
+    let t = TestHall::new();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let ga = t.officer("ga1", Role::Window, "ga");
+    t.hall
+        .command(
+            &admin,
+            Command::SetPassword {
+                username: "rs1".into(),
+                password: "reset-by-admin".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(t.hall.queue(&rs).unwrap_err(), HallError::NotLoggedIn);
+    // Changing one's own password keeps one's own session.
+    t.hall
+        .command(
+            &ga,
+            Command::SetPassword {
+                username: "ga1".into(),
+                password: "my-new-secret".into(),
+            },
+        )
+        .unwrap();
+    t.hall.queue(&ga).unwrap();
+}
+
+#[test]
 fn an_administrator_cannot_disable_their_own_account() {
     let t = TestHall::new();
     let admin = t.officer("admin", Role::Admin, "xfj");

@@ -180,7 +180,7 @@ impl LocalHall {
     ) -> HallResult<()> {
         self.store
             .write(|w| self.update_officer(w, username, password, disabled))?;
-        if disabled == Some(true) {
+        if disabled == Some(true) || password.is_some() {
             self.end_sessions_of(username);
         }
         Ok(())
@@ -207,7 +207,7 @@ impl LocalHall {
         Ok(())
     }
 
-    /// A disabled account must not keep working through a session opened before.
+    /// Logs an account out everywhere, so a change to it takes effect at once.
     fn end_sessions_of(&self, username: &str) {
         self.sessions
             .write()
@@ -840,12 +840,17 @@ impl LocalHall {
             }
             _ => Ok(()),
         })?;
-        if let Command::SetDisabled {
-            username,
-            disabled: true,
-        } = &command
-        {
-            self.end_sessions_of(username);
+        // A disabled account, or one whose password the administrator reset (it
+        // may have leaked), must log in again.
+        match &command {
+            Command::SetDisabled {
+                username,
+                disabled: true,
+            } => self.end_sessions_of(username),
+            Command::SetPassword { username, .. } if !own_password => {
+                self.end_sessions_of(username)
+            }
+            _ => {}
         }
         Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
     }
