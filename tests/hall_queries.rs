@@ -279,7 +279,18 @@ fn the_matter_detail_lists_visitors_visits_and_deadlines() {
         ]
     );
     assert_eq!(d.visits.len(), 2);
+    assert!(!d.visits[1].repeat, "the first visit is no repeat");
     assert_eq!(d.visits[0].id, r2.visit, "newest visit first");
+    // Attached to the matter, but 李四's first visit on it: not a 重复访.
+    assert!(r2.repeat);
+    assert!(!d.visits[0].repeat);
+    // 张三 coming back on it is.
+    t.clock.advance_minutes(60);
+    let mut back = walk_in("张三", &nth_id(1), "", "rs");
+    back.matter = MatterChoice::Attach(first.matter);
+    let r3 = t.hall.register(&reg, back).unwrap();
+    let d = t.hall.matter(&reg, first.matter).unwrap();
+    assert_eq!(d.visits[0].id, r3.visit);
     assert!(d.visits[0].repeat);
     assert_eq!(d.deadlines.len(), 1);
     assert_eq!(d.deadlines[0].due, local_time(2026, 12, 12, 0, 0));

@@ -297,7 +297,7 @@ impl LocalHall {
             };
 
             let visit_id = w.next("seq.visit")?;
-            let (mut matter, repeat) = match &valid.matter {
+            let (mut matter, attached) = match &valid.matter {
                 MatterChoice::Attach(id) => {
                     let m: Matter = w
                         .get_id(*id)?
@@ -342,11 +342,14 @@ impl LocalHall {
                     (m, false)
                 }
             };
-            if !matter.visitors.contains(&visitor.id) {
+            // 重复访: this visitor came before on this matter. A co-petitioner who
+            // joins an open matter is attached to it but is not a repeat visitor.
+            let repeat = matter.visitors.contains(&visitor.id);
+            if !repeat {
                 matter.visitors.push(visitor.id);
             }
             matter.visits.push(visit_id);
-            if repeat {
+            if attached {
                 matter.history.push(HistoryEntry {
                     at: now,
                     officer: s.officer.username.clone(),
@@ -396,7 +399,7 @@ impl LocalHall {
             let action = format!(
                 "登记来访 {} {}事项 {}",
                 ticket.label,
-                if repeat { "追加到" } else { "新建" },
+                if attached { "追加到" } else { "新建" },
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
@@ -416,7 +419,7 @@ impl LocalHall {
                 ticket: ticket.id,
                 ticket_label: ticket.label.clone(),
                 department: dept.code.clone(),
-                repeat,
+                repeat: attached,
                 waiting_ahead,
             })
         })?;
