@@ -342,6 +342,29 @@ fn accusations_are_hidden_from_other_departments() {
 }
 
 #[test]
+fn the_shared_queue_does_not_count_accusation_visits_as_earlier_visits() {
+    let a = accusation();
+    let t = &a.t;
+    let screen = t.officer("screen", Role::Display, "xfj");
+    // 张三 came to 人社 first (ticket still waiting), then to 纪委监委.
+    let q = t.hall.queue(&screen).unwrap();
+    let entry = |code: &str| {
+        q.departments
+            .iter()
+            .find(|d| d.department.code == dept(code))
+            .unwrap()
+            .waiting[0]
+            .clone()
+    };
+    assert_eq!(
+        entry("rs").earlier_visits,
+        0,
+        "the accusation visit is not shown"
+    );
+    assert_eq!(entry("jw").earlier_visits, 1, "the 人社 visit is no secret");
+}
+
+#[test]
 fn accusations_are_seen_by_the_discipline_desk_and_administrators() {
     let a = accusation();
     let t = &a.t;

@@ -1039,7 +1039,16 @@ impl LocalHall {
                     continue;
                 };
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
-                waiting.push(views::queue_entry(&t, visitor.as_ref(), &self.config));
+                let confidential = self
+                    .store
+                    .get_id::<Matter>(t.matter)?
+                    .is_some_and(|m| m.confidential());
+                waiting.push(views::queue_entry(
+                    &t,
+                    visitor.as_ref(),
+                    confidential,
+                    &self.config,
+                ));
             }
             departments.push(DeptQueue {
                 department: d.clone(),

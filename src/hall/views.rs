@@ -88,14 +88,26 @@ pub fn visit_view(
     }
 }
 
-pub fn queue_entry(t: &Ticket, visitor: Option<&Visitor>, config: &HallConfig) -> QueueEntry {
+/// A waiting ticket as the shared queue shows it to every desk and the wall
+/// display: its repeat count leaves out 检举控告类 visits, whoever looks.
+pub fn queue_entry(
+    t: &Ticket,
+    visitor: Option<&Visitor>,
+    confidential: bool,
+    config: &HallConfig,
+) -> QueueEntry {
+    let others = |v: &Visitor| {
+        let public = v.summary.figures(false).visit_count;
+        // This ticket's own visit is among the public ones unless it is confidential.
+        public.saturating_sub(u32::from(!confidential))
+    };
     QueueEntry {
         ticket: t.id,
         label: t.label.clone(),
         issued: t.issued,
         headcount: t.headcount,
         group: t.headcount >= config.group_visit_threshold,
-        earlier_visits: visitor.map_or(0, |v| v.summary.visit_count.saturating_sub(1)),
+        earlier_visits: visitor.map_or(0, others),
         key_grade: visitor.and_then(|v| v.key_grade),
         skipped: t.skipped,
         name_masked: visitor.map(|v| v.masked_name()).unwrap_or_default(),
