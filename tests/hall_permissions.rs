@@ -153,6 +153,28 @@ fn windows_route_only_matters_of_their_own_department() {
 }
 
 #[test]
+fn setup_creates_the_first_administrator_only_once() {
+    let t = TestHall::new();
+    assert!(t.hall.info().unwrap().needs_setup);
+    let admin = |username: &str, role| NewOfficer {
+        username: username.into(),
+        display_name: "管理员".into(),
+        role,
+        department: dept("xfj"),
+        password: PASSWORD.into(),
+    };
+    denied(t.hall.setup(admin("boss", Role::Window)));
+    assert!(t.hall.info().unwrap().needs_setup);
+    t.hall.setup(admin("boss", Role::Admin)).unwrap();
+    assert!(!t.hall.info().unwrap().needs_setup);
+    let before = t.snapshot();
+    assert!(conflict(t.hall.setup(admin("second", Role::Admin))).contains("已经设置"));
+    assert_eq!(t.snapshot(), before);
+    let boss = t.login("boss", "管理台");
+    assert_eq!(t.hall.officers(&boss).unwrap().len(), 1);
+}
+
+#[test]
 fn only_administrators_manage_accounts() {
     let t = TestHall::new();
     let leader = t.officer("lead", Role::Leader, "rs");

@@ -175,6 +175,37 @@ fn polyphonic_surnames_are_found_by_their_surname_reading() {
 }
 
 #[test]
+fn every_listed_polyphonic_surname_is_found_by_its_surname_reading() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let people = [
+        ("曾国强", "zengguoqiang", "zgq"),
+        ("单雄信", "shanxiongxin", "sxx"),
+        ("解缙", "xiejin", "xj"),
+        ("仇大海", "qiudahai", "qdh"),
+        ("朴树", "piaoshu", "ps"),
+        ("区家明", "oujiaming", "ojm"),
+        ("查良镛", "zhaliangyong", "zly"),
+        ("乐嘉", "yuejia", "yj"),
+        ("尉明", "yuming", "ym"),
+    ];
+    for (n, (name, _, _)) in people.iter().enumerate() {
+        t.hall
+            .register(&reg, walk_in(name, &nth_id(n as u32 + 1), "", "rs"))
+            .unwrap();
+    }
+    for (name, full, initials) in people {
+        for (text, kind) in [(full, MatchKind::Pinyin), (initials, MatchKind::Initials)] {
+            let hits = t.hall.lookup(&reg, text, 10).unwrap();
+            assert!(
+                hits.iter().any(|h| h.name == name && h.matched == kind),
+                "{name} by {text}: {hits:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn lookup_by_matter_number_and_the_hit_summary() {
     let p = people();
     assert_eq!(
