@@ -387,6 +387,60 @@ fn the_shared_queue_does_not_count_accusation_visits_as_earlier_visits() {
 }
 
 #[test]
+fn accusations_go_only_to_a_department_allowed_to_read_them() {
+    let a = accusation();
+    let t = &a.t;
+    let jw = t.officer("jw1", Role::Window, "jw");
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let before = t.snapshot();
+    // Registered for 人社, a new accusation would sit in a queue whose windows
+    // call and close it without being allowed to read it.
+    let mut input = walk_in("李四", &nth_id(2), "", "rs");
+    input.matter = new_matter(Category::Accusation, "纪检监察", "举报某科长");
+    let (field, message) = invalid(t.hall.register(&a.reg, input));
+    assert_eq!(field, lianfang::domain::registration::Field::Department);
+    assert!(message.contains("纪委监委"), "{message}");
+    // Nor a repeat visit on one, queued elsewhere.
+    let mut repeat = walk_in("张三", &nth_id(1), "", "ga");
+    repeat.matter = MatterChoice::Attach(a.secret);
+    let (field, _) = invalid(t.hall.register(&jw, repeat));
+    assert_eq!(field, lianfang::domain::registration::Field::Department);
+    // Nor routed there, by an administrator or by the discipline desk's outcome.
+    let (field, _) = invalid(t.hall.command(
+        &admin,
+        Command::Route {
+            matter: a.secret,
+            to: dept("ga"),
+            assigned: true,
+            reason: "涉嫌犯罪".into(),
+        },
+    ));
+    assert_eq!(field, lianfang::domain::registration::Field::Department);
+    assert_eq!(t.snapshot(), before);
+    t.hall.call_next(&jw).unwrap();
+    let before = t.snapshot();
+    let (field, _) = invalid(
+        t.hall
+            .finish(&jw, Outcome::Forwarded { to: dept("ga") }, "转公安"),
+    );
+    assert_eq!(field, lianfang::domain::registration::Field::Department);
+    assert_eq!(t.snapshot(), before);
+    // Ordinary matters still go anywhere.
+    t.hall
+        .command(
+            &admin,
+            Command::Route {
+                matter: a.open,
+                to: dept("jw"),
+                assigned: false,
+                reason: "涉及公职人员".into(),
+            },
+        )
+        .unwrap();
+    t.assert_consistent();
+}
+
+#[test]
 fn accusations_are_seen_by_the_discipline_desk_and_administrators() {
     let a = accusation();
     let t = &a.t;

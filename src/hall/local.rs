@@ -342,6 +342,7 @@ impl LocalHall {
                     (m, false)
                 }
             };
+            permissions::may_hold(&self.config, &dept.code, matter.category)?;
             // 重复访: this visitor came before on this matter. A co-petitioner who
             // joins an open matter is attached to it but is not a repeat visitor.
             let repeat = matter.visitors.contains(&visitor.id);
@@ -596,20 +597,20 @@ impl LocalHall {
         Ok((CommandReply::Done, events))
     }
 
-    fn check_target(&self, to: &DeptCode, from: &DeptCode) -> HallResult<()> {
+    fn check_target(&self, to: &DeptCode, m: &Matter) -> HallResult<()> {
         if self.config.department(to).is_none() {
             return Err(
                 FieldError::new(Field::Department, format!("没有代码为“{to}”的部门")).into(),
             );
         }
-        if to == from {
+        if *to == m.department {
             return Err(FieldError::new(
                 Field::Department,
                 "不能转给事项当前所在的部门，请选择其他部门",
             )
             .into());
         }
-        Ok(())
+        permissions::may_hold(&self.config, to, m.category)
     }
 
     fn finish(
@@ -632,9 +633,8 @@ impl LocalHall {
             let mut m: Matter = w
                 .get_id(t.matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            let from = m.department.clone();
             if let Outcome::Forwarded { to } | Outcome::Assigned { to } = &outcome {
-                self.check_target(to, &from)?;
+                self.check_target(to, &m)?;
                 m.department = to.clone();
             }
             m.status = outcome.status();
@@ -707,7 +707,7 @@ impl LocalHall {
                     m.status.label()
                 )));
             }
-            self.check_target(&to, &m.department)?;
+            self.check_target(&to, &m)?;
             let from = std::mem::replace(&mut m.department, to.clone());
             m.status = if assigned {
                 crate::domain::matter::MatterStatus::Assigned
