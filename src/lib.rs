@@ -4,7 +4,9 @@
 //! [`hall`] (the service API every front end uses), then the front ends.
 
 pub mod config;
+pub mod display;
 pub mod domain;
 pub mod hall;
+pub mod net;
 pub mod store;
 pub mod tui;
