@@ -41,6 +41,21 @@ pub fn run_server(
         addr: listen.to_string(),
         message: e.to_string(),
     })?;
+    tracing::info!(
+        "serving hall {} from {} on {}",
+        hall.config().name,
+        data_dir.display(),
+        listener.local_addr()?
+    );
+    serve_until_signal(hall, listener, server_config)
+}
+
+/// [`serve`] until SIGINT or SIGTERM arrives, then shut down cleanly.
+pub fn serve_until_signal(
+    hall: Arc<LocalHall>,
+    listener: TcpListener,
+    server_config: ServerConfig,
+) -> Result<(), NetError> {
     let shutdown = ShutdownSignal::new();
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
@@ -59,12 +74,6 @@ pub fn run_server(
                 }
             })?
     };
-    tracing::info!(
-        "serving hall {} from {} on {}",
-        hall.config().name,
-        data_dir.display(),
-        listener.local_addr()?
-    );
     let served = serve(hall, listener, server_config, shutdown);
     signal_handle.close();
     let _ = on_signal.join();
