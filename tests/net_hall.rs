@@ -473,3 +473,47 @@ fn desks_ride_out_a_server_restart_without_reporting_unsaved_work_as_saved() {
     assert_eq!(waiting, vec![first.ticket, second.ticket]);
     restarted.check_store();
 }
+
+#[test]
+fn silent_connections_time_out_on_both_sides() {
+    // Server side: a desk that said Hello and then nothing, not even a heartbeat.
+    let hall = LocalHall::temporary(HallConfig::embedded(), Box::new(SystemClock)).unwrap();
+    let config = ServerConfig {
+        idle_timeout: Duration::from_millis(300),
+        ..fast_server()
+    };
+    let server = Server::on(Arc::new(hall), "127.0.0.1:0", config);
+    let (silent, _reader) = raw_hello(server.addr);
+    closed_by_server(silent, &[]);
+
+    // Client side: a server that accepts and then never answers (a half-open link).
+    let fake = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = fake.local_addr().unwrap();
+    let mute = thread::spawn(move || {
+        let (mut s, _) = fake.accept().unwrap();
+        let mut r = FrameReader::new(s.try_clone().unwrap());
+        let _: ClientMsg = r.read().unwrap();
+        s.write_all(
+            &encode_frame(&ServerMsg::Welcome {
+                protocol_version: PROTOCOL_VERSION,
+                server_name: "测试".into(),
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        // The client's heartbeat arrives; it is never answered.
+        assert_eq!(r.read::<ClientMsg>().unwrap(), ClientMsg::Ping);
+        let _ = r.read::<ClientMsg>();
+    });
+    let config = lianfang::net::ClientConfig {
+        heartbeat_interval: Duration::from_millis(50),
+        dead_after: Duration::from_millis(300),
+        ..fast_client()
+    };
+    let client = RemoteHall::connect_with(&addr.to_string(), config).unwrap();
+    let events = client.subscribe();
+    wait_for(&events, |k| *k == EventKind::Connection { online: false });
+    assert!(matches!(client.info(), Err(HallError::Unavailable(_))));
+    drop(client);
+    mute.join().unwrap();
+}

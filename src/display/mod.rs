@@ -52,22 +52,32 @@ pub fn run_display(hall: Arc<dyn Hall>, username: &str, password: &str) -> io::R
             },
             recv(events) -> event => {
                 let Ok(first) = event else { break };
-                // One refetch for a burst of events.
-                let all = std::iter::once(first).chain(events.try_iter());
-                if all.fold(false, |offline, e| match e.kind {
-                    EventKind::Connection { online } => !online,
-                    _ => offline,
-                }) {
-                    board.online = false;
-                } else {
-                    refresh(&*hall, &session, &mut board);
-                }
+                let burst = std::iter::once(first).chain(events.try_iter());
+                on_events(&*hall, &session, &mut board, burst.map(|e| e.kind));
             },
             default(SLOW_REFRESH) => refresh(&*hall, &session, &mut board),
         }
     }
     let _ = hall.logout(&session.token);
     Ok(())
+}
+
+/// One refetch for a burst of events; none while the link is down.
+fn on_events(
+    hall: &dyn Hall,
+    session: &Session,
+    board: &mut Board,
+    kinds: impl Iterator<Item = EventKind>,
+) {
+    let offline = kinds.fold(false, |offline, kind| match kind {
+        EventKind::Connection { online } => !online,
+        _ => offline,
+    });
+    if offline {
+        board.online = false;
+    } else {
+        refresh(hall, session, board);
+    }
 }
 
 fn refresh(hall: &dyn Hall, session: &Session, board: &mut Board) {
@@ -105,4 +115,95 @@ fn spawn_input() -> io::Result<Receiver<Option<event::KeyEvent>>> {
             }
         })?;
     Ok(rx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::HallConfig;
+    use crate::domain::department::DeptCode;
+    use crate::domain::matter::Category;
+    use crate::domain::officer::Role;
+    use crate::domain::registration::{MatterChoice, NewMatter, RegistrationInput};
+    use crate::domain::visit::Channel;
+    use crate::hall::clock::SystemClock;
+    use crate::hall::{LocalHall, NewOfficer};
+
+    fn account(username: &str, role: Role) -> NewOfficer {
+        NewOfficer {
+            username: username.into(),
+            display_name: "测试".into(),
+            role,
+            department: DeptCode::new("rs"),
+            password: "long enough".into(),
+        }
+    }
+
+    fn waiting_in_rs(board: &Board) -> usize {
+        let queue = board.queue.as_ref().expect("queue fetched");
+        let rs = queue
+            .departments
+            .iter()
+            .find(|d| d.department.code.as_str() == "rs");
+        rs.map_or(0, |d| d.waiting.len())
+    }
+
+    #[test]
+    fn the_board_follows_the_hall_events() {
+        let hall = LocalHall::temporary(HallConfig::embedded(), Box::new(SystemClock)).unwrap();
+        hall.add_officer_direct(&account("screen", Role::Display))
+            .unwrap();
+        hall.add_officer_direct(&account("rs1", Role::Window))
+            .unwrap();
+        let screen = hall.login("screen", "long enough", "大屏").unwrap();
+        let desk = hall.login("rs1", "long enough", "").unwrap();
+        let events = hall.subscribe();
+        let mut board = Board::new("大厅".into());
+        refresh(&hall, &screen, &mut board);
+        assert_eq!(waiting_in_rs(&board), 0);
+
+        let input = RegistrationInput {
+            visitor: None,
+            id_number: String::new(),
+            no_document: true,
+            name: "王五".into(),
+            phone: String::new(),
+            address: String::new(),
+            channel: Channel::Walkin,
+            headcount: 1,
+            representatives: vec![],
+            matter: MatterChoice::New(NewMatter {
+                category: Category::Claim,
+                content_class: "劳动社保".into(),
+                place: "东城区".into(),
+                summary: "拖欠工资".into(),
+                demands: String::new(),
+            }),
+            department: DeptCode::new("rs"),
+        };
+        hall.register(&desk.token, input).unwrap();
+        on_events(
+            &hall,
+            &screen,
+            &mut board,
+            events.try_iter().map(|e| e.kind),
+        );
+        assert_eq!(waiting_in_rs(&board), 1);
+
+        // Link down: keep what was shown, flag it, do not refetch.
+        hall.call_next(&desk.token).unwrap();
+        let down = [EventKind::Connection { online: false }];
+        on_events(&hall, &screen, &mut board, down.into_iter());
+        assert!(!board.online);
+        assert_eq!(waiting_in_rs(&board), 1);
+        on_events(
+            &hall,
+            &screen,
+            &mut board,
+            events.try_iter().map(|e| e.kind),
+        );
+        assert!(board.online);
+        assert_eq!(waiting_in_rs(&board), 0);
+        assert_eq!(board.problem, None);
+    }
 }

@@ -390,3 +390,32 @@ fn write_loop(mut stream: TcpStream, rx: Receiver<ServerMsg>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hall::EventKind;
+
+    #[test]
+    fn a_full_queue_drops_the_event_for_that_desk_only() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        let registry = Registry::default();
+        let (slow_tx, slow_rx) = bounded(1);
+        let (fast_tx, fast_rx) = bounded(8);
+        // Connection 3 has not logged in and gets nothing.
+        for (id, events) in [(1, Some(slow_tx)), (2, Some(fast_tx)), (3, None)] {
+            let stream = stream.try_clone().unwrap();
+            registry.lock().insert(id, Registered { stream, events });
+        }
+        let event = |seq| Event {
+            seq,
+            kind: EventKind::OfficersChanged,
+        };
+        assert_eq!(registry.deliver(&event(1)), 0);
+        assert_eq!(registry.deliver(&event(2)), 1);
+        assert_eq!(slow_rx.try_iter().count(), 1);
+        assert_eq!(fast_rx.try_iter().count(), 2);
+    }
+}
