@@ -13,12 +13,14 @@
 //!
 //! For subscribers, `Connection { online: true }` means "refetch everything on
 //! screen": it is sent after a reconnect and when the event sequence numbers
-//! show a gap (events were dropped because this desk fell behind).
+//! show a gap (events were dropped because this desk fell behind). These
+//! events made up by the client carry sequence number 0.
 //!
 //! A call whose reply did not arrive is never reported as done: it returns
 //! `Unavailable`, whose message says the operation may not have been saved.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,8 +30,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 
 use super::protocol::{
-    version_mismatch_message, write_frame, ClientMsg, FrameError, FrameReader, Request, Response,
-    ServerMsg, PROTOCOL_VERSION,
+    encode_frame, version_mismatch_message, write_frame, ClientMsg, FrameError, FrameReader,
+    Request, Response, ServerMsg, PROTOCOL_VERSION,
 };
 use crate::hall::{
     Command, CommandReply, Event, EventKind, Hall, HallError, HallInfo, HallResult, NewOfficer,
@@ -266,14 +268,20 @@ impl Shared {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         let (tx, rx) = bounded(1);
         lock(&self.pending).insert(id, tx);
+        let frame = match encode_frame(&ClientMsg::Request { id, request }) {
+            Ok(frame) => frame,
+            Err(e) => {
+                lock(&self.pending).remove(&id);
+                return Err(HallError::Protocol(e.to_string()));
+            }
+        };
         let sent = match lock(&self.link).as_ref() {
             None => Err(unavailable(OFFLINE)),
-            Some(mut stream) => write_frame(&mut stream, &ClientMsg::Request { id, request })
-                .map_err(|e| {
-                    // A half-written frame leaves the stream unusable; the link thread reconnects.
-                    let _ = stream.shutdown(Shutdown::Both);
-                    unavailable(format!("{e}。{NOT_CONFIRMED}"))
-                }),
+            Some(mut stream) => stream.write_all(&frame).map_err(|e| {
+                // A half-written frame leaves the stream unusable; the link thread reconnects.
+                let _ = stream.shutdown(Shutdown::Both);
+                unavailable(format!("{e}。{NOT_CONFIRMED}"))
+            }),
         };
         if let Err(e) = sent {
             lock(&self.pending).remove(&id);

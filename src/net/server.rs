@@ -9,7 +9,7 @@
 //! its own writer, which gives up after the write timeout and closes it.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -19,7 +19,7 @@ use std::time::Duration;
 use crossbeam_channel::{bounded, select, Receiver, Sender, TrySendError};
 
 use super::protocol::{
-    version_mismatch_message, write_frame, ClientMsg, FrameError, FrameReader, Request, Response,
+    encode_frame, version_mismatch_message, ClientMsg, FrameError, FrameReader, Request, Response,
     ServerMsg, PROTOCOL_VERSION,
 };
 use crate::hall::{Event, Hall, HallError, LocalHall, SessionToken};
@@ -353,6 +353,7 @@ impl Connection {
                 Ok(Response::Session(session))
             }
             Request::Logout(token) => {
+                self.own(&token)?;
                 self.tokens.retain(|t| *t != token);
                 hall.logout(&token).map(|_| Response::Done)
             }
@@ -380,9 +381,25 @@ impl Connection {
     }
 }
 
+/// A reply too big for one frame becomes an error reply, so the desk is not left waiting.
+fn encode_reply(msg: &ServerMsg) -> Result<Vec<u8>, FrameError> {
+    match (encode_frame(msg), msg) {
+        (Err(FrameError::TooLarge(n)), ServerMsg::Reply { id, .. }) => {
+            encode_frame(&ServerMsg::Reply {
+                id: *id,
+                result: Err(HallError::Protocol(format!(
+                    "应答过大（{n} 字节），请缩小查询范围"
+                ))),
+            })
+        }
+        (frame, _) => frame,
+    }
+}
+
 fn write_loop(mut stream: TcpStream, rx: Receiver<ServerMsg>) {
     for msg in rx {
-        if let Err(e) = write_frame(&mut stream, &msg) {
+        let written = encode_reply(&msg).and_then(|frame| Ok(stream.write_all(&frame)?));
+        if let Err(e) = written {
             tracing::debug!("write failed: {e}");
             // Wakes the reader too, so the whole connection ends.
             let _ = stream.shutdown(Shutdown::Both);
@@ -395,6 +412,25 @@ fn write_loop(mut stream: TcpStream, rx: Receiver<ServerMsg>) {
 mod tests {
     use super::*;
     use crate::hall::EventKind;
+
+    #[test]
+    fn an_oversized_reply_becomes_an_error_reply() {
+        let huge = ServerMsg::Reply {
+            id: 7,
+            result: Err(HallError::NotFound(
+                "x".repeat(super::super::protocol::MAX_FRAME),
+            )),
+        };
+        let frame = encode_reply(&huge).unwrap();
+        let mut reader = FrameReader::new(&frame[..]);
+        match reader.read::<ServerMsg>().unwrap() {
+            ServerMsg::Reply {
+                id: 7,
+                result: Err(HallError::Protocol(text)),
+            } => assert!(text.contains("应答过大"), "{text}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn a_full_queue_drops_the_event_for_that_desk_only() {
