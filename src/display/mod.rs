@@ -15,6 +15,7 @@ use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind,
 
 pub use board::{view, Board};
 
+use crate::domain::officer::Role;
 use crate::hall::{EventKind, Hall, HallError, HallExt, Session};
 
 /// Refetch now and then even without events, in case one was missed.
@@ -28,6 +29,14 @@ fn to_io(e: HallError) -> io::Error {
 pub fn run_display(hall: Arc<dyn Hall>, username: &str, password: &str) -> io::Result<()> {
     let info = hall.info().map_err(to_io)?;
     let session = hall.login(username, password, "大屏").map_err(to_io)?;
+    // An unattended screen must not hold a session that can do more than read the queue.
+    if session.officer.role != Role::Display {
+        let _ = hall.logout(&session.token);
+        return Err(io::Error::other(format!(
+            "账号“{username}”的角色是{}，大屏只能用“大屏”角色的账号登录",
+            session.officer.role.label()
+        )));
+    }
     let events = hall.subscribe();
     let mut board = Board::new(info.name);
     refresh(&*hall, &session, &mut board);
@@ -123,7 +132,6 @@ mod tests {
     use crate::config::HallConfig;
     use crate::domain::department::DeptCode;
     use crate::domain::matter::Category;
-    use crate::domain::officer::Role;
     use crate::domain::registration::{MatterChoice, NewMatter, RegistrationInput};
     use crate::domain::visit::Channel;
     use crate::hall::clock::SystemClock;
@@ -146,6 +154,16 @@ mod tests {
             .iter()
             .find(|d| d.department.code.as_str() == "rs");
         rs.map_or(0, |d| d.waiting.len())
+    }
+
+    #[test]
+    fn only_display_accounts_may_run_the_board() {
+        let hall = LocalHall::temporary(HallConfig::embedded(), Box::new(SystemClock)).unwrap();
+        hall.add_officer_direct(&account("rs1", Role::Window))
+            .unwrap();
+        // Refused before the terminal is touched.
+        let err = run_display(Arc::new(hall), "rs1", "long enough").unwrap_err();
+        assert!(err.to_string().contains("大屏"), "{err}");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn registration(n: usize) -> RegistrationInput {
 /// Short timeouts so that timing-out cases finish quickly; generous enough for a loaded CI machine.
 pub fn fast_server() -> ServerConfig {
     ServerConfig {
-        handshake_timeout: Duration::from_millis(500),
+        handshake_timeout: Duration::from_secs(1),
         idle_timeout: Duration::from_secs(3),
         write_timeout: Duration::from_millis(500),
         outgoing_queue: 16,
