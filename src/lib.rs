@@ -6,7 +6,9 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod display;
 pub mod domain;
 pub mod hall;
+pub mod net;
 pub mod store;
 pub mod tui;
