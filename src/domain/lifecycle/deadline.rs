@@ -198,6 +198,32 @@ impl Tier {
     }
 }
 
+/// The next deadline of a matter as a desk shows it on `today`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineStatus {
+    pub deadline: Deadline,
+    pub days_left: i64,
+    pub band: Option<u8>,
+    pub tier: Option<Tier>,
+}
+
+impl DeadlineStatus {
+    /// `办理期限（条例第三十四条）：至 2026-05-01，还剩 3 天〔临期预警〕`
+    pub fn line(&self) -> String {
+        let label = self.deadline.label();
+        let due = self.deadline.due;
+        let when = match self.days_left {
+            0 => format!("{label}：今天（{due}）到期"),
+            n if n > 0 => format!("{label}：至 {due}，还剩 {n} 天"),
+            n => format!("{label}：已于 {due} 届满，超期 {} 天", -n),
+        };
+        match self.tier {
+            Some(tier) => format!("{when}〔{}〕", tier.label()),
+            None => when,
+        }
+    }
+}
+
 /// The deadline rules and the calendar they count on: built once by the service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimeLimits {
@@ -325,6 +351,17 @@ impl Lifecycle {
             .into_iter()
             .filter(|d| d.kind.is_duty() || today <= d.due)
             .min_by_key(|d| d.due)
+    }
+
+    /// The next deadline with its days left, warning band and tier, for lists and details.
+    pub fn deadline_status(&self, limits: &TimeLimits, today: NaiveDate) -> Option<DeadlineStatus> {
+        self.next_deadline(limits, today)
+            .map(|deadline| DeadlineStatus {
+                days_left: days_left(deadline.due, today),
+                band: limits.band(&deadline, today),
+                tier: limits.tier(&deadline, today),
+                deadline,
+            })
     }
 
     pub(super) fn running(&self, kind: DeadlineKind, limits: &TimeLimits) -> Option<Deadline> {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::department::DeptCode;
 
 pub use deadline::{
-    days_left, Deadline, DeadlineKind, DeadlineRules, RulesError, Tier, TimeLimits,
+    days_left, Deadline, DeadlineKind, DeadlineRules, DeadlineStatus, RulesError, Tier, TimeLimits,
 };
 pub use national::{from_national, national_state, NATIONAL_STATES};
 pub use state::{RefusalGround, State, Transition, TransitionKind};
@@ -83,17 +83,17 @@ pub enum LifecycleError {
     SecondExtension { granted_on: NaiveDate, days: u32 },
     #[error("延期最多 {max} 日（条例第三十四条），请填写 1 到 {max} 之间的天数")]
     ExtensionTooLong { days: u32, max: u32 },
-    #[error("{} 已于 {} 届满，不能再延期：延期须在办理期限内批准", .deadline.label(), .deadline.due)]
+    #[error("{}已于 {} 届满，不能再延期：延期须在办理期限内批准", .deadline.label(), .deadline.due)]
     ExtensionTooLate { deadline: Deadline },
     #[error("告知信访人的日期 {told_on} 晚于今天，请填写实际告知的日期")]
     ToldInFuture { told_on: NaiveDate },
     #[error("请填写{what}")]
     Missing { what: &'static str },
-    #[error("{} 已于 {} 届满，事项状态为“{}”，不再受理该申请", .deadline.label(), .deadline.due, .lapsed.label())]
+    #[error("{}已于 {} 届满，事项状态为“{}”，不再受理该申请", .deadline.label(), .deadline.due, .lapsed.label())]
     WindowLapsed { deadline: Deadline, lapsed: State },
-    #[error("{} 到 {} 才届满，现在还不能记为“{}”", .deadline.label(), .deadline.due, .lapsed.label())]
+    #[error("{}到 {} 才届满，现在还不能记为“{}”", .deadline.label(), .deadline.due, .lapsed.label())]
     WindowOpen { deadline: Deadline, lapsed: State },
-    #[error("{} 已于 {} 届满，不能再退回，请受理或不予受理", .deadline.label(), .deadline.due)]
+    #[error("{}已于 {} 届满，不能再退回，请受理或不予受理", .deadline.label(), .deadline.due)]
     ObjectionLate { deadline: Deadline },
 }
 
@@ -280,6 +280,7 @@ impl Lifecycle {
                 Some((deadline, lapsed)) => {
                     return Err(LifecycleError::WindowOpen { deadline, lapsed })
                 }
+                // `allowed()` offers a lapse only in the two states that have a window.
                 None => self.state,
             },
         };

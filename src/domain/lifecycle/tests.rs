@@ -321,7 +321,7 @@ fn handling_limit_60_days_and_the_one_extension() {
     assert!(matches!(e, LifecycleError::ExtensionTooLate { .. }), "{e}");
     assert!(
         e.to_string()
-            .contains("办理期限（条例第三十四条） 已于 2026-05-01 届满"),
+            .contains("办理期限（条例第三十四条）已于 2026-05-01 届满"),
         "{e}"
     );
     let e = lc.apply(extend(31, day(10)), day(10), &limits).unwrap_err();
@@ -385,7 +385,10 @@ fn review_requested_on_day_30_is_accepted_and_on_day_31_lapsed() {
         ),
         "{late}"
     );
-    assert!(late.to_string().contains("超期未申请复查"), "{late}");
+    assert_eq!(
+        late.to_string(),
+        "申请复查期限（条例第三十五条）已于 2026-04-01 届满，事项状态为“超期未申请复查”，不再受理该申请"
+    );
     assert_eq!(replied.status_on(day(30), &limits), State::Replied);
     assert_eq!(replied.status_on(day(31), &limits), State::ReviewLapsed);
     assert_eq!(replied.national_state(day(31), &limits), "超期未申请复查");
@@ -550,7 +553,7 @@ fn objection_window_is_five_working_days_across_a_weekend() {
     );
     assert!(late
         .to_string()
-        .starts_with("退回异议期（条例第二十三条） 已于 2026-12-03 届满"));
+        .starts_with("退回异议期（条例第二十三条）已于 2026-12-03 届满"));
     // Once the window has passed, the decision on acceptance (15 days) is what shows.
     let notify = routed.next_deadline(&limits, d("2026-12-04")).unwrap();
     assert_eq!(
@@ -644,4 +647,45 @@ fn rules_are_checked() {
         ..DeadlineRules::default()
     };
     assert!(over.check().is_err());
+}
+
+#[test]
+fn the_deadline_line_says_days_left_and_tier() {
+    let limits = limits();
+    let accepted = d("2026-03-02");
+    let lc = walk(
+        Lifecycle::new(accepted),
+        vec![Transition::TakeUp, Transition::Accept],
+        accepted,
+    );
+    let line = |n| {
+        lc.deadline_status(&limits, plus(accepted, n))
+            .unwrap()
+            .line()
+    };
+    assert_eq!(
+        line(10),
+        "办理期限（条例第三十四条）：至 2026-05-01，还剩 50 天"
+    );
+    assert_eq!(
+        line(57),
+        "办理期限（条例第三十四条）：至 2026-05-01，还剩 3 天〔临期预警〕"
+    );
+    assert_eq!(
+        line(60),
+        "办理期限（条例第三十四条）：今天（2026-05-01）到期〔临期预警〕"
+    );
+    assert_eq!(
+        line(62),
+        "办理期限（条例第三十四条）：已于 2026-05-01 届满，超期 2 天〔超期〕"
+    );
+    let status = lc.deadline_status(&limits, plus(accepted, 45)).unwrap();
+    assert_eq!(
+        (status.days_left, status.band, status.tier),
+        (15, Some(75), None)
+    );
+    assert_eq!(
+        in_state(State::Final, accepted).deadline_status(&limits, accepted),
+        None
+    );
 }
