@@ -79,7 +79,11 @@ impl Calendar {
             line,
             message,
         };
-        let line_at = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        // Byte counting cannot panic, whatever offset a parser reports.
+        let line_at = |offset: usize| {
+            let before = &text.as_bytes()[..offset.min(text.len())];
+            before.iter().filter(|b| **b == b'\n').count() + 1
+        };
         let raw: BTreeMap<String, RawYear> = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| line_at(s.start));
             invalid(line, e.message().to_string())
@@ -104,18 +108,19 @@ impl Calendar {
                     .extend(first.iter_days().take_while(|d| *d <= last));
             }
             for entry in &year_table.worked {
-                let (first, last) = parse_entry(entry.get_ref(), year)
-                    .map_err(|m| invalid(line_at(entry.span().start), m))?;
+                let line = line_at(entry.span().start);
+                let (first, last) =
+                    parse_entry(entry.get_ref(), year).map_err(|m| invalid(line, m))?;
                 for day in first.iter_days().take_while(|d| *d <= last) {
                     if !is_weekend(day) {
                         return Err(invalid(
-                            line_at(entry.span().start),
+                            line,
                             format!("{day} 是{}，调休上班日只能是周六或周日", weekday_name(day)),
                         ));
                     }
                     if calendar.holidays.contains(&day) {
                         return Err(invalid(
-                            line_at(entry.span().start),
+                            line,
                             format!("{day} 既写在放假日里又写在调休上班日里"),
                         ));
                     }
