@@ -689,3 +689,23 @@ fn the_deadline_line_says_days_left_and_tier() {
         None
     );
 }
+
+#[test]
+fn a_full_lifecycle_survives_the_store_encoding() {
+    let on = d("2028-02-29");
+    let full = Lifecycle {
+        returned: Some(Return {
+            reason: "不属本部门职责".into(),
+            on,
+        }),
+        refusal: Some(Refusal {
+            ground: RefusalGround::LegalChannel(LegalChannel::AdministrativeReview),
+            reason: "引导申请行政复议".into(),
+        }),
+        ..in_state(State::Extended, on)
+    };
+    let config = bincode::config::standard();
+    let bytes = bincode::serde::encode_to_vec(&full, config).unwrap();
+    let (back, _): (Lifecycle, usize) = bincode::serde::decode_from_slice(&bytes, config).unwrap();
+    assert_eq!(back, full);
+}
