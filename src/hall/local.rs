@@ -67,6 +67,31 @@ impl LocalHall {
         Ok(LocalHall::with_store(Store::temporary()?, config, clock))
     }
 
+    /// An administrator session for the command line run by the hall's owner: officer
+    /// `system` at desk `命令行`. Not an account (nobody can log in as it); what it does is
+    /// audited like any other session, starting with this opening.
+    pub fn system_session(&self) -> HallResult<SessionToken> {
+        let session = Session {
+            token: auth::new_token(),
+            officer: OfficerInfo {
+                username: "system".into(),
+                display_name: "命令行".into(),
+                role: Role::Admin,
+                department: self.config.intake_department().code.clone(),
+                disabled: false,
+            },
+            desk: "命令行".into(),
+        };
+        self.store
+            .write(|w| self.audit(w, &session, "命令行登录".into(), None, None))?;
+        let token = session.token.clone();
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(token.clone(), session);
+        Ok(token)
+    }
+
     pub fn set_demo_accounts(&mut self, accounts: Vec<DemoAccount>) {
         self.demo_accounts = accounts;
     }
