@@ -52,6 +52,66 @@ pub struct VisitorSummary {
     pub open_matters: Vec<OpenMatterRef>,
     /// Every department the visitor has been routed to.
     pub departments: Vec<DeptCode>,
+    /// Visits on 检举控告类 matters, left out of the count for readers who may
+    /// not see those matters (Art 30), as are the two fields below.
+    pub confidential_visits: u32,
+    /// The last visit on a matter that is not 检举控告类.
+    pub last_public_visit: Option<Timestamp>,
+    /// Departments involved through matters that are not 检举控告类.
+    pub public_departments: Vec<DeptCode>,
+}
+
+/// A visitor's history at a glance, as one reader may see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SummaryFigures<'a> {
+    pub visit_count: u32,
+    pub last_visit: Option<Timestamp>,
+    pub departments: &'a [DeptCode],
+}
+
+fn add_department(list: &mut Vec<DeptCode>, department: &DeptCode) {
+    if !list.contains(department) {
+        list.push(department.clone());
+    }
+}
+
+impl VisitorSummary {
+    /// A visit at `department` about a matter that is `confidential` or not.
+    pub fn record_visit(&mut self, at: Timestamp, department: &DeptCode, confidential: bool) {
+        self.visit_count += 1;
+        self.last_visit = Some(at);
+        if confidential {
+            self.confidential_visits += 1;
+        } else {
+            self.last_public_visit = Some(at);
+        }
+        self.involve(department, confidential);
+    }
+
+    /// A matter of the visitor is now (also) with `department`.
+    pub fn involve(&mut self, department: &DeptCode, confidential: bool) {
+        add_department(&mut self.departments, department);
+        if !confidential {
+            add_department(&mut self.public_departments, department);
+        }
+    }
+
+    /// The figures a reader sees: everything, or nothing of 检举控告类 matters.
+    pub fn figures(&self, sees_confidential: bool) -> SummaryFigures<'_> {
+        if sees_confidential {
+            SummaryFigures {
+                visit_count: self.visit_count,
+                last_visit: self.last_visit,
+                departments: &self.departments,
+            }
+        } else {
+            SummaryFigures {
+                visit_count: self.visit_count.saturating_sub(self.confidential_visits),
+                last_visit: self.last_public_visit,
+                departments: &self.public_departments,
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +153,24 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidential_visits_are_left_out_for_readers_who_may_not_see_them() {
+        let (rs, jw) = (DeptCode::new("rs"), DeptCode::new("jw"));
+        let mut s = VisitorSummary::default();
+        s.record_visit(Timestamp(100), &rs, false);
+        s.record_visit(Timestamp(200), &jw, true);
+        s.involve(&DeptCode::new("ga"), true);
+        let all = s.figures(true);
+        assert_eq!((all.visit_count, all.last_visit), (2, Some(Timestamp(200))));
+        assert_eq!(all.departments, [rs.clone(), jw, DeptCode::new("ga")]);
+        let public = s.figures(false);
+        assert_eq!(
+            (public.visit_count, public.last_visit),
+            (1, Some(Timestamp(100)))
+        );
+        assert_eq!(public.departments, [rs]);
+    }
 
     #[test]
     fn names_are_masked_after_the_first_character() {

@@ -20,6 +20,7 @@ use super::Hall;
 use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::DeptCode;
+use crate::domain::identity::IdNumber;
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
@@ -203,7 +204,11 @@ impl LocalHall {
         disabled: Option<bool>,
     ) -> HallResult<()> {
         self.store
-            .write(|w| self.update_officer(w, username, password, disabled))
+            .write(|w| self.update_officer(w, username, password, disabled))?;
+        if disabled == Some(true) || password.is_some() {
+            self.end_sessions_of(username);
+        }
+        Ok(())
     }
 
     fn update_officer(
@@ -225,6 +230,14 @@ impl LocalHall {
         }
         w.put(&officer)?;
         Ok(())
+    }
+
+    /// Logs an account out everywhere, so a change to it takes effect at once.
+    fn end_sessions_of(&self, username: &str) {
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, s| s.officer.username != username);
     }
 
     pub fn list_officers(&self) -> HallResult<Vec<OfficerInfo>> {
@@ -253,28 +266,37 @@ impl LocalHall {
 
         let registered = self.store.write(|w| -> HallResult<Registered> {
             // Register each person once: a known identity number means a known visitor.
-            let known = match (valid.visitor, &valid.id_number) {
-                (Some(id), _) => Some(id),
-                (None, Some(n)) => self
-                    .store
-                    .scan_ids(TreeId::IxIdNumber, &keys::exact_prefix(n.as_str()), 1)?
-                    .first()
-                    .copied(),
-                (None, None) => None,
+            let holder = match &valid.id_number {
+                Some(n) => self.holder_of(n)?,
+                None => None,
             };
+            let known = valid.visitor.or(holder);
             let mut visitor = match known {
                 Some(id) => {
                     let mut v: Visitor = w
                         .get_id(id)?
                         .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
                     if let (Some(stored), Some(given)) = (&v.id_number, &valid.id_number) {
-                        if stored != given {
+                        // A legacy 15-digit number and its 18-digit form are one person.
+                        if stored.to_18() != given.to_18() {
                             return Err(FieldError::new(
                                 Field::IdNumber,
                                 "输入的身份证号码与所选来访人登记的号码不一致，请核对或取消选择",
                             )
                             .into());
                         }
+                    }
+                    if let Some(other) = holder.filter(|h| *h != v.id) {
+                        // A picked visitor without a number must not take someone else's.
+                        let name = w
+                            .get_id::<Visitor>(other)?
+                            .map(|o| o.name.as_str().to_string())
+                            .unwrap_or_default();
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!("该身份证号码已登记给来访人“{name}”，请核对号码，或在查重列表中选择该来访人"),
+                        )
+                        .into());
                     }
                     if v.id_number.is_none() {
                         v.id_number = valid.id_number.clone();
@@ -300,11 +322,11 @@ impl LocalHall {
             };
 
             let visit_id = w.next("seq.visit")?;
-            let (mut matter, repeat) = match &valid.matter {
+            let (mut matter, attached) = match &valid.matter {
                 MatterChoice::Attach(id) => {
                     let m: Matter = w
                         .get_id(*id)?
-                        .ok_or_else(|| HallError::NotFound(format!("事项（编号 {id}）")))?;
+                        .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
                     permissions::require_visible(&s.officer, &self.config, m.category)?;
                     if !m.status.is_open() {
                         return Err(HallError::Conflict(format!(
@@ -345,11 +367,14 @@ impl LocalHall {
                     (m, false)
                 }
             };
-            if !matter.visitors.contains(&visitor.id) {
+            // 重复访: this visitor came before on this matter. A co-petitioner who
+            // joins an open matter is attached to it but is not a repeat visitor.
+            let repeat = matter.visitors.contains(&visitor.id);
+            if !repeat {
                 matter.visitors.push(visitor.id);
             }
             matter.visits.push(visit_id);
-            if repeat {
+            if attached {
                 matter.history.push(HistoryEntry {
                     at: now,
                     officer: s.officer.username.clone(),
@@ -388,12 +413,9 @@ impl LocalHall {
                 repeat,
             };
 
-            let summary = &mut visitor.summary;
-            summary.visit_count += 1;
-            summary.last_visit = Some(now);
-            if !summary.departments.contains(&dept.code) {
-                summary.departments.push(dept.code.clone());
-            }
+            visitor
+                .summary
+                .record_visit(now, &dept.code, matter.confidential());
             w.put(&visitor)?;
             w.put(&matter)?;
             refresh_open_matter(w, &matter)?;
@@ -402,7 +424,7 @@ impl LocalHall {
             let action = format!(
                 "登记来访 {} {}事项 {}",
                 ticket.label,
-                if repeat { "追加到" } else { "新建" },
+                if attached { "追加到" } else { "新建" },
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
@@ -422,7 +444,7 @@ impl LocalHall {
                 ticket: ticket.id,
                 ticket_label: ticket.label.clone(),
                 department: dept.code.clone(),
-                repeat,
+                repeat: attached,
                 waiting_ahead,
             })
         })?;
@@ -440,20 +462,47 @@ impl LocalHall {
         Ok((CommandReply::Registered(registered), events))
     }
 
-    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+    /// The visitor registered with this identity number, in either its legacy
+    /// 15-digit or its 18-digit form (the index holds the 18-digit form of both).
+    fn holder_of(&self, n: &IdNumber) -> HallResult<Option<VisitorId>> {
+        let key = keys::exact_prefix(n.to_18().as_str());
+        Ok(self
+            .store
+            .scan_ids(TreeId::IxIdNumber, &key, 1)?
+            .first()
+            .copied())
+    }
+
+    /// The ticket this desk is serving, whoever called it.
+    fn desk_ticket(&self, w: &Writer, s: &Session) -> HallResult<Option<(DeskState, Ticket)>> {
         let desk: Option<DeskState> = w.get(s.desk.as_bytes())?;
-        let ticket_id = desk.as_ref().and_then(|d| d.ticket);
-        match (desk, ticket_id) {
-            (Some(desk), Some(id)) => {
-                let t: Ticket = w
-                    .get_id(id)?
-                    .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
-                Ok((desk, t))
-            }
-            _ => Err(HallError::Conflict(
+        let Some((desk, id)) = desk.and_then(|d| d.ticket.map(|id| (d, id))) else {
+            return Ok(None);
+        };
+        let t: Ticket = w
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
+        Ok(Some((desk, t)))
+    }
+
+    /// The ticket this desk is serving, for the officer to act on: desk names are
+    /// typed at login, so an officer of another department may sit at a desk
+    /// where a reception is still open, and must not finish or skip it.
+    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+        let Some((desk, t)) = self.desk_ticket(w, s)? else {
+            return Err(HallError::Conflict(
                 "本窗口当前没有正在接待的来访人，请先按 F5 叫号".into(),
-            )),
+            ));
+        };
+        if t.department != s.officer.department {
+            return Err(HallError::Denied(format!(
+                "本窗口正在接待的 {} 是{}的号，只能由{}的窗口处理",
+                t.label,
+                self.config.dept_short(&t.department),
+                self.config.dept_short(&t.department)
+            )));
         }
+        Ok((desk, t))
     }
 
     fn serving(t: &Ticket) -> Serving {
@@ -472,7 +521,7 @@ impl LocalHall {
         let now = self.now();
         let dept = s.officer.department.clone();
         let serving = self.store.write(|w| -> HallResult<Serving> {
-            if let Ok((_, t)) = self.current_ticket(w, s) {
+            if let Some((_, t)) = self.desk_ticket(w, s)? {
                 return Err(HallError::Conflict(format!(
                     "本窗口正在接待 {}，请先记录办理结果（F6）或过号（F8）",
                     t.label
@@ -603,7 +652,7 @@ impl LocalHall {
             outcome.needs_note(),
         )?;
         let now = self.now();
-        let (department, matter_id, visitor) = self.store.write(|w| {
+        let (department, matter_id, visitors) = self.store.write(|w| {
             let (mut desk, mut t) = self.current_ticket(w, s)?;
             let mut m: Matter = w
                 .get_id(t.matter)?
@@ -617,9 +666,13 @@ impl LocalHall {
             if outcome == Outcome::Accepted {
                 m.accepted = Some(now);
             }
-            if !m.status.is_open() {
-                m.closed = Some(now);
-            }
+            // A second ticket on the same matter may reopen it (受理 after 当场答复):
+            // the closing date follows the status, and the first closing is kept.
+            m.closed = if m.status.is_open() {
+                None
+            } else {
+                m.closed.or(Some(now))
+            };
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
@@ -645,13 +698,14 @@ impl LocalHall {
                 Some(m.id),
                 Some(t.visitor),
             )?;
-            Ok::<_, HallError>((from, m.id, t.visitor))
+            // The desk served this ticket's queue, whatever the matter's department.
+            Ok::<_, HallError>((t.department.clone(), m.id, m.visitors.clone()))
         })?;
-        let events = vec![
+        let mut events = vec![
             EventKind::QueueChanged { department },
             EventKind::MatterChanged { matter: matter_id },
-            EventKind::VisitorChanged { visitor },
         ];
+        events.extend(visitors_changed(visitors));
         Ok((CommandReply::Done, events))
     }
 
@@ -665,7 +719,7 @@ impl LocalHall {
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         let reason = text_field(Field::Note, "转送理由", &reason, MAX_NOTE, true)?;
         let now = self.now();
-        self.store.write(|w| {
+        let visitors = self.store.write(|w| {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
@@ -704,12 +758,12 @@ impl LocalHall {
                 format!("{verb}事项 {} {from} → {to}", m.number),
                 Some(m.id),
                 None,
-            )
+            )?;
+            Ok::<_, HallError>(m.visitors)
         })?;
-        Ok((
-            CommandReply::Done,
-            vec![EventKind::MatterChanged { matter }],
-        ))
+        let mut events = vec![EventKind::MatterChanged { matter }];
+        events.extend(visitors_changed(visitors));
+        Ok((CommandReply::Done, events))
     }
 
     fn add_note(
@@ -785,6 +839,13 @@ impl LocalHall {
         if !own_password {
             permissions::require(&s.officer, Action::ManageOfficers)?;
         }
+        if matches!(&command, Command::SetDisabled { username, disabled: true } if *username == s.officer.username)
+        {
+            // The last administrator would lock the hall out of account management.
+            return Err(HallError::Conflict(
+                "不能停用自己正在使用的账号，请由另一位管理员操作".into(),
+            ));
+        }
         self.store.write(|w| match &command {
             Command::AddOfficer(new) => {
                 self.create_officer(w, new)?;
@@ -807,63 +868,79 @@ impl LocalHall {
             }
             _ => Ok(()),
         })?;
+        // A disabled account, or one whose password the administrator reset (it
+        // may have leaked), must log in again.
+        match &command {
+            Command::SetDisabled {
+                username,
+                disabled: true,
+            } => self.end_sessions_of(username),
+            Command::SetPassword { username, .. } if !own_password => {
+                self.end_sessions_of(username)
+            }
+            _ => {}
+        }
         Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
     }
 
     // ---- queries -------------------------------------------------------
 
-    fn visible_open(&self, officer: &OfficerInfo, v: &Visitor) -> u32 {
-        let can_confidential = permissions::can_see(
+    /// Whether the officer may see 检举控告类 matters, and so count them.
+    fn sees_confidential(&self, officer: &OfficerInfo) -> bool {
+        permissions::can_see(
             officer,
             &self.config,
             crate::domain::matter::Category::Accusation,
-        );
-        v.summary
-            .open_matters
-            .iter()
-            .filter(|m| !m.confidential || can_confidential)
-            .count() as u32
+        )
     }
 
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
-        let mut best: HashMap<VisitorId, MatchKind> = HashMap::new();
+        // Rank of a candidate: how it matched, then whether it matched the whole term
+        // (`zs` is 张三 before 张三丰, `zhangsan` likewise). Smaller is better.
+        let mut best: HashMap<VisitorId, (MatchKind, bool)> = HashMap::new();
         for scan in lookup::plan(text) {
-            let ids = self
+            let entries = self
                 .store
-                .scan_ids(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
-            let visitor_ids: Vec<VisitorId> = if scan.kind == MatchKind::MatterNumber {
-                let mut out = Vec::new();
-                for id in ids {
+                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
+            let mut found: Vec<(VisitorId, bool)> = Vec::new();
+            for (key, _) in entries {
+                let Some(id) = keys::trailing_id(&key) else {
+                    continue;
+                };
+                if scan.kind == MatchKind::MatterNumber {
                     if let Some(m) = self.store.get_id::<Matter>(id)? {
                         if permissions::can_see(&s.officer, &self.config, m.category) {
-                            out.extend(m.visitors);
+                            found.extend(m.visitors.iter().map(|v| (*v, true)));
                         }
                     }
+                } else {
+                    found.push((id, keys::is_whole_term(&key, &scan.prefix)));
                 }
-                out
-            } else {
-                ids
-            };
-            for id in visitor_ids {
+            }
+            for (id, whole) in found {
+                let rank = (scan.kind, !whole);
                 best.entry(id)
-                    .and_modify(|k| *k = (*k).min(scan.kind))
-                    .or_insert(scan.kind);
+                    .and_modify(|r| *r = (*r).min(rank))
+                    .or_insert(rank);
             }
         }
-        let mut hits = Vec::with_capacity(best.len());
-        for (id, kind) in best {
+        let mut ranked = Vec::with_capacity(best.len());
+        for (id, (kind, partial)) in best {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                hits.push(views::hit(&v, kind, self.visible_open(&s.officer, &v)));
+                let hit = views::hit(&v, kind, self.sees_confidential(&s.officer));
+                ranked.push((partial, hit));
             }
         }
         // Best match first; among equals, whoever came most recently.
-        hits.sort_by(|a, b| {
+        ranked.sort_by(|(pa, a), (pb, b)| {
             a.matched
                 .cmp(&b.matched)
+                .then(pa.cmp(pb))
                 .then(b.last_visit.cmp(&a.last_visit))
                 .then(a.visitor.cmp(&b.visitor))
         });
+        let mut hits: Vec<LookupHit> = ranked.into_iter().map(|(_, hit)| hit).collect();
         hits.truncate(limit);
         Ok(hits)
     }
@@ -940,7 +1017,7 @@ impl LocalHall {
                 .then(b.received.cmp(&a.received))
         });
         Ok(VisitorProfile {
-            card: views::card(&v, full),
+            card: views::card(&v, full, self.sees_confidential(&s.officer)),
             visits: self.visit_views(s, visits.into_iter())?,
             matters,
         })
@@ -987,7 +1064,16 @@ impl LocalHall {
                     continue;
                 };
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
-                waiting.push(views::queue_entry(&t, visitor.as_ref(), &self.config));
+                let confidential = self
+                    .store
+                    .get_id::<Matter>(t.matter)?
+                    .is_some_and(|m| m.confidential());
+                waiting.push(views::queue_entry(
+                    &t,
+                    visitor.as_ref(),
+                    confidential,
+                    &self.config,
+                ));
             }
             departments.push(DeptQueue {
                 department: d.clone(),
@@ -1055,6 +1141,13 @@ impl LocalHall {
     }
 }
 
+/// The visitors of a matter whose summaries `refresh_open_matter` may have changed.
+fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind> {
+    visitors
+        .into_iter()
+        .map(|visitor| EventKind::VisitorChanged { visitor })
+}
+
 /// Keeps every visitor's list of open matters in step with the matter.
 fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
     for vid in &m.visitors {
@@ -1071,9 +1164,7 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
                 confidential: m.confidential(),
             });
         }
-        if !v.summary.departments.contains(&m.department) {
-            v.summary.departments.push(m.department.clone());
-        }
+        v.summary.involve(&m.department, m.confidential());
         if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {
             w.put(&v)?;
         }

@@ -141,6 +141,13 @@ pub fn exact_prefix(term: &str) -> Vec<u8> {
     key
 }
 
+/// Whether a term-index key found by scanning `prefix` holds exactly the scanned
+/// term, not a longer one (`zs` but not `zsf`).
+pub fn is_whole_term(key: &[u8], prefix: &[u8]) -> bool {
+    let term = prefix.strip_suffix(&[0]).unwrap_or(prefix);
+    key.len() == term.len() + 9 && key.get(term.len()) == Some(&0)
+}
+
 /// Phones are indexed reversed, so both the full number and its last digits are prefixes.
 pub fn reversed_digits(digits: &str) -> String {
     digits.chars().rev().collect()
@@ -302,6 +309,10 @@ mod tests {
         assert!(b.starts_with(&exact_prefix("zs")));
         assert!(!c.starts_with(&exact_prefix("zs")));
         assert_eq!(trailing_id(&[1, 2]), None);
+        assert!(is_whole_term(&a, b"zs"));
+        assert!(is_whole_term(&a, &exact_prefix("zs")));
+        assert!(!is_whole_term(&c, b"zs"));
+        assert!(!is_whole_term(&a, b"z"));
     }
 
     #[test]
