@@ -109,14 +109,19 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let admin = hall.login("admin", demo::DEMO_PASSWORD, "bench").expect("login");
+    let admin = hall
+        .login("admin", demo::DEMO_PASSWORD, "bench")
+        .expect("login");
     let token = admin.token.clone();
     let mut rng = StdRng::seed_from_u64(11);
     let samples = sample_queries(&hall, args.visitors, args.queries, &mut rng);
 
     println!("\n## Lookups through the service vs SQLite (first 20, ranked)\n");
-    println!("| query | n | lianfang p50 | p99 | max | SQLite p50 | p99 | max | ratio p50 | ratio p99 |");
+    println!(
+        "| query | n | lianfang p50 | p99 | max | SQLite p50 | p99 | max | ratio p50 | ratio p99 |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut agreement = Vec::new();
     for (kind, texts) in &samples {
         let ours = stats::time_each(texts, |t| {
             hall.lookup(&token, t, 20).expect("lookup");
@@ -125,6 +130,35 @@ fn main() {
             peer.lookup(*kind, t).expect("sqlite lookup");
         });
         row(kind.label(), &ours, &theirs);
+        // Both sides must return the same visitors in the same order.
+        let same = texts
+            .iter()
+            .filter(|t| {
+                let a: Vec<i64> = hall
+                    .lookup(&token, t, 20)
+                    .expect("lookup")
+                    .iter()
+                    .map(|h| h.visitor as i64)
+                    .collect();
+                let b: Vec<i64> = peer
+                    .lookup(*kind, t)
+                    .expect("sqlite")
+                    .iter()
+                    .map(|r| r.0)
+                    .collect();
+                if a != b && std::env::var("BENCH_DEBUG").is_ok() {
+                    eprintln!("{t}: {a:?} vs {b:?}");
+                }
+                a == b
+            })
+            .count();
+        agreement.push((kind.label(), same, texts.len()));
+    }
+    println!();
+    let mut disagreements = 0;
+    for (label, same, n) in agreement {
+        println!("- {label}: lianfang and SQLite returned the same 20 visitors in the same order for {same} of {n} queries");
+        disagreements += n - same;
     }
 
     register_section(&hall, &token, &mut peer, args.registrations, &mut rng);
@@ -142,7 +176,15 @@ fn main() {
         disk_ours as f64 / disk_peer.max(1) as f64
     );
     open_section(&hall_dir);
-    println!("\npeak RSS of this process: {:.0} MiB", stats::peak_rss_mib());
+    println!(
+        "\npeak RSS of this process: {:.0} MiB",
+        stats::peak_rss_mib()
+    );
+    // Different answers mean the ranking broke: that fails the run, a slow timing never does.
+    if disagreements > 0 {
+        eprintln!("lookup results differ from the SQLite peer in {disagreements} queries (BENCH_DEBUG=1 lists them)");
+        std::process::exit(1);
+    }
 }
 
 fn row(label: &str, ours: &Summary, theirs: &Summary) {
@@ -161,9 +203,15 @@ fn row(label: &str, ours: &Summary, theirs: &Summary) {
 }
 
 /// Query texts of every kind, drawn from random stored visitors and matters.
-fn sample_queries(hall: &LocalHall, visitors: u64, n: usize, rng: &mut StdRng) -> Vec<(Kind, Vec<String>)> {
+fn sample_queries(
+    hall: &LocalHall,
+    visitors: u64,
+    n: usize,
+    rng: &mut StdRng,
+) -> Vec<(Kind, Vec<String>)> {
     let kinds = [
         Kind::IdNumber,
+        Kind::IdOrPhonePrefix,
         Kind::IdPrefix,
         Kind::Phone,
         Kind::PhoneSuffix,
@@ -171,24 +219,39 @@ fn sample_queries(hall: &LocalHall, visitors: u64, n: usize, rng: &mut StdRng) -
         Kind::Initials,
         Kind::MatterNumber,
     ];
-    let mut out: Vec<(Kind, Vec<String>)> = kinds.iter().map(|k| (*k, Vec::with_capacity(n))).collect();
+    let mut out: Vec<(Kind, Vec<String>)> =
+        kinds.iter().map(|k| (*k, Vec::with_capacity(n))).collect();
     let matters = hall.store().counter("seq.matter").unwrap_or(0).max(1);
     let mut guard = 0;
     while out.iter().any(|(_, v)| v.len() < n) && guard < n * 50 {
         guard += 1;
         let id = rng.gen_range(1..=visitors);
-        let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) else { continue };
+        let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) else {
+            continue;
+        };
         for (kind, texts) in out.iter_mut() {
             if texts.len() >= n {
                 continue;
             }
             let text = match kind {
-                Kind::IdNumber => v.id_number.as_ref().filter(|i| !i.is_legacy()).map(|i| i.as_str().to_string()),
+                Kind::IdNumber => v
+                    .id_number
+                    .as_ref()
+                    .filter(|i| !i.is_legacy())
+                    .map(|i| i.as_str().to_string()),
+                Kind::IdOrPhonePrefix => v
+                    .id_number
+                    .as_ref()
+                    .map(|i| i.as_str()[..rng.gen_range(6..=8)].to_string()),
                 Kind::IdPrefix => v
                     .id_number
                     .as_ref()
-                    .map(|i| i.as_str()[..rng.gen_range(6..=10)].to_string()),
-                Kind::Phone => v.phone.as_ref().filter(|p| p.is_mobile()).map(|p| p.digits()),
+                    .map(|i| i.as_str()[..rng.gen_range(9..=10)].to_string()),
+                Kind::Phone => v
+                    .phone
+                    .as_ref()
+                    .filter(|p| p.is_mobile())
+                    .map(|p| p.digits()),
                 Kind::PhoneSuffix => v.phone.as_ref().map(|p| {
                     let d = p.digits();
                     d[d.len() - 4..].to_string()
@@ -196,11 +259,18 @@ fn sample_queries(hall: &LocalHall, visitors: u64, n: usize, rng: &mut StdRng) -
                 Kind::Name => Some(v.name.as_str().to_string()),
                 Kind::Initials => {
                     let r = lianfang::domain::pinyin::readings(v.name.as_str());
-                    r.initials.first().filter(|i| (2..=3).contains(&i.len())).cloned()
+                    r.initials
+                        .first()
+                        .filter(|i| (2..=3).contains(&i.len()))
+                        .cloned()
                 }
                 Kind::MatterNumber => {
                     let mid = rng.gen_range(1..=matters);
-                    hall.store().get_id::<Matter>(mid).ok().flatten().map(|m| m.number)
+                    hall.store()
+                        .get_id::<Matter>(mid)
+                        .ok()
+                        .flatten()
+                        .map(|m| m.number)
                 }
             };
             texts.extend(text);
@@ -209,12 +279,20 @@ fn sample_queries(hall: &LocalHall, visitors: u64, n: usize, rng: &mut StdRng) -
     out
 }
 
-fn register_section(hall: &LocalHall, token: &SessionToken, peer: &mut Peer, n: usize, rng: &mut StdRng) {
+fn register_section(
+    hall: &LocalHall,
+    token: &SessionToken,
+    peer: &mut Peer,
+    n: usize,
+    rng: &mut StdRng,
+) {
     let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
     let mut inputs = Vec::with_capacity(n);
     while inputs.len() < n {
         let id = rng.gen_range(1..=max_visitor);
-        let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) else { continue };
+        let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) else {
+            continue;
+        };
         inputs.push(v);
     }
     let ours = stats::time_each(&inputs, |v| {
@@ -226,8 +304,16 @@ fn register_section(hall: &LocalHall, token: &SessionToken, peer: &mut Peer, n: 
         i += 1;
         let r = PeerRegistration {
             visitor: v.id as i64,
-            id_number: v.id_number.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
-            phone_rev: v.phone.as_ref().map(|p| peer::rev(&p.digits())).unwrap_or_default(),
+            id_number: v
+                .id_number
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default(),
+            phone_rev: v
+                .phone
+                .as_ref()
+                .map(|p| peer::rev(&p.digits()))
+                .unwrap_or_default(),
             name: v.name.as_str().to_string(),
             id_masked: v.masked_id(),
             phone_masked: v.masked_phone(),
@@ -251,7 +337,11 @@ fn register_section(hall: &LocalHall, token: &SessionToken, peer: &mut Peer, n: 
 fn registration(v: &Visitor) -> RegistrationInput {
     RegistrationInput {
         visitor: Some(v.id),
-        id_number: String::new(),
+        id_number: v
+            .id_number
+            .as_ref()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
         no_document: v.id_number.is_none(),
         name: v.name.as_str().to_string(),
         phone: String::new(),
@@ -274,10 +364,14 @@ fn registration(v: &Visitor) -> RegistrationInput {
 fn queue_section(hall: &LocalHall, n: usize) {
     let window = demo::accounts(hall.config())
         .into_iter()
-        .find(|(o, _)| o.department.as_str() == "rs" && o.role == lianfang::domain::officer::Role::Window)
+        .find(|(o, _)| {
+            o.department.as_str() == "rs" && o.role == lianfang::domain::officer::Role::Window
+        })
         .map(|(o, _)| o.username)
         .expect("a demo window account for 人社");
-    let s = hall.login(&window, demo::DEMO_PASSWORD, "bench-rs").expect("login window");
+    let s = hall
+        .login(&window, demo::DEMO_PASSWORD, "bench-rs")
+        .expect("login window");
     let mut queue = Vec::with_capacity(n);
     let mut calls = Vec::with_capacity(n);
     for _ in 0..n {
@@ -289,12 +383,16 @@ fn queue_section(hall: &LocalHall, n: usize) {
             break;
         }
         calls.push(start.elapsed());
-        hall.finish(&s.token, lianfang::domain::matter::Outcome::Accepted, "").expect("finish");
+        hall.finish(&s.token, lianfang::domain::matter::Outcome::Accepted, "")
+            .expect("finish");
     }
     println!("\n## Queue\n");
     println!("| measure | n | p50 | p99 | max |");
     println!("|---|---|---|---|---|");
-    for (label, s) in [("call next", Summary::of(calls)), ("queue query (all departments)", Summary::of(queue))] {
+    for (label, s) in [
+        ("call next", Summary::of(calls)),
+        ("queue query (all departments)", Summary::of(queue)),
+    ] {
         println!(
             "| {label} | {} | {} | {} | {} |",
             s.count,
@@ -328,7 +426,9 @@ fn open_child(dir: &Path) {
     let hall = LocalHall::open(dir, HallConfig::embedded()).expect("open");
     let opened = started.elapsed();
     // Login is not timed: argon2 is deliberately slow and not part of opening.
-    let s = hall.login("admin", demo::DEMO_PASSWORD, "bench").expect("login");
+    let s = hall
+        .login("admin", demo::DEMO_PASSWORD, "bench")
+        .expect("login");
     let started = Instant::now();
     let hits = hall.lookup(&s.token, "zs", 20).expect("lookup");
     print!(

@@ -22,6 +22,8 @@ PRAGMA cache_size = -65536;
 CREATE TABLE visitor (
     id INTEGER PRIMARY KEY,
     id_number TEXT,
+    -- a legacy 15-digit number's 18-digit form, which lookups also find
+    id18 TEXT,
     phone_rev TEXT,
     name TEXT NOT NULL,
     id_masked TEXT NOT NULL,
@@ -80,6 +82,7 @@ CREATE TABLE audit (
 /// Created after loading, as a real migration would: faster and more compact.
 const INDEXES: &str = "
 CREATE INDEX visitor_id_number ON visitor (id_number);
+CREATE INDEX visitor_id18 ON visitor (id18);
 CREATE INDEX visitor_phone_rev ON visitor (phone_rev);
 CREATE INDEX visitor_name ON visitor (name, last_visit DESC);
 CREATE UNIQUE INDEX matter_number ON matter (number);
@@ -115,7 +118,8 @@ impl Peer {
         let mut rows = 0;
         let tx = self.conn.transaction()?;
         {
-            let mut ins_v = tx.prepare("INSERT INTO visitor VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?;
+            let mut ins_v =
+                tx.prepare("INSERT INTO visitor VALUES (?1,?2,?12,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?;
             let mut ins_t = tx.prepare("INSERT OR IGNORE INTO term VALUES (?1,?2,?3,?4)")?;
             for v in store.all::<Visitor>() {
                 let v = v.expect("stored visitor");
@@ -130,8 +134,17 @@ impl Peer {
                     v.summary.visit_count,
                     last,
                     v.summary.open_matters.len() as i64,
-                    v.summary.departments.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(","),
+                    v.summary
+                        .departments
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
                     v.key_grade.map(|g| format!("{g:?}")),
+                    v.id_number
+                        .as_ref()
+                        .filter(|n| n.is_legacy())
+                        .map(|n| n.to_18().as_str().to_string()),
                 ])?;
                 for (kind, term) in pinyin_terms(v.name.as_str()) {
                     ins_t.execute(params![kind, term, v.id as i64, last])?;
@@ -142,7 +155,13 @@ impl Peer {
             let mut ins_mv = tx.prepare("INSERT OR IGNORE INTO matter_visitor VALUES (?1,?2)")?;
             for m in store.all::<Matter>() {
                 let m = m.expect("stored matter");
-                ins_m.execute(params![m.id as i64, m.number, m.status.label(), m.department.as_str(), m.summary])?;
+                ins_m.execute(params![
+                    m.id as i64,
+                    m.number,
+                    m.status.label(),
+                    m.department.as_str(),
+                    m.summary
+                ])?;
                 for v in &m.visitors {
                     ins_mv.execute(params![m.id as i64, *v as i64])?;
                 }
@@ -170,19 +189,20 @@ impl Peer {
     }
 }
 
-/// What a lookup row carries: the same fields as the service's `LookupHit`.
-#[derive(Debug)]
-pub struct Row {
-    pub id: i64,
-    pub name: String,
-    pub id_masked: String,
-    pub phone_masked: String,
-    pub visit_count: i64,
-    pub last_visit: i64,
-    pub open_matters: i64,
-    pub departments: String,
-    pub key_grade: Option<String>,
-}
+/// What a lookup row carries: the same fields as the service's `LookupHit`
+/// (id, name, masked id, masked phone, visits, last visit, open matters,
+/// departments, key grade), all read so the work is the same.
+pub type Row = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<String>,
+);
 
 const COLUMNS: &str =
     "v.id, v.name, v.id_masked, v.phone_masked, v.visit_count, v.last_visit, v.open_matters, v.departments, v.key_grade";
@@ -191,6 +211,7 @@ const COLUMNS: &str =
 pub enum Kind {
     IdNumber,
     IdPrefix,
+    IdOrPhonePrefix,
     Phone,
     PhoneSuffix,
     Name,
@@ -202,7 +223,8 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::IdNumber => "身份证号（完整）",
-            Kind::IdPrefix => "身份证号前缀 6–10 位",
+            Kind::IdPrefix => "身份证号前缀 9–10 位",
+            Kind::IdOrPhonePrefix => "身份证号前缀 6–8 位（兼查电话尾号）",
             Kind::Phone => "电话（完整）",
             Kind::PhoneSuffix => "电话尾号 4 位",
             Kind::Name => "姓名",
@@ -212,23 +234,39 @@ impl Kind {
     }
 
     fn sql(self) -> String {
-        let ranked = "ORDER BY v.last_visit DESC LIMIT 20";
+        let ranked = "ORDER BY v.last_visit DESC, v.id LIMIT 20";
         match self {
-            Kind::IdNumber => format!("SELECT {COLUMNS} FROM visitor v WHERE v.id_number = ?1 LIMIT 20"),
+            Kind::IdNumber => format!("SELECT {COLUMNS} FROM visitor v WHERE v.id_number = ?1 OR v.id18 = ?1 LIMIT 20"),
             Kind::Phone => format!("SELECT {COLUMNS} FROM visitor v WHERE v.phone_rev = ?1 LIMIT 20"),
-            Kind::IdPrefix => format!("SELECT {COLUMNS} FROM visitor v WHERE v.id_number >= ?1 AND v.id_number < ?2 {ranked}"),
+            Kind::IdPrefix => format!(
+                "SELECT {COLUMNS} FROM visitor v WHERE (v.id_number >= ?1 AND v.id_number < ?2) \
+                 OR (v.id18 >= ?1 AND v.id18 < ?2) {ranked}"
+            ),
+            // Six to eight digits may also be the end of a phone number: the service
+            // searches both and ranks identity-number matches first.
+            Kind::IdOrPhonePrefix => format!(
+                "SELECT {COLUMNS} FROM visitor v JOIN (\
+                   SELECT id, MIN(k) AS k FROM (\
+                     SELECT id, 0 AS k FROM visitor WHERE id_number >= ?1 AND id_number < ?2 \
+                     UNION ALL \
+                     SELECT id, 0 AS k FROM visitor WHERE id18 >= ?1 AND id18 < ?2 \
+                     UNION ALL \
+                     SELECT id, 1 AS k FROM visitor WHERE phone_rev >= ?3 AND phone_rev < ?4\
+                   ) GROUP BY id\
+                 ) t ON t.id = v.id ORDER BY t.k, v.last_visit DESC, v.id LIMIT 20"
+            ),
             Kind::PhoneSuffix => format!("SELECT {COLUMNS} FROM visitor v WHERE v.phone_rev >= ?1 AND v.phone_rev < ?2 {ranked}"),
             // Exact name first, then names that start with the text.
             Kind::Name => format!(
                 "SELECT {COLUMNS} FROM visitor v WHERE v.name >= ?1 AND v.name < ?2 \
-                 ORDER BY v.name <> ?1, v.last_visit DESC LIMIT 20"
+                 ORDER BY v.name <> ?1, v.last_visit DESC, v.id LIMIT 20"
             ),
-            // Initials first, then full pinyin, as the service ranks them.
+            // Initials before full pinyin, whole terms before longer ones, as the service ranks them.
             Kind::Initials => format!(
                 "SELECT {COLUMNS} FROM visitor v JOIN (\
-                   SELECT visitor, MIN(kind) AS k FROM term \
+                   SELECT visitor, MIN(kind * 2 + (term <> ?1)) AS k FROM term \
                    WHERE kind IN (1, 2) AND term >= ?1 AND term < ?2 GROUP BY visitor\
-                 ) t ON t.visitor = v.id ORDER BY t.k, v.last_visit DESC LIMIT 20"
+                 ) t ON t.visitor = v.id ORDER BY t.k, v.last_visit DESC, v.id LIMIT 20"
             ),
             Kind::MatterNumber => format!(
                 "SELECT {COLUMNS} FROM matter m JOIN matter_visitor mv ON mv.matter = m.id \
@@ -248,21 +286,26 @@ impl Peer {
             _ => text.to_string(),
         };
         let upper = format!("{key}\u{FFFF}");
-        let map = |r: &rusqlite::Row| {
-            Ok(Row {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                id_masked: r.get(2)?,
-                phone_masked: r.get(3)?,
-                visit_count: r.get(4)?,
-                last_visit: r.get(5)?,
-                open_matters: r.get(6)?,
-                departments: r.get(7)?,
-                key_grade: r.get(8)?,
-            })
+        let map = |r: &rusqlite::Row| -> rusqlite::Result<Row> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
         };
         let rows = if matches!(kind, Kind::IdNumber | Kind::Phone) {
             stmt.query_map(params![key], map)?.collect()
+        } else if kind == Kind::IdOrPhonePrefix {
+            let phone = rev(text);
+            let phone_upper = format!("{phone}\u{FFFF}");
+            stmt.query_map(params![key, upper, phone, phone_upper], map)?
+                .collect()
         } else {
             stmt.query_map(params![key, upper], map)?.collect()
         };
@@ -275,10 +318,19 @@ impl Peer {
         let tx = self.conn.transaction()?;
         {
             tx.prepare_cached(
-                "INSERT INTO visitor VALUES (?1,?2,?3,?4,?5,?6,1,?7,1,?8,NULL) \
+                "INSERT INTO visitor VALUES (?1,?2,NULL,?3,?4,?5,?6,1,?7,1,?8,NULL) \
                  ON CONFLICT(id) DO UPDATE SET visit_count = visit_count + 1, last_visit = ?7",
             )?
-            .execute(params![r.visitor, r.id_number, r.phone_rev, r.name, r.id_masked, r.phone_masked, r.at, r.department])?;
+            .execute(params![
+                r.visitor,
+                r.id_number,
+                r.phone_rev,
+                r.name,
+                r.id_masked,
+                r.phone_masked,
+                r.at,
+                r.department
+            ])?;
             let mut t = tx.prepare_cached("INSERT OR REPLACE INTO term VALUES (?1,?2,?3,?4)")?;
             for (kind, term) in &r.terms {
                 t.execute(params![kind, term, r.visitor, r.at])?;
@@ -290,7 +342,13 @@ impl Peer {
             tx.prepare_cached("INSERT INTO visit VALUES (?1,?2,?3,?4,'走访',1,?5)")?
                 .execute(params![r.visit, r.visitor, r.matter, r.at, r.department])?;
             tx.prepare_cached("INSERT INTO ticket VALUES (?1,?2,?3,?4,?5,1)")?
-                .execute(params![r.visit, r.department, r.ticket_label, r.visit, r.visit])?;
+                .execute(params![
+                    r.visit,
+                    r.department,
+                    r.ticket_label,
+                    r.visit,
+                    r.visit
+                ])?;
             tx.prepare_cached("INSERT INTO audit VALUES (?1,?2,'bench',?3,?4)")?
                 .execute(params![r.visit, r.at, r.ticket_label, r.matter])?;
         }
