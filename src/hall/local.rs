@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
@@ -33,8 +34,18 @@ use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
-/// Candidates read per index scan before ranking.
-const LOOKUP_CANDIDATES: usize = 200;
+/// Index entries read per scan before ranking. Entries carry the recency, so
+/// this costs no record reads; past it a very broad prefix is ranked approximately.
+const LOOKUP_CANDIDATES: usize = 20_000;
+
+/// How good a lookup candidate is; smaller is better: how it matched, whether
+/// the whole term matched (`zs` is 张三 before 张三丰), then the latest visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    kind: MatchKind,
+    partial: bool,
+    recency: Reverse<Option<Timestamp>>,
+}
 pub const MAX_LOOKUP_LIMIT: usize = 100;
 
 pub struct LocalHall {
@@ -896,52 +907,62 @@ impl LocalHall {
 
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
-        // Rank of a candidate: how it matched, then whether it matched the whole term
-        // (`zs` is 张三 before 张三丰, `zhangsan` likewise). Smaller is better.
-        let mut best: HashMap<VisitorId, (MatchKind, bool)> = HashMap::new();
+        let mut best: HashMap<VisitorId, Rank> = HashMap::new();
+        let mut keep = |id: VisitorId, rank: Rank| {
+            best.entry(id)
+                .and_modify(|r| *r = (*r).min(rank))
+                .or_insert(rank);
+        };
         for scan in lookup::plan(text) {
-            let entries = self
+            for (key, value) in self
                 .store
-                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
-            let mut found: Vec<(VisitorId, bool)> = Vec::new();
-            for (key, _) in entries {
+                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?
+            {
                 let Some(id) = keys::trailing_id(&key) else {
                     continue;
                 };
-                if scan.kind == MatchKind::MatterNumber {
-                    if let Some(m) = self.store.get_id::<Matter>(id)? {
-                        if permissions::can_see(&s.officer, &self.config, m.category) {
-                            found.extend(m.visitors.iter().map(|v| (*v, true)));
-                        }
+                if scan.kind != MatchKind::MatterNumber {
+                    keep(
+                        id,
+                        Rank {
+                            kind: scan.kind,
+                            partial: !keys::is_whole_term(&key, &scan.prefix),
+                            recency: Reverse(keys::last_visit_of(&value)),
+                        },
+                    );
+                    continue;
+                }
+                let Some(m) = self.store.get_id::<Matter>(id)? else {
+                    continue;
+                };
+                if !permissions::can_see(&s.officer, &self.config, m.category) {
+                    continue;
+                }
+                for vid in m.visitors {
+                    if let Some(v) = self.store.get_id::<Visitor>(vid)? {
+                        keep(
+                            vid,
+                            Rank {
+                                kind: scan.kind,
+                                partial: false,
+                                recency: Reverse(v.summary.last_visit),
+                            },
+                        );
                     }
-                } else {
-                    found.push((id, keys::is_whole_term(&key, &scan.prefix)));
                 }
             }
-            for (id, whole) in found {
-                let rank = (scan.kind, !whole);
-                best.entry(id)
-                    .and_modify(|r| *r = (*r).min(rank))
-                    .or_insert(rank);
-            }
         }
-        let mut ranked = Vec::with_capacity(best.len());
-        for (id, (kind, partial)) in best {
+        // Ranked from the index alone; only the winners are read.
+        let mut ranked: Vec<(Rank, VisitorId)> = best.into_iter().map(|(id, r)| (r, id)).collect();
+        ranked.sort_unstable();
+        ranked.truncate(limit);
+        let sees_confidential = self.sees_confidential(&s.officer);
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (rank, id) in ranked {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                let hit = views::hit(&v, kind, self.sees_confidential(&s.officer));
-                ranked.push((partial, hit));
+                hits.push(views::hit(&v, rank.kind, sees_confidential));
             }
         }
-        // Best match first; among equals, whoever came most recently.
-        ranked.sort_by(|(pa, a), (pb, b)| {
-            a.matched
-                .cmp(&b.matched)
-                .then(pa.cmp(pb))
-                .then(b.last_visit.cmp(&a.last_visit))
-                .then(a.visitor.cmp(&b.visitor))
-        });
-        let mut hits: Vec<LookupHit> = ranked.into_iter().map(|(_, hit)| hit).collect();
-        hits.truncate(limit);
         Ok(hits)
     }
 
