@@ -269,3 +269,37 @@ fn matter_numbers_count_per_year() {
         ["2026-000001", "2026-000002", "2027-000001"]
     );
 }
+
+#[test]
+fn a_known_number_with_another_name_is_refused_unless_the_visitor_is_picked() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let first = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    // The number typed is 张三's, the name is not: most likely a typo in the number,
+    // which must not put 李四's visit on 张三's record.
+    let before = t.snapshot();
+    let (field, message) = invalid(t.hall.register(&reg, walk_in("李四", &nth_id(1), "", "rs")));
+    assert_eq!(field, Field::IdNumber);
+    assert!(
+        message.contains("张三") && message.contains("李四"),
+        "{message}"
+    );
+    assert_eq!(t.snapshot(), before);
+    // Spacing typed through an IME is not a different name.
+    let r = t
+        .hall
+        .register(&reg, walk_in("张 三", &nth_id(1), "", "rs"))
+        .unwrap();
+    assert_eq!(r.visitor, first.visitor);
+    // Picked from the repeat-visitor list, the officer has confirmed the person.
+    let mut picked = walk_in("张叁", &nth_id(1), "", "rs");
+    picked.visitor = Some(first.visitor);
+    assert_eq!(
+        t.hall.register(&reg, picked).unwrap().visitor,
+        first.visitor
+    );
+    t.assert_consistent();
+}

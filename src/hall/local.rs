@@ -261,6 +261,18 @@ impl LocalHall {
                             .into());
                         }
                     }
+                    if valid.visitor.is_none() && v.name != valid.name {
+                        // Found by the number alone: a different name means a mistyped
+                        // number far more often than a renamed person, who can be picked.
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!(
+                                "该身份证号码已登记为来访人“{}”，与输入的姓名“{}”不一致。请核对号码；如来访人已改名，请在查重列表中选择该来访人后登记",
+                                v.name, valid.name
+                            ),
+                        )
+                        .into());
+                    }
                     if let Some(other) = holder.filter(|h| *h != v.id) {
                         // A picked visitor without a number must not take someone else's.
                         let name = w
