@@ -203,6 +203,9 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             .unwrap();
         let names = db.open_tree("ix_name").unwrap();
         names.insert(keys::term_key("幽灵", 4242), &[][..]).unwrap();
+        // A counter rolled back behind the records it numbered.
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
         let phones = db.open_tree("ix_phone").unwrap();
         let reversed = keys::reversed_digits("13812340003");
         assert!(phones
@@ -237,7 +240,14 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             .any(|p| p.starts_with("ix_phone") && p.contains("缺少索引项")),
         "{problems}"
     );
-    assert_eq!(report.problems.len(), 4, "{problems}");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("seq.ticket") && p.contains("覆盖")),
+        "{problems}"
+    );
+    assert_eq!(report.problems.len(), 5, "{problems}");
 
     // The service reports the damaged record in words instead of panicking.
     add_officer(&hall, "rs1", Role::Window, "rs");

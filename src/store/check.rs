@@ -40,7 +40,38 @@ pub fn check(store: &Store) -> Result<CheckReport> {
         backward(store, tree, &mut report)?;
     }
     desks_and_tickets(store, &mut report)?;
+    counter_ahead_of::<Visitor>(store, "seq.visitor", &mut report)?;
+    counter_ahead_of::<Visit>(store, "seq.visit", &mut report)?;
+    counter_ahead_of::<Matter>(store, "seq.matter", &mut report)?;
+    counter_ahead_of::<Ticket>(store, "seq.ticket", &mut report)?;
+    counter_ahead_of::<AuditRecord>(store, "seq.audit", &mut report)?;
     Ok(report)
+}
+
+/// The id counter of a record type is at least its largest id: the next
+/// command would otherwise overwrite an existing record.
+fn counter_ahead_of<T: Stored>(
+    store: &Store,
+    counter: &str,
+    report: &mut CheckReport,
+) -> Result<()> {
+    let Some((last, _)) = store.tree(T::TREE).last()? else {
+        return Ok(());
+    };
+    let Some(largest) = keys::trailing_id(&last) else {
+        return Ok(());
+    };
+    let value = store.counter(counter)?;
+    if value < largest {
+        note(
+            report,
+            format!(
+                "计数器 {counter} 为 {value}，小于 {} 中已有的最大编号 {largest}，继续使用会覆盖已有记录",
+                T::TREE.name()
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// A desk serves a ticket exactly when that ticket is called to that desk: a
