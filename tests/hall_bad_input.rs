@@ -114,6 +114,12 @@ fn cases() -> Vec<(&'static str, RegistrationInput, Field, &'static str)> {
             "来访人数",
         ),
         (
+            "headcount 1000",
+            with(&|i| i.headcount = 1000),
+            Field::Headcount,
+            "来访人数",
+        ),
+        (
             "six representatives",
             with(&|i| {
                 i.headcount = 30;
@@ -310,4 +316,58 @@ fn an_accusation_can_be_registered_by_intake_without_reading_it_back() {
     let r = t.hall.register(&reg, input).unwrap();
     assert_eq!(r.ticket_label, "纪委-001");
     t.assert_consistent();
+}
+
+#[test]
+fn over_long_notes_and_reasons_at_the_desk_are_refused_and_write_nothing() {
+    use lianfang::domain::matter::Outcome;
+    use lianfang::domain::visitor::KeyGrade;
+    use lianfang::hall::{Command, Hall};
+
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let lead = t.officer("lead", Role::Leader, "rs");
+    let r = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.hall.call_next(&lead).unwrap();
+    let long = "长".repeat(2001);
+    let before = t.snapshot();
+    let refused = [
+        invalid(t.hall.finish(&lead, Outcome::NotAccepted, &long)),
+        invalid(t.hall.command(
+            &lead,
+            Command::Route {
+                matter: r.matter,
+                to: dept("zj"),
+                assigned: false,
+                reason: long.clone(),
+            },
+        )),
+        invalid(t.hall.command(
+            &lead,
+            Command::SetKeyGrade {
+                visitor: r.visitor,
+                grade: Some(KeyGrade::A),
+                reason: long.clone(),
+            },
+        )),
+        invalid(t.hall.command(
+            &lead,
+            Command::AddNote {
+                matter: r.matter,
+                text: "换行可以\n响铃不行\u{7}".into(),
+            },
+        )),
+    ];
+    for (field, message) in refused {
+        assert_eq!(field, Field::Note);
+        assert!(
+            message.contains("2000") || message.contains("控制字符"),
+            "{message}"
+        );
+    }
+    assert_eq!(t.snapshot(), before);
+    assert!(t.hall.my_desk(&lead).unwrap().is_some(), "still serving");
 }

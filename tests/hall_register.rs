@@ -240,10 +240,12 @@ fn ticket_labels_count_per_department_per_day() {
     // Just before local midnight the day is still the same …
     t.clock.set(local_time(2026, 11, 27, 23, 59));
     assert_eq!(label("戊五", 14, "rs"), "人社-004");
-    // … and the next morning every department starts again at 001.
+    // … and the next morning every department starts again at 001, passing over
+    // the numbers of yesterday's tickets that still wait (人社-001…004, 公安-001).
     t.clock.set(local_time(2026, 11, 28, 8, 30));
-    assert_eq!(label("己六", 15, "rs"), "人社-001");
-    assert_eq!(label("庚七", 16, "ga"), "公安-001");
+    assert_eq!(label("己六", 15, "rs"), "人社-005");
+    assert_eq!(label("庚七", 16, "ga"), "公安-002");
+    assert_eq!(label("辛八", 17, "zj"), "住建-001");
     t.assert_consistent();
 }
 
@@ -268,4 +270,75 @@ fn matter_numbers_count_per_year() {
         [a.matter_number, b.matter_number, c.matter_number],
         ["2026-000001", "2026-000002", "2027-000001"]
     );
+}
+
+#[test]
+fn a_known_number_with_another_name_is_refused_unless_the_visitor_is_picked() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let first = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    // The number typed is 张三's, the name is not: most likely a typo in the number,
+    // which must not put 李四's visit on 张三's record.
+    let before = t.snapshot();
+    let (field, message) = invalid(t.hall.register(&reg, walk_in("李四", &nth_id(1), "", "rs")));
+    assert_eq!(field, Field::IdNumber);
+    assert!(
+        message.contains("张三") && message.contains("李四"),
+        "{message}"
+    );
+    assert_eq!(t.snapshot(), before);
+    // Spacing typed through an IME is not a different name.
+    let r = t
+        .hall
+        .register(&reg, walk_in("张 三", &nth_id(1), "", "rs"))
+        .unwrap();
+    assert_eq!(r.visitor, first.visitor);
+    // Picked from the repeat-visitor list, the officer has confirmed the person.
+    let mut picked = walk_in("张叁", &nth_id(1), "", "rs");
+    picked.visitor = Some(first.visitor);
+    assert_eq!(
+        t.hall.register(&reg, picked).unwrap().visitor,
+        first.visitor
+    );
+    t.assert_consistent();
+}
+
+#[test]
+fn a_new_days_labels_skip_those_still_waiting_or_at_a_desk_from_earlier_days() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let ga = t.officer("ga1", Role::Window, "ga");
+    let label = |n: u32| {
+        t.hall
+            .register(&reg, walk_in("甲一", &nth_id(n), "", "ga"))
+            .unwrap()
+            .ticket_label
+    };
+    assert_eq!(label(1), "公安-001");
+    assert_eq!(label(2), "公安-002");
+    // 公安-001 is called and still at the desk at closing time; 公安-002 still waits.
+    t.hall.call_next(&ga).unwrap();
+
+    t.clock.set(local_time(2026, 11, 28, 8, 30));
+    assert_eq!(label(3), "公安-003");
+    assert_eq!(label(4), "公安-004");
+    // Other departments are not affected.
+    let rs = t
+        .hall
+        .register(&reg, walk_in("乙二", &nth_id(5), "", "rs"))
+        .unwrap();
+    assert_eq!(rs.ticket_label, "人社-001");
+
+    // Once yesterday's tickets are done, the next day starts at 001 again.
+    for _ in 0..3 {
+        t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
+        t.hall.call_next(&ga).unwrap();
+    }
+    t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
+    t.clock.set(local_time(2026, 11, 29, 8, 30));
+    assert_eq!(label(6), "公安-001");
+    t.assert_consistent();
 }

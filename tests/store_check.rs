@@ -203,6 +203,9 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             .unwrap();
         let names = db.open_tree("ix_name").unwrap();
         names.insert(keys::term_key("幽灵", 4242), &[][..]).unwrap();
+        // A counter rolled back behind the records it numbered.
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
         let phones = db.open_tree("ix_phone").unwrap();
         let reversed = keys::reversed_digits("13812340003");
         assert!(phones
@@ -237,7 +240,14 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             .any(|p| p.starts_with("ix_phone") && p.contains("缺少索引项")),
         "{problems}"
     );
-    assert_eq!(report.problems.len(), 4, "{problems}");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("seq.ticket") && p.contains("覆盖")),
+        "{problems}"
+    );
+    assert_eq!(report.problems.len(), 5, "{problems}");
 
     // The service reports the damaged record in words instead of panicking.
     add_officer(&hall, "rs1", Role::Window, "rs");
@@ -266,5 +276,51 @@ fn check_of_a_fresh_and_of_an_empty_hall_is_clean() {
     assert!(
         report.records >= 2,
         "the officer and the login's audit record"
+    );
+}
+
+#[test]
+fn check_reports_desks_and_called_tickets_that_disagree() {
+    use lianfang::domain::ticket::DeskState;
+
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+        add_officer(&hall, "reg", Role::Registrar, "xfj");
+        add_officer(&hall, "rs1", Role::Window, "rs");
+        let reg = hall.login("reg", PASSWORD, "1号").unwrap().token;
+        let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
+        for n in 1..=2 {
+            hall.register(&reg, walk_in("张三", &nth_id(n), "", "rs"))
+                .unwrap();
+        }
+        hall.call_next(&rs).unwrap();
+        assert_consistent(hall.store());
+    }
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let desks = db.open_tree("desks").unwrap();
+        let desk = |name: &str, ticket| DeskState {
+            desk: name.into(),
+            officer: "rs1".into(),
+            department: dept("rs"),
+            ticket,
+            since: opening_time(),
+        };
+        // 2号 forgets the ticket it called; 9号 claims the one still waiting.
+        for d in [desk("2号", None), desk("9号", Some(2))] {
+            let bytes = codec::encode(&d).unwrap();
+            desks.insert(d.desk.as_bytes(), bytes).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    let problems = report.problems.join("\n");
+    assert_eq!(report.problems.len(), 2, "{problems}");
+    assert!(problems.contains("“9号”"), "{problems}");
+    assert!(
+        problems.contains("人社-001") && problems.contains("“2号”"),
+        "{problems}"
     );
 }

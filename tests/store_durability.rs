@@ -119,3 +119,17 @@ fn a_registration_acknowledged_before_sigkill_is_there_after_reopening() {
     assert_consistent(hall.store());
     hall.logout(&reg).unwrap();
 }
+
+#[test]
+fn a_directory_in_use_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    match LocalHall::open(dir.path(), HallConfig::embedded()) {
+        Err(lianfang::hall::HallError::Storage(message)) => {
+            assert!(message.contains("另一个联访程序"), "{message}")
+        }
+        Err(other) => panic!("expected a storage error, got {other:?}"),
+        Ok(_) => panic!("the same directory was opened twice"),
+    }
+    drop(first);
+}

@@ -52,27 +52,23 @@ pub struct VisitorSummary {
     pub open_matters: Vec<OpenMatterRef>,
     /// Every department the visitor has been routed to.
     pub departments: Vec<DeptCode>,
-    /// Visits on 检举控告类 matters, left out of the count for readers who may
-    /// not see those matters (Art 30), as are the two fields below.
+    /// What of the figures above comes from 检举控告类 matters, left out for
+    /// readers who may not see those (Art 30). Recorded as what to leave out,
+    /// so that a summary written without it (all empty) hides nothing by mistake.
     pub confidential_visits: u32,
-    /// The last visit on a matter that is not 检举控告类.
+    /// The last visit not on a 检举控告类 matter; read only when
+    /// `confidential_visits` is above zero.
     pub last_public_visit: Option<Timestamp>,
-    /// Departments involved through matters that are not 检举控告类.
-    pub public_departments: Vec<DeptCode>,
+    /// Departments of `departments` involved only through 检举控告类 matters.
+    pub confidential_departments: Vec<DeptCode>,
 }
 
 /// A visitor's history at a glance, as one reader may see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SummaryFigures<'a> {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryFigures {
     pub visit_count: u32,
     pub last_visit: Option<Timestamp>,
-    pub departments: &'a [DeptCode],
-}
-
-fn add_department(list: &mut Vec<DeptCode>, department: &DeptCode) {
-    if !list.contains(department) {
-        list.push(department.clone());
-    }
+    pub departments: Vec<DeptCode>,
 }
 
 impl VisitorSummary {
@@ -90,26 +86,36 @@ impl VisitorSummary {
 
     /// A matter of the visitor is now (also) with `department`.
     pub fn involve(&mut self, department: &DeptCode, confidential: bool) {
-        add_department(&mut self.departments, department);
-        if !confidential {
-            add_department(&mut self.public_departments, department);
+        if !self.departments.contains(department) {
+            self.departments.push(department.clone());
+            if confidential {
+                self.confidential_departments.push(department.clone());
+            }
+        } else if !confidential {
+            self.confidential_departments.retain(|d| d != department);
         }
     }
 
     /// The figures a reader sees: everything, or nothing of 检举控告类 matters.
-    pub fn figures(&self, sees_confidential: bool) -> SummaryFigures<'_> {
-        if sees_confidential {
-            SummaryFigures {
-                visit_count: self.visit_count,
-                last_visit: self.last_visit,
-                departments: &self.departments,
-            }
-        } else {
-            SummaryFigures {
-                visit_count: self.visit_count.saturating_sub(self.confidential_visits),
-                last_visit: self.last_public_visit,
-                departments: &self.public_departments,
-            }
+    pub fn figures(&self, sees_confidential: bool) -> SummaryFigures {
+        let hide_visits = !sees_confidential && self.confidential_visits > 0;
+        SummaryFigures {
+            visit_count: if hide_visits {
+                self.visit_count.saturating_sub(self.confidential_visits)
+            } else {
+                self.visit_count
+            },
+            last_visit: if hide_visits {
+                self.last_public_visit
+            } else {
+                self.last_visit
+            },
+            departments: self
+                .departments
+                .iter()
+                .filter(|d| sees_confidential || !self.confidential_departments.contains(d))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -169,7 +175,22 @@ mod tests {
             (public.visit_count, public.last_visit),
             (1, Some(Timestamp(100)))
         );
-        assert_eq!(public.departments, [rs]);
+        assert_eq!(public.departments, std::slice::from_ref(&rs));
+        // 公安 later takes an ordinary matter too: no longer a secret.
+        s.involve(&DeptCode::new("ga"), false);
+        assert_eq!(s.figures(false).departments, [rs, DeptCode::new("ga")]);
+    }
+
+    #[test]
+    fn a_summary_without_confidential_figures_hides_nothing() {
+        let s = VisitorSummary {
+            visit_count: 3,
+            last_visit: Some(Timestamp(300)),
+            departments: vec![DeptCode::new("rs")],
+            ..VisitorSummary::default()
+        };
+        assert_eq!(s.figures(false), s.figures(true));
+        assert_eq!(s.figures(false).last_visit, Some(Timestamp(300)));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::views;
 use super::Hall;
 use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
-use crate::domain::department::DeptCode;
+use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
@@ -297,6 +297,18 @@ impl LocalHall {
                             .into());
                         }
                     }
+                    if valid.visitor.is_none() && v.name != valid.name {
+                        // Found by the number alone: a different name means a mistyped
+                        // number far more often than a renamed person, who can be picked.
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!(
+                                "该身份证号码已登记为来访人“{}”，与输入的姓名“{}”不一致。请核对号码；如来访人已改名，请在查重列表中选择该来访人后登记",
+                                v.name, valid.name
+                            ),
+                        )
+                        .into());
+                    }
                     if let Some(other) = holder.filter(|h| *h != v.id) {
                         // A picked visitor without a number must not take someone else's.
                         let name = w
@@ -394,11 +406,11 @@ impl LocalHall {
                 });
             }
 
-            let ticket_seq = w.next(&format!("seq.ticket.{}.{}", dept.code, now.day_number(tz)))?;
+            let label = self.next_ticket_label(w, &dept, now)?;
             let ticket = Ticket {
                 id: w.next("seq.ticket")?,
                 department: dept.code.clone(),
-                label: ticket_label(&dept.ticket_prefix, ticket_seq),
+                label,
                 order: w.next("seq.queue")?,
                 visitor: visitor.id,
                 visit: visit_id,
@@ -472,6 +484,47 @@ impl LocalHall {
             },
         ];
         Ok((CommandReply::Registered(registered), events))
+    }
+
+    /// Today's next ticket label of a department. Numbers restart every day, but a
+    /// ticket from an earlier day may still wait or sit at a desk: its label is
+    /// skipped, so that calling `公安-001` never brings two visitors to the desk.
+    fn next_ticket_label(
+        &self,
+        w: &mut Writer,
+        dept: &Department,
+        now: Timestamp,
+    ) -> HallResult<String> {
+        let tz = self.config.timezone;
+        let today = now.day_number(tz);
+        let mut earlier = Vec::new();
+        let waiting = self
+            .store
+            .scan(
+                TreeId::IxQueue,
+                &keys::queue_prefix(dept.code.as_str()),
+                usize::MAX,
+            )?
+            .into_iter()
+            .filter_map(|(_, v)| keys::trailing_id(&v));
+        let at_desks = self
+            .store
+            .all::<DeskState>()
+            .filter_map(|d| d.ok().and_then(|d| d.ticket));
+        for id in waiting.chain(at_desks) {
+            if let Some(t) = w.get_id::<Ticket>(id)? {
+                if t.department == dept.code && t.issued.day_number(tz) != today {
+                    earlier.push(t.label);
+                }
+            }
+        }
+        loop {
+            let seq = w.next(&format!("seq.ticket.{}.{today}", dept.code))?;
+            let label = ticket_label(&dept.ticket_prefix, seq);
+            if !earlier.contains(&label) {
+                return Ok(label);
+            }
+        }
     }
 
     /// The visitor registered with this identity number, in either its legacy

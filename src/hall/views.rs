@@ -23,7 +23,7 @@ pub fn hit(v: &Visitor, matched: MatchKind, sees_confidential: bool) -> LookupHi
         visit_count: figures.visit_count,
         last_visit: figures.last_visit,
         open_matters: u32::try_from(open_matters).unwrap_or(u32::MAX),
-        departments: figures.departments.to_vec(),
+        departments: figures.departments,
         key_grade: v.key_grade,
         matched,
     }
