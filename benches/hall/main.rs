@@ -8,8 +8,10 @@
 mod peer;
 mod stats;
 
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
+use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
 use lianfang::config::HallConfig;
@@ -20,6 +22,7 @@ use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::Channel;
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::{Hall, HallExt, LocalHall, SessionToken};
+use lianfang::net::{self, RemoteHall, ServerConfig, ShutdownSignal};
 use peer::{Kind, Peer, PeerRegistration};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -81,7 +84,7 @@ fn main() {
 
     let config = HallConfig::embedded();
     let started = Instant::now();
-    let hall = LocalHall::open(&hall_dir, config.clone()).expect("open hall");
+    let hall = Arc::new(LocalHall::open(&hall_dir, config.clone()).expect("open hall"));
     demo::create_accounts(&hall).expect("demo accounts");
     let stats = demo::populate(
         &hall,
@@ -163,6 +166,7 @@ fn main() {
 
     register_section(&hall, &token, &mut peer, args.registrations, &mut rng);
     queue_section(&hall, args.registrations.min(500));
+    loopback_section(&hall, args.registrations, &mut rng);
 
     let disk_ours = stats::dir_size(&hall_dir);
     let disk_peer = stats::dir_size(work.path()) - disk_ours;
@@ -332,6 +336,84 @@ fn register_section(
     println!("| measure | n | lianfang p50 | p99 | max | SQLite p50 | p99 | max | ratio p50 | ratio p99 |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     row("register a visit", &ours, &theirs);
+}
+
+const CLIENTS: usize = 20;
+
+/// Twenty desks registering at once through a real server on loopback; every
+/// acknowledged registration is then looked up in the store.
+fn loopback_section(hall: &Arc<LocalHall>, total: usize, rng: &mut StdRng) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr").to_string();
+    let shutdown = ShutdownSignal::new();
+    let server = {
+        let (hall, shutdown) = (hall.clone(), shutdown.clone());
+        std::thread::spawn(move || net::serve(hall, listener, ServerConfig::default(), shutdown))
+    };
+    let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
+    let per_client = (total / CLIENTS).max(1);
+    let mut work: Vec<Vec<Visitor>> = vec![Vec::new(); CLIENTS];
+    for list in work.iter_mut() {
+        while list.len() < per_client {
+            if let Ok(Some(v)) = hall
+                .store()
+                .get_id::<Visitor>(rng.gen_range(1..=max_visitor))
+            {
+                list.push(v);
+            }
+        }
+    }
+    // Connecting and logging in (argon2) happen before the clock starts.
+    let start = Barrier::new(CLIENTS + 1);
+    let (acked, elapsed) = std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .iter()
+            .map(|list| {
+                let (addr, start) = (&addr, &start);
+                scope.spawn(move || {
+                    let desk = RemoteHall::connect(addr).expect("connect");
+                    let s = desk
+                        .login("dengji", demo::DEMO_PASSWORD, "")
+                        .expect("login");
+                    start.wait();
+                    list.iter()
+                        .filter_map(|v| desk.register(&s.token, registration(v)).ok())
+                        .map(|r| r.visit)
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        start.wait();
+        let started = Instant::now();
+        let acked: Vec<u64> = handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect();
+        (acked, started.elapsed())
+    });
+    let missing = acked
+        .iter()
+        .filter(|id| {
+            !matches!(
+                hall.store().get_id::<lianfang::domain::visit::Visit>(**id),
+                Ok(Some(_))
+            )
+        })
+        .count();
+    shutdown.trigger();
+    let _ = server.join();
+    println!("\n## Sustained registrations, {CLIENTS} desks over loopback\n");
+    println!(
+        "{} acknowledged of {} sent in {:.2} s = **{:.0} registrations/s**; acknowledged but missing from the store: {missing}",
+        acked.len(),
+        per_client * CLIENTS,
+        elapsed.as_secs_f64(),
+        acked.len() as f64 / elapsed.as_secs_f64()
+    );
+    if missing > 0 {
+        eprintln!("{missing} acknowledged registrations are missing");
+        std::process::exit(1);
+    }
 }
 
 fn registration(v: &Visitor) -> RegistrationInput {
