@@ -166,7 +166,13 @@ fn main() {
 
     register_section(&hall, &token, &mut peer, args.registrations, &mut rng);
     queue_section(&hall, args.registrations.min(500));
+    let before_loopback = stats::peak_rss_mib();
     loopback_section(&hall, args.registrations, &mut rng);
+    println!(
+        "\npeak RSS of this process before the loopback section {before_loopback:.0} MiB, after it {:.0} MiB \
+         (server, {CLIENTS} desks and their threads share this process)",
+        stats::peak_rss_mib()
+    );
 
     let disk_ours = stats::dir_size(&hall_dir);
     let disk_peer = stats::dir_size(work.path()) - disk_ours;
