@@ -262,6 +262,9 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
         );
         assert!(h["matched"] == "initials" || h["matched"] == "pinyin");
     }
+    // The log records that a lookup ran, never what was looked up.
+    let log = std::fs::read_to_string(d.join("lianfang.log")).unwrap();
+    assert!(log.contains("lookup") && !log.contains(&number), "{log}");
     let text = lianfang(d, &["lookup", &initials]);
     assert_exit(&text, 0);
     assert!(stdout(&text).contains("位来访人"), "{}", stdout(&text));
