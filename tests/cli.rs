@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use lianfang::config::HallConfig;
+use lianfang::domain::audit::AuditRecord;
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::{Hall, HallError, LocalHall};
 use lianfang::store::keys::{self, TreeId};
@@ -163,6 +164,16 @@ fn accounts_are_managed_from_the_command_line() {
             Err(HallError::Denied(_))
         ));
         assert!(hall.login("boss", "first-pass-1", "").is_ok());
+        // The command line acted as `system` at desk 命令行, and that is in the audit trail.
+        let audit: Vec<AuditRecord> = hall.store().all().map(Result::unwrap).collect();
+        let by_cli = |action: &str| {
+            audit
+                .iter()
+                .any(|a| a.officer == "system" && a.desk == "命令行" && a.action.contains(action))
+        };
+        assert!(by_cli("新建账号 zhangsan"), "{audit:?}");
+        assert!(by_cli("停用账号 zhangsan"), "{audit:?}");
+        assert!(by_cli("修改密码 zhangsan"), "{audit:?}");
     }
     assert_exit(&lianfang(d, &["user", "enable", "zhangsan"]), 0);
     {
@@ -251,6 +262,9 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
         );
         assert!(h["matched"] == "initials" || h["matched"] == "pinyin");
     }
+    // The log records that a lookup ran, never what was looked up.
+    let log = std::fs::read_to_string(d.join("lianfang.log")).unwrap();
+    assert!(log.contains("lookup") && !log.contains(&number), "{log}");
     let text = lianfang(d, &["lookup", &initials]);
     assert_exit(&text, 0);
     assert!(stdout(&text).contains("位来访人"), "{}", stdout(&text));

@@ -93,6 +93,20 @@ enum Command {
     Check,
 }
 
+impl Command {
+    /// For the log: the subcommand only, never its arguments (a lookup text may be an
+    /// identity number).
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Init { .. } => "init",
+            Command::User(_) => "user",
+            Command::Demo { .. } => "demo",
+            Command::Lookup { .. } => "lookup",
+            Command::Check => "check",
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum UserCommand {
     /// 新建账号（密码从标准输入读取）
@@ -199,7 +213,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
     paths::create_data_dir(&data)?;
     // Held until the command is done, so everything it logs reaches the file.
     let _log = paths::start_logging(&data);
-    tracing::info!(data = %data.display(), command = ?cli.command, "lianfang 启动");
+    let command = cli.command.as_ref().map_or("desk", Command::name);
+    tracing::info!(data = %data.display(), command, "lianfang 启动");
     let result = dispatch(cli, &data);
     if let Err(e) = &result {
         tracing::error!("{e}");

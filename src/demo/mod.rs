@@ -229,6 +229,19 @@ mod tests {
         assert!(visitors.iter().any(|v| v.key_grade.is_some()));
         assert!(visitors.iter().any(|v| v.id_number.is_none()));
 
+        // History lies before today, spread over the days; today has only the queue.
+        let tz = hall.config().timezone;
+        let today = Timestamp::start_of(NOW.local_date(tz), tz);
+        let visits: Vec<crate::domain::visit::Visit> =
+            hall.store().all().collect::<Result<_, _>>().unwrap();
+        let mut per_day = HashMap::new();
+        for v in &visits {
+            assert_eq!(v.at >= today, v.ticket.is_some(), "{v:?}");
+            *per_day.entry(v.at.local_date(tz)).or_insert(0) += 1;
+        }
+        let busiest = per_day.values().max().copied().unwrap_or(0);
+        assert!(busiest <= 20, "{busiest} visits on one day");
+
         // The queue board is alive, and the admin sees what the summaries promise.
         let admin = hall.system_session().unwrap();
         let queue = hall.queue(&admin).unwrap();

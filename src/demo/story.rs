@@ -153,12 +153,14 @@ fn plan_matters(g: &Generator, rng: &mut StdRng, first_day: NaiveDate, place: &s
             } else {
                 0
             };
-            let repeats = (0..extra)
-                .map(|_| {
-                    let later = day + Days::new(rng.gen_range(1..=120));
-                    g.office_time(rng, later.min(last_day))
-                })
-                .collect();
+            let mut repeats = Vec::new();
+            for _ in 0..extra {
+                let later = day + Days::new(rng.gen_range(1..=120));
+                // Nothing after yesterday: today's visits are the queue.
+                if later <= last_day {
+                    repeats.push(g.office_time(rng, later));
+                }
+            }
             Plan {
                 received: g.office_time(rng, day),
                 subject,
