@@ -1,16 +1,16 @@
 //! No subcommand: open the desk on this data directory, or on a throw-away demo hall.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::network::{connect, require_terminal};
 use super::paths::open_hall;
 use super::tools::fill;
 use super::CliError;
 use crate::config::HallConfig;
 use crate::demo;
 use crate::hall::clock::SystemClock;
-use crate::hall::LocalHall;
+use crate::hall::{Hall, LocalHall};
 use crate::tui::{run_desk, DeskOptions};
 
 pub struct DeskArgs {
@@ -18,26 +18,24 @@ pub struct DeskArgs {
     pub ascii: bool,
     /// `--demo`: how many visitors the throw-away hall gets.
     pub demo_visitors: Option<u64>,
+    /// `--server`: a hall server to connect to instead of the local data directory.
+    pub server: Option<String>,
 }
 
 pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliError> {
     // Checked first, so a script that runs `lianfang` by mistake changes nothing.
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Err(CliError::Desk(
-            "标准输入或输出不是终端。请在终端窗口中直接运行 lianfang；\
-             在脚本中请使用子命令（lianfang --help 查看）"
-                .into(),
-        ));
-    }
+    require_terminal()?;
     let options = DeskOptions {
         ascii_borders: args.ascii || config.ascii_borders,
         desk: args.desk,
     };
-    let hall = match args.demo_visitors {
-        Some(visitors) => demo_hall(config, visitors)?,
-        None => open_hall(data, config)?,
+    // The desk gets a `Hall` and never knows which kind.
+    let hall: Arc<dyn Hall> = match (args.server, args.demo_visitors) {
+        (Some(server), _) => Arc::new(connect(&server)?),
+        (None, Some(visitors)) => Arc::new(demo_hall(config, visitors)?),
+        (None, None) => Arc::new(open_hall(data, config)?),
     };
-    run_desk(Arc::new(hall), options).map_err(|e| CliError::Desk(e.to_string()))
+    run_desk(hall, options).map_err(|e| CliError::Desk(e.to_string()))
 }
 
 /// A hall in a temporary database with generated data and the demo accounts listed on its

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod desk;
+mod network;
 mod output;
 mod paths;
 mod tools;
@@ -45,6 +46,9 @@ pub struct Cli {
     /// 打开一个临时的演示大厅（生成的数据在退出后丢弃）
     #[arg(long)]
     demo: bool,
+    /// 连接大厅服务器（如 192.168.1.10:7878），不打开本机数据目录
+    #[arg(long, value_name = "ADDR", conflicts_with = "demo")]
+    server: Option<String>,
     /// 演示大厅的来访人数量
     #[arg(long, value_name = "N", requires = "demo", default_value_t = 2000)]
     demo_visitors: u64,
@@ -91,6 +95,21 @@ enum Command {
     },
     /// 检查所有索引与记录是否一致；有问题时列出并以代码 2 退出
     Check,
+    /// 运行大厅服务器：独占数据目录，各窗口用 --server 连接（Ctrl-C 或 SIGTERM 安全停止）
+    Serve {
+        /// 监听地址
+        #[arg(long, value_name = "ADDR", default_value = network::DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// 大厅大屏：显示正在叫的号和各部门等候人数（只读，需要“大屏”角色的账号）
+    Display {
+        /// 大厅服务器地址
+        #[arg(long, value_name = "ADDR")]
+        server: String,
+        /// 大屏账号（密码从环境变量 LIANFANG_PASSWORD 读取，没有时在终端输入）
+        #[arg(long, value_name = "USERNAME")]
+        user: String,
+    },
 }
 
 impl Command {
@@ -103,6 +122,8 @@ impl Command {
             Command::Demo { .. } => "demo",
             Command::Lookup { .. } => "lookup",
             Command::Check => "check",
+            Command::Serve { .. } => "serve",
+            Command::Display { .. } => "display",
         }
     }
 }
@@ -164,7 +185,7 @@ pub enum CliError {
     Hall(#[from] HallError),
     #[error(
         "数据目录 {0} 正被另一个联访程序使用（数据库同一时间只能由一个程序打开）。\
-         请先关闭那个程序；需要多个窗口同时使用时，请改用 --server 连接大厅服务器（后续版本提供）"
+         请先关闭那个程序；需要多个窗口同时使用时，请在这台机器上运行 lianfang serve，各窗口用 --server 连接"
     )]
     Locked(PathBuf),
     /// Bad input that clap cannot see: an empty password, an unreadable directory …
@@ -235,6 +256,7 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
                 desk: cli.desk.unwrap_or_default(),
                 ascii: cli.ascii,
                 demo_visitors: cli.demo.then_some(cli.demo_visitors),
+                server: cli.server,
             };
             desk::run(data, config, options)
         }
@@ -249,5 +271,7 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
             tools::lookup(data, config, &text, json, limit)
         }
         Some(Command::Check) => tools::check(data, config),
+        Some(Command::Serve { listen }) => network::serve(data, config, &listen),
+        Some(Command::Display { server, user }) => network::display(&server, &user),
     }
 }
