@@ -3,8 +3,12 @@
 //! Layers, from the bottom: [`domain`] (pure rules), [`store`] (the only sled code),
 //! [`hall`] (the service API every front end uses), then the front ends.
 
+pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod display;
 pub mod domain;
 pub mod hall;
+pub mod net;
 pub mod store;
 pub mod tui;

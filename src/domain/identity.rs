@@ -44,7 +44,7 @@ pub enum IdNumberError {
     /// The text says what is wrong with the date (impossible, too early, or in the future).
     #[error("身份证号码中的{0}，请核对号码")]
     BirthDate(String),
-    #[error("第18位校验码应为 {expected}，输入的是 {found}，请核对号码")]
+    #[error("身份证号码第18位校验码应为 {expected}，输入的是 {found}，请核对号码")]
     CheckDigit { expected: char, found: char },
 }
 
@@ -334,7 +334,10 @@ mod tests {
             })
         );
         let e = IdNumber::parse("440524188001010015").unwrap_err();
-        assert_eq!(e.to_string(), "第18位校验码应为 4，输入的是 5，请核对号码");
+        assert_eq!(
+            e.to_string(),
+            "身份证号码第18位校验码应为 4，输入的是 5，请核对号码"
+        );
     }
 
     #[test]

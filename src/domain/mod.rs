@@ -1,8 +1,10 @@
 //! Pure domain types and rules: no IO, no sled, no terminal.
 
 pub mod audit;
+pub mod calendar;
 pub mod department;
 pub mod identity;
+pub mod lifecycle;
 pub mod matter;
 pub mod name;
 pub mod officer;

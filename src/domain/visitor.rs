@@ -52,6 +52,72 @@ pub struct VisitorSummary {
     pub open_matters: Vec<OpenMatterRef>,
     /// Every department the visitor has been routed to.
     pub departments: Vec<DeptCode>,
+    /// What of the figures above comes from 检举控告类 matters, left out for
+    /// readers who may not see those (Art 30). Recorded as what to leave out,
+    /// so that a summary written without it (all empty) hides nothing by mistake.
+    pub confidential_visits: u32,
+    /// The last visit not on a 检举控告类 matter; read only when
+    /// `confidential_visits` is above zero.
+    pub last_public_visit: Option<Timestamp>,
+    /// Departments of `departments` involved only through 检举控告类 matters.
+    pub confidential_departments: Vec<DeptCode>,
+}
+
+/// A visitor's history at a glance, as one reader may see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryFigures {
+    pub visit_count: u32,
+    pub last_visit: Option<Timestamp>,
+    pub departments: Vec<DeptCode>,
+}
+
+impl VisitorSummary {
+    /// A visit at `department` about a matter that is `confidential` or not.
+    pub fn record_visit(&mut self, at: Timestamp, department: &DeptCode, confidential: bool) {
+        self.visit_count += 1;
+        self.last_visit = Some(at);
+        if confidential {
+            self.confidential_visits += 1;
+        } else {
+            self.last_public_visit = Some(at);
+        }
+        self.involve(department, confidential);
+    }
+
+    /// A matter of the visitor is now (also) with `department`.
+    pub fn involve(&mut self, department: &DeptCode, confidential: bool) {
+        if !self.departments.contains(department) {
+            self.departments.push(department.clone());
+            if confidential {
+                self.confidential_departments.push(department.clone());
+            }
+        } else if !confidential {
+            self.confidential_departments.retain(|d| d != department);
+        }
+    }
+
+    /// The figures a reader sees: everything, or nothing of 检举控告类 matters.
+    pub fn figures(&self, sees_confidential: bool) -> SummaryFigures {
+        let hide_visits = !sees_confidential && self.confidential_visits > 0;
+        SummaryFigures {
+            visit_count: if hide_visits {
+                self.visit_count.saturating_sub(self.confidential_visits)
+            } else {
+                self.visit_count
+            },
+            last_visit: if hide_visits {
+                self.last_public_visit
+            } else {
+                self.last_visit
+            },
+            departments: self
+                .departments
+                .iter()
+                .filter(|d| sees_confidential || !self.confidential_departments.contains(d))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +159,39 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidential_visits_are_left_out_for_readers_who_may_not_see_them() {
+        let (rs, jw) = (DeptCode::new("rs"), DeptCode::new("jw"));
+        let mut s = VisitorSummary::default();
+        s.record_visit(Timestamp(100), &rs, false);
+        s.record_visit(Timestamp(200), &jw, true);
+        s.involve(&DeptCode::new("ga"), true);
+        let all = s.figures(true);
+        assert_eq!((all.visit_count, all.last_visit), (2, Some(Timestamp(200))));
+        assert_eq!(all.departments, [rs.clone(), jw, DeptCode::new("ga")]);
+        let public = s.figures(false);
+        assert_eq!(
+            (public.visit_count, public.last_visit),
+            (1, Some(Timestamp(100)))
+        );
+        assert_eq!(public.departments, std::slice::from_ref(&rs));
+        // 公安 later takes an ordinary matter too: no longer a secret.
+        s.involve(&DeptCode::new("ga"), false);
+        assert_eq!(s.figures(false).departments, [rs, DeptCode::new("ga")]);
+    }
+
+    #[test]
+    fn a_summary_without_confidential_figures_hides_nothing() {
+        let s = VisitorSummary {
+            visit_count: 3,
+            last_visit: Some(Timestamp(300)),
+            departments: vec![DeptCode::new("rs")],
+            ..VisitorSummary::default()
+        };
+        assert_eq!(s.figures(false), s.figures(true));
+        assert_eq!(s.figures(false).last_visit, Some(Timestamp(300)));
+    }
 
     #[test]
     fn names_are_masked_after_the_first_character() {

@@ -6,7 +6,7 @@ use chrono::{Days, FixedOffset};
 
 use super::api::Deadline;
 use crate::config::HallConfig;
-use crate::domain::matter::{HistoryKind, Matter, MatterStatus};
+use crate::domain::matter::{HistoryKind, Matter, MatterStatus, Outcome};
 use crate::domain::time::Timestamp;
 
 fn deadline(label: &str, from: Timestamp, days: u32, now: Timestamp, tz: FixedOffset) -> Deadline {
@@ -22,6 +22,17 @@ fn deadline(label: &str, from: Timestamp, days: u32, now: Timestamp, tz: FixedOf
     }
 }
 
+fn is_routing(kind: &HistoryKind) -> bool {
+    matches!(
+        kind,
+        HistoryKind::Routed { .. }
+            | HistoryKind::Outcome {
+                outcome: Outcome::Forwarded { .. } | Outcome::Assigned { .. },
+                ..
+            }
+    )
+}
+
 pub fn open_deadlines(m: &Matter, config: &HallConfig, now: Timestamp) -> Vec<Deadline> {
     let d = &config.deadlines;
     let tz = config.timezone;
@@ -35,12 +46,13 @@ pub fn open_deadlines(m: &Matter, config: &HallConfig, now: Timestamp) -> Vec<De
             tz,
         )],
         MatterStatus::Registered | MatterStatus::Forwarded | MatterStatus::Assigned => {
-            // A routed matter's clock starts when the receiving department got it.
+            // A routed matter's clock starts when the receiving department got it,
+            // whether it was routed from the matter or as a window's outcome.
             let since = m
                 .history
                 .iter()
                 .rev()
-                .find(|h| matches!(h.kind, HistoryKind::Routed { .. }))
+                .find(|h| is_routing(&h.kind))
                 .map_or(m.received, |h| h.at);
             vec![deadline(
                 "书面告知是否受理（第二十三条）",

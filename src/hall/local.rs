@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
@@ -19,7 +20,8 @@ use super::views;
 use super::Hall;
 use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
-use crate::domain::department::DeptCode;
+use crate::domain::department::{Department, DeptCode};
+use crate::domain::identity::IdNumber;
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
@@ -32,8 +34,18 @@ use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
-/// Candidates read per index scan before ranking.
-const LOOKUP_CANDIDATES: usize = 200;
+/// Index entries read per scan before ranking. Entries carry the recency, so
+/// this costs no record reads; past it a very broad prefix is ranked approximately.
+const LOOKUP_CANDIDATES: usize = 20_000;
+
+/// How good a lookup candidate is; smaller is better: how it matched, whether
+/// the whole term matched (`zs` is 张三 before 张三丰), then the latest visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    kind: MatchKind,
+    partial: bool,
+    recency: Reverse<Option<Timestamp>>,
+}
 pub const MAX_LOOKUP_LIMIT: usize = 100;
 
 pub struct LocalHall {
@@ -65,6 +77,31 @@ impl LocalHall {
     /// A throw-away hall in a temporary sled database.
     pub fn temporary(config: HallConfig, clock: Box<dyn Clock>) -> HallResult<LocalHall> {
         Ok(LocalHall::with_store(Store::temporary()?, config, clock))
+    }
+
+    /// An administrator session for the command line run by the hall's owner: officer
+    /// `system` at desk `命令行`. Not an account (nobody can log in as it); what it does is
+    /// audited like any other session, starting with this opening.
+    pub fn system_session(&self) -> HallResult<SessionToken> {
+        let session = Session {
+            token: auth::new_token(),
+            officer: OfficerInfo {
+                username: "system".into(),
+                display_name: "命令行".into(),
+                role: Role::Admin,
+                department: self.config.intake_department().code.clone(),
+                disabled: false,
+            },
+            desk: "命令行".into(),
+        };
+        self.store
+            .write(|w| self.audit(w, &session, "命令行登录".into(), None, None))?;
+        let token = session.token.clone();
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(token.clone(), session);
+        Ok(token)
     }
 
     pub fn set_demo_accounts(&mut self, accounts: Vec<DemoAccount>) {
@@ -178,7 +215,11 @@ impl LocalHall {
         disabled: Option<bool>,
     ) -> HallResult<()> {
         self.store
-            .write(|w| self.update_officer(w, username, password, disabled))
+            .write(|w| self.update_officer(w, username, password, disabled))?;
+        if disabled == Some(true) || password.is_some() {
+            self.end_sessions_of(username);
+        }
+        Ok(())
     }
 
     fn update_officer(
@@ -200,6 +241,14 @@ impl LocalHall {
         }
         w.put(&officer)?;
         Ok(())
+    }
+
+    /// Logs an account out everywhere, so a change to it takes effect at once.
+    fn end_sessions_of(&self, username: &str) {
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, s| s.officer.username != username);
     }
 
     pub fn list_officers(&self) -> HallResult<Vec<OfficerInfo>> {
@@ -228,28 +277,49 @@ impl LocalHall {
 
         let registered = self.store.write(|w| -> HallResult<Registered> {
             // Register each person once: a known identity number means a known visitor.
-            let known = match (valid.visitor, &valid.id_number) {
-                (Some(id), _) => Some(id),
-                (None, Some(n)) => self
-                    .store
-                    .scan_ids(TreeId::IxIdNumber, &keys::exact_prefix(n.as_str()), 1)?
-                    .first()
-                    .copied(),
-                (None, None) => None,
+            let holder = match &valid.id_number {
+                Some(n) => self.holder_of(n)?,
+                None => None,
             };
+            let known = valid.visitor.or(holder);
             let mut visitor = match known {
                 Some(id) => {
                     let mut v: Visitor = w
                         .get_id(id)?
                         .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
                     if let (Some(stored), Some(given)) = (&v.id_number, &valid.id_number) {
-                        if stored != given {
+                        // A legacy 15-digit number and its 18-digit form are one person.
+                        if stored.to_18() != given.to_18() {
                             return Err(FieldError::new(
                                 Field::IdNumber,
                                 "输入的身份证号码与所选来访人登记的号码不一致，请核对或取消选择",
                             )
                             .into());
                         }
+                    }
+                    if valid.visitor.is_none() && v.name != valid.name {
+                        // Found by the number alone: a different name means a mistyped
+                        // number far more often than a renamed person, who can be picked.
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!(
+                                "该身份证号码已登记为来访人“{}”，与输入的姓名“{}”不一致。请核对号码；如来访人已改名，请在查重列表中选择该来访人后登记",
+                                v.name, valid.name
+                            ),
+                        )
+                        .into());
+                    }
+                    if let Some(other) = holder.filter(|h| *h != v.id) {
+                        // A picked visitor without a number must not take someone else's.
+                        let name = w
+                            .get_id::<Visitor>(other)?
+                            .map(|o| o.name.as_str().to_string())
+                            .unwrap_or_default();
+                        return Err(FieldError::new(
+                            Field::IdNumber,
+                            format!("该身份证号码已登记给来访人“{name}”，请核对号码，或在查重列表中选择该来访人"),
+                        )
+                        .into());
                     }
                     if v.id_number.is_none() {
                         v.id_number = valid.id_number.clone();
@@ -275,11 +345,11 @@ impl LocalHall {
             };
 
             let visit_id = w.next("seq.visit")?;
-            let (mut matter, repeat) = match &valid.matter {
+            let (mut matter, attached) = match &valid.matter {
                 MatterChoice::Attach(id) => {
                     let m: Matter = w
                         .get_id(*id)?
-                        .ok_or_else(|| HallError::NotFound(format!("事项（编号 {id}）")))?;
+                        .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
                     permissions::require_visible(&s.officer, &self.config, m.category)?;
                     if !m.status.is_open() {
                         return Err(HallError::Conflict(format!(
@@ -320,11 +390,15 @@ impl LocalHall {
                     (m, false)
                 }
             };
-            if !matter.visitors.contains(&visitor.id) {
+            permissions::may_hold(&self.config, &dept.code, matter.category)?;
+            // 重复访: this visitor came before on this matter. A co-petitioner who
+            // joins an open matter is attached to it but is not a repeat visitor.
+            let repeat = matter.visitors.contains(&visitor.id);
+            if !repeat {
                 matter.visitors.push(visitor.id);
             }
             matter.visits.push(visit_id);
-            if repeat {
+            if attached {
                 matter.history.push(HistoryEntry {
                     at: now,
                     officer: s.officer.username.clone(),
@@ -332,11 +406,11 @@ impl LocalHall {
                 });
             }
 
-            let ticket_seq = w.next(&format!("seq.ticket.{}.{}", dept.code, now.day_number(tz)))?;
+            let label = self.next_ticket_label(w, &dept, now)?;
             let ticket = Ticket {
                 id: w.next("seq.ticket")?,
                 department: dept.code.clone(),
-                label: ticket_label(&dept.ticket_prefix, ticket_seq),
+                label,
                 order: w.next("seq.queue")?,
                 visitor: visitor.id,
                 visit: visit_id,
@@ -363,12 +437,9 @@ impl LocalHall {
                 repeat,
             };
 
-            let summary = &mut visitor.summary;
-            summary.visit_count += 1;
-            summary.last_visit = Some(now);
-            if !summary.departments.contains(&dept.code) {
-                summary.departments.push(dept.code.clone());
-            }
+            visitor
+                .summary
+                .record_visit(now, &dept.code, matter.confidential());
             w.put(&visitor)?;
             w.put(&matter)?;
             refresh_open_matter(w, &matter)?;
@@ -377,7 +448,7 @@ impl LocalHall {
             let action = format!(
                 "登记来访 {} {}事项 {}",
                 ticket.label,
-                if repeat { "追加到" } else { "新建" },
+                if attached { "追加到" } else { "新建" },
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
@@ -397,7 +468,7 @@ impl LocalHall {
                 ticket: ticket.id,
                 ticket_label: ticket.label.clone(),
                 department: dept.code.clone(),
-                repeat,
+                repeat: attached,
                 waiting_ahead,
             })
         })?;
@@ -415,20 +486,88 @@ impl LocalHall {
         Ok((CommandReply::Registered(registered), events))
     }
 
-    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
-        let desk: Option<DeskState> = w.get(s.desk.as_bytes())?;
-        let ticket_id = desk.as_ref().and_then(|d| d.ticket);
-        match (desk, ticket_id) {
-            (Some(desk), Some(id)) => {
-                let t: Ticket = w
-                    .get_id(id)?
-                    .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
-                Ok((desk, t))
+    /// Today's next ticket label of a department. Numbers restart every day, but a
+    /// ticket from an earlier day may still wait or sit at a desk: its label is
+    /// skipped, so that calling `公安-001` never brings two visitors to the desk.
+    fn next_ticket_label(
+        &self,
+        w: &mut Writer,
+        dept: &Department,
+        now: Timestamp,
+    ) -> HallResult<String> {
+        let tz = self.config.timezone;
+        let today = now.day_number(tz);
+        let mut earlier = Vec::new();
+        let waiting = self
+            .store
+            .scan(
+                TreeId::IxQueue,
+                &keys::queue_prefix(dept.code.as_str()),
+                usize::MAX,
+            )?
+            .into_iter()
+            .filter_map(|(_, v)| keys::trailing_id(&v));
+        let at_desks = self
+            .store
+            .all::<DeskState>()
+            .filter_map(|d| d.ok().and_then(|d| d.ticket));
+        for id in waiting.chain(at_desks) {
+            if let Some(t) = w.get_id::<Ticket>(id)? {
+                if t.department == dept.code && t.issued.day_number(tz) != today {
+                    earlier.push(t.label);
+                }
             }
-            _ => Err(HallError::Conflict(
-                "本窗口当前没有正在接待的来访人，请先按 F5 叫号".into(),
-            )),
         }
+        loop {
+            let seq = w.next(&format!("seq.ticket.{}.{today}", dept.code))?;
+            let label = ticket_label(&dept.ticket_prefix, seq);
+            if !earlier.contains(&label) {
+                return Ok(label);
+            }
+        }
+    }
+
+    /// The visitor registered with this identity number, in either its legacy
+    /// 15-digit or its 18-digit form (the index holds the 18-digit form of both).
+    fn holder_of(&self, n: &IdNumber) -> HallResult<Option<VisitorId>> {
+        let key = keys::exact_prefix(n.to_18().as_str());
+        Ok(self
+            .store
+            .scan_ids(TreeId::IxIdNumber, &key, 1)?
+            .first()
+            .copied())
+    }
+
+    /// The ticket this desk is serving, whoever called it.
+    fn desk_ticket(&self, w: &Writer, s: &Session) -> HallResult<Option<(DeskState, Ticket)>> {
+        let desk: Option<DeskState> = w.get(s.desk.as_bytes())?;
+        let Some((desk, id)) = desk.and_then(|d| d.ticket.map(|id| (d, id))) else {
+            return Ok(None);
+        };
+        let t: Ticket = w
+            .get_id(id)?
+            .ok_or_else(|| HallError::NotFound("本窗口正在接待的号".into()))?;
+        Ok(Some((desk, t)))
+    }
+
+    /// The ticket this desk is serving, for the officer to act on: desk names are
+    /// typed at login, so an officer of another department may sit at a desk
+    /// where a reception is still open, and must not finish or skip it.
+    fn current_ticket(&self, w: &Writer, s: &Session) -> HallResult<(DeskState, Ticket)> {
+        let Some((desk, t)) = self.desk_ticket(w, s)? else {
+            return Err(HallError::Conflict(
+                "本窗口当前没有正在接待的来访人，请先按 F5 叫号".into(),
+            ));
+        };
+        if t.department != s.officer.department {
+            return Err(HallError::Denied(format!(
+                "本窗口正在接待的 {} 是{}的号，只能由{}的窗口处理",
+                t.label,
+                self.config.dept_short(&t.department),
+                self.config.dept_short(&t.department)
+            )));
+        }
+        Ok((desk, t))
     }
 
     fn serving(t: &Ticket) -> Serving {
@@ -447,7 +586,7 @@ impl LocalHall {
         let now = self.now();
         let dept = s.officer.department.clone();
         let serving = self.store.write(|w| -> HallResult<Serving> {
-            if let Ok((_, t)) = self.current_ticket(w, s) {
+            if let Some((_, t)) = self.desk_ticket(w, s)? {
                 return Err(HallError::Conflict(format!(
                     "本窗口正在接待 {}，请先记录办理结果（F6）或过号（F8）",
                     t.label
@@ -547,20 +686,20 @@ impl LocalHall {
         Ok((CommandReply::Done, events))
     }
 
-    fn check_target(&self, to: &DeptCode, from: &DeptCode) -> HallResult<()> {
+    fn check_target(&self, to: &DeptCode, m: &Matter) -> HallResult<()> {
         if self.config.department(to).is_none() {
             return Err(
                 FieldError::new(Field::Department, format!("没有代码为“{to}”的部门")).into(),
             );
         }
-        if to == from {
+        if *to == m.department {
             return Err(FieldError::new(
                 Field::Department,
                 "不能转给事项当前所在的部门，请选择其他部门",
             )
             .into());
         }
-        Ok(())
+        permissions::may_hold(&self.config, to, m.category)
     }
 
     fn finish(
@@ -578,23 +717,26 @@ impl LocalHall {
             outcome.needs_note(),
         )?;
         let now = self.now();
-        let (department, matter_id, visitor) = self.store.write(|w| {
+        let (department, matter_id, visitors) = self.store.write(|w| {
             let (mut desk, mut t) = self.current_ticket(w, s)?;
             let mut m: Matter = w
                 .get_id(t.matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            let from = m.department.clone();
             if let Outcome::Forwarded { to } | Outcome::Assigned { to } = &outcome {
-                self.check_target(to, &from)?;
+                self.check_target(to, &m)?;
                 m.department = to.clone();
             }
             m.status = outcome.status();
             if outcome == Outcome::Accepted {
                 m.accepted = Some(now);
             }
-            if !m.status.is_open() {
-                m.closed = Some(now);
-            }
+            // A second ticket on the same matter may reopen it (受理 after 当场答复):
+            // the closing date follows the status, and the first closing is kept.
+            m.closed = if m.status.is_open() {
+                None
+            } else {
+                m.closed.or(Some(now))
+            };
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
@@ -620,13 +762,14 @@ impl LocalHall {
                 Some(m.id),
                 Some(t.visitor),
             )?;
-            Ok::<_, HallError>((from, m.id, t.visitor))
+            // The desk served this ticket's queue, whatever the matter's department.
+            Ok::<_, HallError>((t.department.clone(), m.id, m.visitors.clone()))
         })?;
-        let events = vec![
+        let mut events = vec![
             EventKind::QueueChanged { department },
             EventKind::MatterChanged { matter: matter_id },
-            EventKind::VisitorChanged { visitor },
         ];
+        events.extend(visitors_changed(visitors));
         Ok((CommandReply::Done, events))
     }
 
@@ -640,7 +783,7 @@ impl LocalHall {
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         let reason = text_field(Field::Note, "转送理由", &reason, MAX_NOTE, true)?;
         let now = self.now();
-        self.store.write(|w| {
+        let visitors = self.store.write(|w| {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
@@ -653,7 +796,7 @@ impl LocalHall {
                     m.status.label()
                 )));
             }
-            self.check_target(&to, &m.department)?;
+            self.check_target(&to, &m)?;
             let from = std::mem::replace(&mut m.department, to.clone());
             m.status = if assigned {
                 crate::domain::matter::MatterStatus::Assigned
@@ -679,12 +822,12 @@ impl LocalHall {
                 format!("{verb}事项 {} {from} → {to}", m.number),
                 Some(m.id),
                 None,
-            )
+            )?;
+            Ok::<_, HallError>(m.visitors)
         })?;
-        Ok((
-            CommandReply::Done,
-            vec![EventKind::MatterChanged { matter }],
-        ))
+        let mut events = vec![EventKind::MatterChanged { matter }];
+        events.extend(visitors_changed(visitors));
+        Ok((CommandReply::Done, events))
     }
 
     fn add_note(
@@ -760,6 +903,13 @@ impl LocalHall {
         if !own_password {
             permissions::require(&s.officer, Action::ManageOfficers)?;
         }
+        if matches!(&command, Command::SetDisabled { username, disabled: true } if *username == s.officer.username)
+        {
+            // The last administrator would lock the hall out of account management.
+            return Err(HallError::Conflict(
+                "不能停用自己正在使用的账号，请由另一位管理员操作".into(),
+            ));
+        }
         self.store.write(|w| match &command {
             Command::AddOfficer(new) => {
                 self.create_officer(w, new)?;
@@ -782,64 +932,90 @@ impl LocalHall {
             }
             _ => Ok(()),
         })?;
+        // A disabled account, or one whose password the administrator reset (it
+        // may have leaked), must log in again.
+        match &command {
+            Command::SetDisabled {
+                username,
+                disabled: true,
+            } => self.end_sessions_of(username),
+            Command::SetPassword { username, .. } if !own_password => {
+                self.end_sessions_of(username)
+            }
+            _ => {}
+        }
         Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
     }
 
     // ---- queries -------------------------------------------------------
 
-    fn visible_open(&self, officer: &OfficerInfo, v: &Visitor) -> u32 {
-        let can_confidential = permissions::can_see(
+    /// Whether the officer may see 检举控告类 matters, and so count them.
+    fn sees_confidential(&self, officer: &OfficerInfo) -> bool {
+        permissions::can_see(
             officer,
             &self.config,
             crate::domain::matter::Category::Accusation,
-        );
-        v.summary
-            .open_matters
-            .iter()
-            .filter(|m| !m.confidential || can_confidential)
-            .count() as u32
+        )
     }
 
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
-        let mut best: HashMap<VisitorId, MatchKind> = HashMap::new();
+        let mut best: HashMap<VisitorId, Rank> = HashMap::new();
+        let mut keep = |id: VisitorId, rank: Rank| {
+            best.entry(id)
+                .and_modify(|r| *r = (*r).min(rank))
+                .or_insert(rank);
+        };
         for scan in lookup::plan(text) {
-            let ids = self
+            for (key, value) in self
                 .store
-                .scan_ids(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?;
-            let visitor_ids: Vec<VisitorId> = if scan.kind == MatchKind::MatterNumber {
-                let mut out = Vec::new();
-                for id in ids {
-                    if let Some(m) = self.store.get_id::<Matter>(id)? {
-                        if permissions::can_see(&s.officer, &self.config, m.category) {
-                            out.extend(m.visitors);
-                        }
+                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?
+            {
+                let Some(id) = keys::trailing_id(&key) else {
+                    continue;
+                };
+                if scan.kind != MatchKind::MatterNumber {
+                    keep(
+                        id,
+                        Rank {
+                            kind: scan.kind,
+                            partial: !keys::is_whole_term(&key, &scan.prefix),
+                            recency: Reverse(keys::last_visit_of(&value)),
+                        },
+                    );
+                    continue;
+                }
+                let Some(m) = self.store.get_id::<Matter>(id)? else {
+                    continue;
+                };
+                if !permissions::can_see(&s.officer, &self.config, m.category) {
+                    continue;
+                }
+                for vid in m.visitors {
+                    if let Some(v) = self.store.get_id::<Visitor>(vid)? {
+                        keep(
+                            vid,
+                            Rank {
+                                kind: scan.kind,
+                                partial: false,
+                                recency: Reverse(v.summary.last_visit),
+                            },
+                        );
                     }
                 }
-                out
-            } else {
-                ids
-            };
-            for id in visitor_ids {
-                best.entry(id)
-                    .and_modify(|k| *k = (*k).min(scan.kind))
-                    .or_insert(scan.kind);
             }
         }
-        let mut hits = Vec::with_capacity(best.len());
-        for (id, kind) in best {
+        // Ranked from the index alone; only the winners are read.
+        let mut ranked: Vec<(Rank, VisitorId)> = best.into_iter().map(|(id, r)| (r, id)).collect();
+        ranked.sort_unstable();
+        ranked.truncate(limit);
+        let sees_confidential = self.sees_confidential(&s.officer);
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (rank, id) in ranked {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                hits.push(views::hit(&v, kind, self.visible_open(&s.officer, &v)));
+                hits.push(views::hit(&v, rank.kind, sees_confidential));
             }
         }
-        // Best match first; among equals, whoever came most recently.
-        hits.sort_by(|a, b| {
-            a.matched
-                .cmp(&b.matched)
-                .then(b.last_visit.cmp(&a.last_visit))
-                .then(a.visitor.cmp(&b.visitor))
-        });
-        hits.truncate(limit);
         Ok(hits)
     }
 
@@ -915,7 +1091,7 @@ impl LocalHall {
                 .then(b.received.cmp(&a.received))
         });
         Ok(VisitorProfile {
-            card: views::card(&v, full),
+            card: views::card(&v, full, self.sees_confidential(&s.officer)),
             visits: self.visit_views(s, visits.into_iter())?,
             matters,
         })
@@ -962,7 +1138,16 @@ impl LocalHall {
                     continue;
                 };
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
-                waiting.push(views::queue_entry(&t, visitor.as_ref(), &self.config));
+                let confidential = self
+                    .store
+                    .get_id::<Matter>(t.matter)?
+                    .is_some_and(|m| m.confidential());
+                waiting.push(views::queue_entry(
+                    &t,
+                    visitor.as_ref(),
+                    confidential,
+                    &self.config,
+                ));
             }
             departments.push(DeptQueue {
                 department: d.clone(),
@@ -1030,6 +1215,13 @@ impl LocalHall {
     }
 }
 
+/// The visitors of a matter whose summaries `refresh_open_matter` may have changed.
+fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind> {
+    visitors
+        .into_iter()
+        .map(|visitor| EventKind::VisitorChanged { visitor })
+}
+
 /// Keeps every visitor's list of open matters in step with the matter.
 fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
     for vid in &m.visitors {
@@ -1046,9 +1238,7 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
                 confidential: m.confidential(),
             });
         }
-        if !v.summary.departments.contains(&m.department) {
-            v.summary.departments.push(m.department.clone());
-        }
+        v.summary.involve(&m.department, m.confidential());
         if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {
             w.put(&v)?;
         }

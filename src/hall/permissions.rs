@@ -6,6 +6,7 @@ use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
 use crate::domain::matter::Category;
 use crate::domain::officer::{OfficerInfo, Role};
+use crate::domain::registration::{Field, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -79,6 +80,31 @@ pub fn require_visible(
             "该事项为检举控告类，仅纪委监委和管理员可以查看和处理".into(),
         ))
     }
+}
+
+/// A department may hold a matter — queue it, be routed it — only if its windows
+/// may see it: otherwise a 检举控告类 matter would sit in a queue whose officers
+/// call and close it without being allowed to read it.
+pub fn may_hold(config: &HallConfig, department: &DeptCode, category: Category) -> HallResult<()> {
+    let holds =
+        !category.confidential() || config.department(department).is_some_and(|d| d.accusations);
+    if holds {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = config
+        .departments
+        .iter()
+        .filter(|d| d.accusations)
+        .map(|d| d.name.as_str())
+        .collect();
+    Err(FieldError::new(
+        Field::Department,
+        format!(
+            "检举控告类事项只能交由{}办理，请改选部门",
+            allowed.join("或")
+        ),
+    )
+    .into())
 }
 
 /// A matter is routed by its current department, by the intake desk, or by an administrator.

@@ -6,23 +6,32 @@ use crate::domain::ticket::Ticket;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::Visitor;
 
-pub fn hit(v: &Visitor, matched: MatchKind, visible_open: u32) -> LookupHit {
+/// A lookup hit; `sees_confidential` says whether 检举控告类 matters count.
+pub fn hit(v: &Visitor, matched: MatchKind, sees_confidential: bool) -> LookupHit {
+    let figures = v.summary.figures(sees_confidential);
+    let open_matters = v
+        .summary
+        .open_matters
+        .iter()
+        .filter(|m| sees_confidential || !m.confidential)
+        .count();
     LookupHit {
         visitor: v.id,
         name: v.name.as_str().to_string(),
         id_masked: v.masked_id(),
         phone_masked: v.masked_phone(),
-        visit_count: v.summary.visit_count,
-        last_visit: v.summary.last_visit,
-        open_matters: visible_open,
-        departments: v.summary.departments.clone(),
+        visit_count: figures.visit_count,
+        last_visit: figures.last_visit,
+        open_matters: u32::try_from(open_matters).unwrap_or(u32::MAX),
+        departments: figures.departments,
         key_grade: v.key_grade,
         matched,
     }
 }
 
-pub fn card(v: &Visitor, full: bool) -> VisitorCard {
+pub fn card(v: &Visitor, full: bool, sees_confidential: bool) -> VisitorCard {
     let id = v.id_number.as_ref();
+    let figures = v.summary.figures(sees_confidential);
     VisitorCard {
         id: v.id,
         name: v.name.as_str().to_string(),
@@ -47,8 +56,8 @@ pub fn card(v: &Visitor, full: bool) -> VisitorCard {
         address: v.address.clone(),
         key_grade: v.key_grade,
         first_seen: v.created,
-        visit_count: v.summary.visit_count,
-        last_visit: v.summary.last_visit,
+        visit_count: figures.visit_count,
+        last_visit: figures.last_visit,
     }
 }
 
@@ -79,14 +88,26 @@ pub fn visit_view(
     }
 }
 
-pub fn queue_entry(t: &Ticket, visitor: Option<&Visitor>, config: &HallConfig) -> QueueEntry {
+/// A waiting ticket as the shared queue shows it to every desk and the wall
+/// display: its repeat count leaves out 检举控告类 visits, whoever looks.
+pub fn queue_entry(
+    t: &Ticket,
+    visitor: Option<&Visitor>,
+    confidential: bool,
+    config: &HallConfig,
+) -> QueueEntry {
+    let others = |v: &Visitor| {
+        let public = v.summary.figures(false).visit_count;
+        // This ticket's own visit is among the public ones unless it is confidential.
+        public.saturating_sub(u32::from(!confidential))
+    };
     QueueEntry {
         ticket: t.id,
         label: t.label.clone(),
         issued: t.issued,
         headcount: t.headcount,
         group: t.headcount >= config.group_visit_threshold,
-        earlier_visits: visitor.map_or(0, |v| v.summary.visit_count.saturating_sub(1)),
+        earlier_visits: visitor.map_or(0, others),
         key_grade: visitor.and_then(|v| v.key_grade),
         skipped: t.skipped,
         name_masked: visitor.map(|v| v.masked_name()).unwrap_or_default(),

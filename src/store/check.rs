@@ -1,13 +1,13 @@
 //! `lianfang check`: every record decodes, every index entry a record implies
-//! exists, and every index entry belongs to a record. Streams both ways, so
-//! memory stays flat on a large hall.
+//! exists, every index entry belongs to a record, and desks and called tickets
+//! agree. Streams through the trees, so memory stays flat on a large hall.
 
 use super::keys::{self, Stored, TreeId};
 use super::{codec, Result, Store};
 use crate::domain::audit::AuditRecord;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
-use crate::domain::ticket::{DeskState, Ticket};
+use crate::domain::ticket::{DeskState, Ticket, TicketState};
 use crate::domain::visit::Visit;
 use crate::domain::visitor::Visitor;
 
@@ -39,7 +39,83 @@ pub fn check(store: &Store) -> Result<CheckReport> {
     for tree in TreeId::INDEXES {
         backward(store, tree, &mut report)?;
     }
+    desks_and_tickets(store, &mut report)?;
+    counter_ahead_of::<Visitor>(store, "seq.visitor", &mut report)?;
+    counter_ahead_of::<Visit>(store, "seq.visit", &mut report)?;
+    counter_ahead_of::<Matter>(store, "seq.matter", &mut report)?;
+    counter_ahead_of::<Ticket>(store, "seq.ticket", &mut report)?;
+    counter_ahead_of::<AuditRecord>(store, "seq.audit", &mut report)?;
     Ok(report)
+}
+
+/// The id counter of a record type is at least its largest id: the next
+/// command would otherwise overwrite an existing record.
+fn counter_ahead_of<T: Stored>(
+    store: &Store,
+    counter: &str,
+    report: &mut CheckReport,
+) -> Result<()> {
+    let Some((last, _)) = store.tree(T::TREE).last()? else {
+        return Ok(());
+    };
+    let Some(largest) = keys::trailing_id(&last) else {
+        return Ok(());
+    };
+    let value = store.counter(counter)?;
+    if value < largest {
+        note(
+            report,
+            format!(
+                "计数器 {counter} 为 {value}，小于 {} 中已有的最大编号 {largest}，继续使用会覆盖已有记录",
+                T::TREE.name()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// A desk serves a ticket exactly when that ticket is called to that desk: a
+/// called ticket no desk holds would never be finished nor waited for again.
+fn desks_and_tickets(store: &Store, report: &mut CheckReport) -> Result<()> {
+    // Undecodable records were already reported by `forward`.
+    for desk in store.all::<DeskState>().filter_map(|d| d.ok()) {
+        let Some(id) = desk.ticket else { continue };
+        let called_here = match store.get_id::<Ticket>(id) {
+            Ok(Some(t)) => {
+                matches!(&t.state, TicketState::Called { desk: d, .. } if *d == desk.desk)
+            }
+            Ok(None) => false,
+            Err(_) => continue,
+        };
+        if !called_here {
+            note(
+                report,
+                format!(
+                    "desks 中窗口“{}”正在接待的号（编号 {id}）不存在或没有叫到该窗口",
+                    desk.desk
+                ),
+            );
+        }
+    }
+    for ticket in store.all::<Ticket>().filter_map(|t| t.ok()) {
+        let TicketState::Called { desk, .. } = &ticket.state else {
+            continue;
+        };
+        let held = match store.get::<DeskState>(desk.as_bytes()) {
+            Ok(d) => d.and_then(|d| d.ticket) == Some(ticket.id),
+            Err(_) => continue,
+        };
+        if !held {
+            note(
+                report,
+                format!(
+                    "tickets 中的号 {} 显示叫到窗口“{desk}”，但该窗口没有在接待它",
+                    ticket.label
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn note(report: &mut CheckReport, problem: String) {

@@ -13,6 +13,7 @@ use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::pinyin;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
+use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::Visitor;
 
@@ -141,6 +142,13 @@ pub fn exact_prefix(term: &str) -> Vec<u8> {
     key
 }
 
+/// Whether a term-index key found by scanning `prefix` holds exactly the scanned
+/// term, not a longer one (`zs` but not `zsf`).
+pub fn is_whole_term(key: &[u8], prefix: &[u8]) -> bool {
+    let term = prefix.strip_suffix(&[0]).unwrap_or(prefix);
+    key.len() == term.len() + 9 && key.get(term.len()) == Some(&0)
+}
+
 /// Phones are indexed reversed, so both the full number and its last digits are prefixes.
 pub fn reversed_digits(digits: &str) -> String {
     digits.chars().rev().collect()
@@ -164,6 +172,24 @@ fn term(tree: TreeId, term: &str, id: u64) -> IndexEntry {
     }
 }
 
+/// Visitor lookup entries carry the visitor's last visit as their value, so a
+/// lookup ranks every candidate from the index alone and reads only the winners.
+fn ranked_term(tree: TreeId, term: &str, id: u64, last_visit: Option<Timestamp>) -> IndexEntry {
+    IndexEntry {
+        tree,
+        key: term_key(term, id),
+        value: last_visit
+            .map(|t| t.0.to_be_bytes().to_vec())
+            .unwrap_or_default(),
+    }
+}
+
+/// The last visit stored in a visitor lookup entry's value.
+pub fn last_visit_of(value: &[u8]) -> Option<Timestamp> {
+    let bytes: [u8; 8] = value.try_into().ok()?;
+    Some(Timestamp(i64::from_be_bytes(bytes)))
+}
+
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
     IndexEntry {
         tree,
@@ -178,28 +204,26 @@ impl Stored for Visitor {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
+        let last = self.summary.last_visit;
+        let entry = |tree, term: &str| ranked_term(tree, term, self.id, last);
         let mut out = Vec::new();
         if let Some(n) = &self.id_number {
-            out.push(term(TreeId::IxIdNumber, n.as_str(), self.id));
+            out.push(entry(TreeId::IxIdNumber, n.as_str()));
             // A legacy 15-digit number is also found by its 18-digit form.
             if n.is_legacy() {
-                out.push(term(TreeId::IxIdNumber, n.to_18().as_str(), self.id));
+                out.push(entry(TreeId::IxIdNumber, n.to_18().as_str()));
             }
         }
         if let Some(p) = &self.phone {
-            out.push(term(
-                TreeId::IxPhone,
-                &reversed_digits(&p.digits()),
-                self.id,
-            ));
+            out.push(entry(TreeId::IxPhone, &reversed_digits(&p.digits())));
         }
-        out.push(term(TreeId::IxName, self.name.as_str(), self.id));
+        out.push(entry(TreeId::IxName, self.name.as_str()));
         let readings = pinyin::readings(self.name.as_str());
         for i in &readings.initials {
-            out.push(term(TreeId::IxInitials, i, self.id));
+            out.push(entry(TreeId::IxInitials, i));
         }
         for f in &readings.full {
-            out.push(term(TreeId::IxPinyin, f, self.id));
+            out.push(entry(TreeId::IxPinyin, f));
         }
         out.sort();
         out.dedup();
@@ -302,6 +326,10 @@ mod tests {
         assert!(b.starts_with(&exact_prefix("zs")));
         assert!(!c.starts_with(&exact_prefix("zs")));
         assert_eq!(trailing_id(&[1, 2]), None);
+        assert!(is_whole_term(&a, b"zs"));
+        assert!(is_whole_term(&a, &exact_prefix("zs")));
+        assert!(!is_whole_term(&c, b"zs"));
+        assert!(!is_whole_term(&a, b"z"));
     }
 
     #[test]

@@ -1,0 +1,277 @@
+//! The command line: `lianfang [全局选项] [子命令]`. With no subcommand it opens the desk.
+//!
+//! Exit codes: 0 success; 1 a user error (the Chinese message is on stderr);
+//! 2 `check` found problems.
+
+mod accounts;
+mod desk;
+mod network;
+mod output;
+mod paths;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::ConfigError;
+use crate::domain::officer::Role;
+use crate::hall::HallError;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_USER_ERROR: u8 = 1;
+pub const EXIT_PROBLEMS: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lianfang",
+    version,
+    about = "联访：联合接访中心的键盘终端应用",
+    long_about = "联访：联合接访中心的键盘终端应用。不带子命令时打开窗口界面。"
+)]
+pub struct Cli {
+    /// 数据目录（默认：$LIANFANG_DATA，或 $XDG_DATA_HOME/lianfang，或 ~/.local/share/lianfang）
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// 配置文件（默认：数据目录下的 lianfang.toml，没有时用内置默认配置）
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// 本窗口的名称，如“人社-1号窗口”
+    #[arg(long, value_name = "NAME")]
+    desk: Option<String>,
+    /// 用 ASCII 字符（+ - |）画边框，适用于把制表线画成双倍宽度的终端
+    #[arg(long)]
+    ascii: bool,
+    /// 打开一个临时的演示大厅（生成的数据在退出后丢弃）
+    #[arg(long)]
+    demo: bool,
+    /// 连接大厅服务器（如 192.168.1.10:7878），不打开本机数据目录
+    #[arg(long, value_name = "ADDR", conflicts_with = "demo")]
+    server: Option<String>,
+    /// 演示大厅的来访人数量
+    #[arg(long, value_name = "N", requires = "demo", default_value_t = 2000)]
+    demo_visitors: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 首次设置：在信访部门创建管理员账号（密码从标准输入读取）
+    Init {
+        /// 管理员用户名（英文字母、数字）
+        #[arg(long, value_name = "USERNAME")]
+        admin: String,
+        /// 管理员的显示名
+        #[arg(long, value_name = "显示名", default_value = "管理员")]
+        name: String,
+        /// 从标准输入读取密码（第一行）
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// 管理窗口账号
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 在数据目录中生成演示数据（来访人、来访、事项、今日排队）
+    Demo {
+        /// 生成的来访人数量
+        #[arg(long, value_name = "N")]
+        visitors: u64,
+        /// 随机种子：相同的种子生成相同的数据
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
+    /// 查询来访人：身份证号（或前几位）、电话（或后四位）、姓名、拼音首字母、事项编号
+    Lookup {
+        /// 要查询的内容
+        text: String,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+        /// 最多列出多少位来访人
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+    },
+    /// 检查所有索引与记录是否一致；有问题时列出并以代码 2 退出
+    Check,
+    /// 运行大厅服务器：独占数据目录，各窗口用 --server 连接（Ctrl-C 或 SIGTERM 安全停止）
+    Serve {
+        /// 监听地址
+        #[arg(long, value_name = "ADDR", default_value = network::DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// 大厅大屏：显示正在叫的号和各部门等候人数（只读，需要“大屏”角色的账号）
+    Display {
+        /// 大厅服务器地址
+        #[arg(long, value_name = "ADDR")]
+        server: String,
+        /// 大屏账号（密码从环境变量 LIANFANG_PASSWORD 读取，没有时在终端输入）
+        #[arg(long, value_name = "USERNAME")]
+        user: String,
+    },
+}
+
+impl Command {
+    /// For the log: the subcommand only, never its arguments (a lookup text may be an
+    /// identity number).
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Init { .. } => "init",
+            Command::User(_) => "user",
+            Command::Demo { .. } => "demo",
+            Command::Lookup { .. } => "lookup",
+            Command::Check => "check",
+            Command::Serve { .. } => "serve",
+            Command::Display { .. } => "display",
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// 新建账号（密码从标准输入读取）
+    Add {
+        /// 用户名（英文字母、数字、下划线、点或连字符）
+        username: String,
+        /// 显示名，如“张三”
+        #[arg(long, value_name = "显示名")]
+        name: String,
+        /// 角色：registrar 登记员、window 窗口、leader 带班领导、admin 管理员、display 大屏
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// 部门代码（见配置文件，如 rs 表示人社）
+        #[arg(long, value_name = "CODE")]
+        dept: String,
+        /// 从标准输入读取密码（第一行）
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// 修改密码（新密码从标准输入读取）
+    Passwd {
+        username: String,
+        /// 从标准输入读取密码（第一行）
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// 停用账号（不删除，历史记录保留）
+    Disable { username: String },
+    /// 重新启用账号
+    Enable { username: String },
+    /// 列出所有账号
+    List {
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::from_label(text).ok_or_else(|| {
+        let names: Vec<String> = Role::ALL
+            .iter()
+            .map(|r| format!("{}（{}）", r.cli_name(), r.label()))
+            .collect();
+        format!("没有这个角色，可选：{}", names.join("、"))
+    })
+}
+
+/// Everything that ends a command early, with the words shown to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Hall(#[from] HallError),
+    #[error(
+        "数据目录 {0} 正被另一个联访程序使用（数据库同一时间只能由一个程序打开）。\
+         请先关闭那个程序；需要多个窗口同时使用时，请在这台机器上运行 lianfang serve，各窗口用 --server 连接"
+    )]
+    Locked(PathBuf),
+    /// Bad input that clap cannot see: an empty password, an unreadable directory …
+    #[error("{0}")]
+    Input(String),
+    #[error("窗口界面无法运行：{0}")]
+    Desk(String),
+    #[error("检查发现 {0} 处问题，见上面的列表")]
+    Problems(usize),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Problems(_) => EXIT_PROBLEMS,
+            _ => EXIT_USER_ERROR,
+        }
+    }
+}
+
+/// The binary's whole body: parse, run, report.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are not errors; every usage error is a user error (1).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_USER_ERROR
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let data = paths::data_dir(cli.data.clone());
+    paths::create_data_dir(&data)?;
+    // Held until the command is done, so everything it logs reaches the file.
+    let _log = paths::start_logging(&data);
+    let command = cli.command.as_ref().map_or("desk", Command::name);
+    tracing::info!(data = %data.display(), command, "lianfang 启动");
+    let result = dispatch(cli, &data);
+    if let Err(e) = &result {
+        tracing::error!("{e}");
+    }
+    result
+}
+
+fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
+    let config = paths::load_config(cli.config.as_deref(), data)?;
+    if cli.demo && cli.command.is_some() {
+        return Err(CliError::Input(
+            "--demo 只用于打开演示窗口界面，不能与子命令一起使用".into(),
+        ));
+    }
+    match cli.command {
+        None => {
+            let options = desk::DeskArgs {
+                desk: cli.desk.unwrap_or_default(),
+                ascii: cli.ascii,
+                demo_visitors: cli.demo.then_some(cli.demo_visitors),
+                server: cli.server,
+            };
+            desk::run(data, config, options)
+        }
+        Some(Command::Init {
+            admin,
+            name,
+            password_stdin: _,
+        }) => accounts::init(data, config, &admin, &name),
+        Some(Command::User(command)) => accounts::user(data, config, command),
+        Some(Command::Demo { visitors, seed }) => tools::demo(data, config, visitors, seed),
+        Some(Command::Lookup { text, json, limit }) => {
+            tools::lookup(data, config, &text, json, limit)
+        }
+        Some(Command::Check) => tools::check(data, config),
+        Some(Command::Serve { listen }) => network::serve(data, config, &listen),
+        Some(Command::Display { server, user }) => network::display(&server, &user),
+    }
+}

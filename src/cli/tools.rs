@@ -1,0 +1,103 @@
+//! `demo`, `lookup` and `check`: filling, querying and verifying a hall from a script.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use super::output::{json, lookup_row, lookup_text, LookupRow};
+use super::paths::open_hall;
+use super::CliError;
+use crate::config::HallConfig;
+use crate::demo::{self, DemoOptions, DemoStats};
+use crate::domain::officer::Officer;
+use crate::hall::{HallError, HallExt, LocalHall};
+use crate::store::check::check as check_store;
+
+pub fn demo(data: &Path, config: HallConfig, visitors: u64, seed: u64) -> Result<(), CliError> {
+    let hall = open_hall(data, config)?;
+    let stats = fill(&hall, visitors, seed)?;
+    // Accounts only for a hall nobody has set up: never next to real ones.
+    if hall.store().is_empty_of::<Officer>() {
+        let accounts = demo::create_accounts(&hall)?;
+        println!("已创建演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+        for a in accounts {
+            println!("  {:<8} {}", a.username, a.description);
+        }
+    }
+    println!(
+        "已生成演示数据：来访人 {} 位，来访 {} 批次，事项 {} 件，今日排队 {} 人（{} 个批次写入）",
+        stats.visitors, stats.visits, stats.matters, stats.waiting, stats.batches
+    );
+    Ok(())
+}
+
+/// Generates `visitors` with a progress report on stderr (the library stays quiet).
+pub fn fill(hall: &LocalHall, visitors: u64, seed: u64) -> Result<DemoStats, CliError> {
+    let options = DemoOptions {
+        visitors,
+        seed,
+        now: hall.now(),
+    };
+    let live = std::io::stderr().is_terminal();
+    let mut reported = 0;
+    let stats = demo::populate_with_progress(hall, &options, |s| {
+        let percent = s.visitors * 100 / visitors.max(1);
+        // On a terminal one line counts up; in a log, a line per tenth.
+        if live {
+            eprint!(
+                "\r正在生成演示数据：{} / {visitors} 位来访人（{percent}%）",
+                s.visitors
+            );
+            let _ = std::io::stderr().flush();
+        } else if percent >= reported + 10 || s.visitors == visitors {
+            reported = percent;
+            eprintln!(
+                "正在生成演示数据：{} / {visitors} 位来访人（{percent}%）",
+                s.visitors
+            );
+        }
+    })?;
+    if live && visitors > 0 {
+        eprintln!();
+    }
+    tracing::info!(?stats, "演示数据已生成");
+    Ok(stats)
+}
+
+pub fn lookup(
+    data: &Path,
+    config: HallConfig,
+    text: &str,
+    as_json: bool,
+    limit: usize,
+) -> Result<(), CliError> {
+    let hall = open_hall(data, config)?;
+    let system = hall.system_session()?;
+    let hits = hall.lookup(&system, text, limit)?;
+    if as_json {
+        let rows: Vec<LookupRow> = hits.iter().map(|h| lookup_row(h, hall.config())).collect();
+        println!("{}", json(&rows));
+    } else {
+        print!("{}", lookup_text(&hits, hall.config()));
+    }
+    Ok(())
+}
+
+pub fn check(data: &Path, config: HallConfig) -> Result<(), CliError> {
+    let hall = open_hall(data, config)?;
+    let report = check_store(hall.store()).map_err(HallError::from)?;
+    if report.is_ok() {
+        println!(
+            "检查通过：{} 条记录，{} 个索引项，全部一致。",
+            report.records, report.index_entries
+        );
+        return Ok(());
+    }
+    println!(
+        "检查了 {} 条记录、{} 个索引项，发现以下问题：",
+        report.records, report.index_entries
+    );
+    for problem in &report.problems {
+        println!("  - {problem}");
+    }
+    Err(CliError::Problems(report.problems.len()))
+}

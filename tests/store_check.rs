@@ -1,0 +1,326 @@
+//! Index consistency: `check` finds nothing wrong after any command of a long
+//! mixed scenario, and does find corrupted values and missing or extra index
+//! entries written behind the store's back.
+
+mod support;
+
+use lianfang::config::HallConfig;
+use lianfang::domain::matter::{Category, LegalChannel, Outcome};
+use lianfang::domain::officer::Role;
+use lianfang::domain::registration::MatterChoice;
+use lianfang::domain::visitor::KeyGrade;
+use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken};
+use lianfang::store::check::check;
+use lianfang::store::{codec, keys};
+use support::*;
+
+/// A small deterministic generator, so a failure replays the same way.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % sides
+    }
+}
+
+const NAMES: [&str; 8] = [
+    "张三",
+    "李四",
+    "王五",
+    "曾小明",
+    "单田芳",
+    "欧阳娜娜",
+    "解晓东",
+    "买买提·艾力",
+];
+const DEPTS: [&str; 4] = ["rs", "ga", "zj", "jw"];
+
+#[test]
+fn every_command_of_a_long_mixed_day_leaves_the_indexes_consistent() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let windows: Vec<(SessionToken, &str)> = DEPTS
+        .iter()
+        .map(|d| (t.officer(&format!("{d}1"), Role::Window, d), *d))
+        .collect();
+    let mut dice = Dice(20261127);
+    let mut matters: Vec<u64> = Vec::new();
+    let mut visitors: Vec<u64> = Vec::new();
+    let mut applied = 0;
+
+    for step in 0..240 {
+        t.clock.advance_minutes(dice.roll(40) as i64);
+        let window = &windows[dice.roll(windows.len() as u64) as usize];
+        let result: Result<(), HallError> = match dice.roll(10) {
+            0..=2 => {
+                // Known or new visitor, phone or not, sometimes a repeat visit.
+                let n = dice.roll(12) as u32;
+                let name = NAMES[(n % NAMES.len() as u32) as usize];
+                let phone = if n.is_multiple_of(3) {
+                    "".to_string()
+                } else {
+                    format!("1390000{:04}", n)
+                };
+                let d = DEPTS[dice.roll(DEPTS.len() as u64) as usize];
+                let mut input = walk_in(name, &nth_id(n + 1), &phone, d);
+                if d == "jw" {
+                    input.matter = new_matter(Category::Accusation, "纪检监察", "举报");
+                }
+                if !matters.is_empty() && dice.roll(3) == 0 {
+                    input.matter =
+                        MatterChoice::Attach(matters[dice.roll(matters.len() as u64) as usize]);
+                }
+                if dice.roll(5) == 0 {
+                    input.headcount = 6;
+                    input.representatives = vec![name.to_string()];
+                }
+                t.hall.register(&reg, input).map(|r| {
+                    matters.push(r.matter);
+                    visitors.push(r.visitor);
+                })
+            }
+            3 => t.hall.call_next(&window.0).map(|_| ()),
+            4 => t.hall.command(&window.0, Command::Skip).map(|_| ()),
+            5 => t.hall.command(&window.0, Command::Recall).map(|_| ()),
+            6 => {
+                let outcome = match dice.roll(6) {
+                    0 => Outcome::AnsweredOnSpot,
+                    1 => Outcome::Accepted,
+                    2 => Outcome::Forwarded { to: dept("zj") },
+                    3 => Outcome::Assigned { to: dept("zr") },
+                    4 => Outcome::NotAccepted,
+                    _ => Outcome::LegalChannel(LegalChannel::Litigation),
+                };
+                t.hall.finish(&window.0, outcome, "已处理")
+            }
+            7 if !matters.is_empty() => {
+                let matter = matters[dice.roll(matters.len() as u64) as usize];
+                let to = DEPTS[dice.roll(DEPTS.len() as u64) as usize];
+                t.hall
+                    .command(
+                        &admin,
+                        Command::Route {
+                            matter,
+                            to: dept(to),
+                            assigned: dice.roll(2) == 0,
+                            reason: "按职责".into(),
+                        },
+                    )
+                    .map(|_| ())
+            }
+            8 if !matters.is_empty() => {
+                let matter = matters[dice.roll(matters.len() as u64) as usize];
+                t.hall
+                    .command(
+                        &window.0,
+                        Command::AddNote {
+                            matter,
+                            text: format!("第{step}步"),
+                        },
+                    )
+                    .map(|_| ())
+            }
+            9 if !visitors.is_empty() => {
+                let visitor = visitors[dice.roll(visitors.len() as u64) as usize];
+                let grade = [None, Some(KeyGrade::A), Some(KeyGrade::C)][dice.roll(3) as usize];
+                t.hall
+                    .command(
+                        &admin,
+                        Command::SetKeyGrade {
+                            visitor,
+                            grade,
+                            reason: "研判".into(),
+                        },
+                    )
+                    .map(|_| ())
+            }
+            _ => Ok(()),
+        };
+        match result {
+            Ok(()) => applied += 1,
+            // Refusals are part of a real day (empty queue, closed matter,
+            // someone else's accusation); they must not be anything else.
+            Err(HallError::Conflict(_) | HallError::Denied(_) | HallError::Invalid(_)) => {}
+            Err(e) => panic!("step {step}: unexpected error {e:?}"),
+        }
+        let report = check(t.hall.store()).unwrap();
+        assert!(report.is_ok(), "step {step}: {:#?}", report.problems);
+    }
+    // The scenario really exercised the store.
+    let s = t.snapshot();
+    assert!(applied > 150, "only {applied} commands applied");
+    assert!(
+        s.visitors.len() >= 8 && s.matters.len() > 20,
+        "{} visitors, {} matters",
+        s.visitors.len(),
+        s.matters.len()
+    );
+    assert!(s.tickets.iter().any(|t| t.skipped > 0));
+    let report = check(t.hall.store()).unwrap();
+    assert!(report.records > 200 && report.index_entries > 200);
+}
+
+/// A hall on disk with three registered visitors; returns the visitor ids.
+fn hall_on_disk(dir: &std::path::Path) -> Vec<u64> {
+    let hall = LocalHall::open(dir, HallConfig::embedded()).unwrap();
+    add_officer(&hall, "reg", Role::Registrar, "xfj");
+    let reg = hall.login("reg", PASSWORD, "1号").unwrap().token;
+    let ids = (1..=3)
+        .map(|n| {
+            hall.register(
+                &reg,
+                walk_in("张三", &nth_id(n), &format!("1381234000{n}"), "rs"),
+            )
+            .unwrap()
+            .visitor
+        })
+        .collect();
+    assert_consistent(hall.store());
+    ids
+}
+
+#[test]
+fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = hall_on_disk(dir.path());
+    {
+        // Behind the store's back, the way a disk error or a bad tool would.
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let visitors = db.open_tree("visitors").unwrap();
+        visitors
+            .insert(
+                keys::id_key(ids[0]),
+                &[codec::FORMAT_VERSION, 0xff, 0xff, 0xff][..],
+            )
+            .unwrap();
+        visitors
+            .insert(keys::id_key(ids[1]), &[77u8, 1, 2][..])
+            .unwrap();
+        let names = db.open_tree("ix_name").unwrap();
+        names.insert(keys::term_key("幽灵", 4242), &[][..]).unwrap();
+        // A counter rolled back behind the records it numbered.
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
+        let phones = db.open_tree("ix_phone").unwrap();
+        let reversed = keys::reversed_digits("13812340003");
+        assert!(phones
+            .remove(keys::term_key(&reversed, ids[2]))
+            .unwrap()
+            .is_some());
+        db.flush().unwrap();
+    }
+
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).expect("check reports, it does not fail");
+    assert!(!report.is_ok());
+    let problems = report.problems.join("\n");
+    let undecodable = report
+        .problems
+        .iter()
+        .filter(|p| p.starts_with("visitors") && p.contains("无法解码"))
+        .count();
+    assert_eq!(undecodable, 2, "{problems}");
+    assert!(problems.contains("版本 77"), "{problems}");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with("ix_name") && p.contains("多余的索引项")),
+        "{problems}"
+    );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with("ix_phone") && p.contains("缺少索引项")),
+        "{problems}"
+    );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("seq.ticket") && p.contains("覆盖")),
+        "{problems}"
+    );
+    assert_eq!(report.problems.len(), 5, "{problems}");
+
+    // The service reports the damaged record in words instead of panicking.
+    add_officer(&hall, "rs1", Role::Window, "rs");
+    let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
+    match hall.profile(&rs, ids[0], false) {
+        Err(HallError::Storage(m)) => assert!(m.contains("lianfang check"), "{m}"),
+        other => panic!("expected a storage error, got {other:?}"),
+    }
+    assert!(matches!(
+        hall.lookup(&rs, "张三", 10),
+        Err(HallError::Storage(_))
+    ));
+    // The intact visitor is still served.
+    assert_eq!(hall.profile(&rs, ids[2], false).unwrap().card.name, "张三");
+}
+
+#[test]
+fn check_of_a_fresh_and_of_an_empty_hall_is_clean() {
+    let t = TestHall::new();
+    let report = check(t.hall.store()).unwrap();
+    assert!(report.is_ok());
+    assert_eq!(report.records, 0);
+    let _ = t.officer("reg", Role::Registrar, "xfj");
+    let report = check(t.hall.store()).unwrap();
+    assert!(report.is_ok());
+    assert!(
+        report.records >= 2,
+        "the officer and the login's audit record"
+    );
+}
+
+#[test]
+fn check_reports_desks_and_called_tickets_that_disagree() {
+    use lianfang::domain::ticket::DeskState;
+
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+        add_officer(&hall, "reg", Role::Registrar, "xfj");
+        add_officer(&hall, "rs1", Role::Window, "rs");
+        let reg = hall.login("reg", PASSWORD, "1号").unwrap().token;
+        let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
+        for n in 1..=2 {
+            hall.register(&reg, walk_in("张三", &nth_id(n), "", "rs"))
+                .unwrap();
+        }
+        hall.call_next(&rs).unwrap();
+        assert_consistent(hall.store());
+    }
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let desks = db.open_tree("desks").unwrap();
+        let desk = |name: &str, ticket| DeskState {
+            desk: name.into(),
+            officer: "rs1".into(),
+            department: dept("rs"),
+            ticket,
+            since: opening_time(),
+        };
+        // 2号 forgets the ticket it called; 9号 claims the one still waiting.
+        for d in [desk("2号", None), desk("9号", Some(2))] {
+            let bytes = codec::encode(&d).unwrap();
+            desks.insert(d.desk.as_bytes(), bytes).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    let problems = report.problems.join("\n");
+    assert_eq!(report.problems.len(), 2, "{problems}");
+    assert!(problems.contains("“9号”"), "{problems}");
+    assert!(
+        problems.contains("人社-001") && problems.contains("“2号”"),
+        "{problems}"
+    );
+}
