@@ -586,7 +586,13 @@ impl IntakeScreen {
         let mut y = inner.y;
         let bottom = (inner.y + inner.height).saturating_sub(ERROR_ROWS);
         if let Some((field, message)) = self.shown_error() {
-            let line = Line::styled(format!("！{}：{message}", field.label()), t.error());
+            // Messages that already name the field are not prefixed twice.
+            let text = if message.starts_with(field.label()) {
+                format!("！{message}")
+            } else {
+                format!("！{}：{message}", field.label())
+            };
+            let line = Line::styled(text, t.error());
             f.render_widget(
                 Paragraph::new(line).wrap(Wrap { trim: false }),
                 Rect {
