@@ -3,7 +3,8 @@
 //! display account, which may read the queue and nothing else, and refetches the
 //! queue whenever the hall publishes an event.
 
-mod big;
+/// Also used by the desk's ticket popup.
+pub mod big;
 mod board;
 
 use std::io;

@@ -1,6 +1,5 @@
 //! Small building blocks the screens share.
 
-pub mod bigtext;
 pub mod field;
 pub mod form;
 pub mod scroll;

@@ -5,9 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::display::big;
 use crate::hall::Registered;
 use crate::tui::component::Ctx;
-use crate::tui::widgets::bigtext::big_lines;
 use crate::tui::widgets::clear_popup;
 use crate::tui::widgets::text;
 
@@ -26,8 +26,10 @@ pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
     let block = t.block(" 已取号 ");
     let inner = block.inner(popup);
     f.render_widget(block, popup);
-    let prefix = r.ticket_label.split('-').next().unwrap_or("");
-    let number = &r.ticket_label[prefix.len()..];
+    let (prefix, number) = r
+        .ticket_label
+        .rsplit_once('-')
+        .unwrap_or(("", r.ticket_label.as_str()));
     let mut lines = vec![Line::from(vec![
         Span::styled("请到 ", t.label()),
         Span::styled(ctx.dept_short(&r.department), t.strong()),
@@ -35,15 +37,26 @@ pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
         Span::styled(r.ticket_label.clone(), t.strong()),
     ])];
     lines.push(Line::raw(""));
-    for (i, big) in big_lines(number, t.ascii).into_iter().enumerate() {
-        let head = if i == 2 {
-            format!("{prefix} ")
-        } else {
-            " ".repeat(text::width(prefix) + 1)
-        };
-        let mut spans = vec![Span::styled(head, t.strong())];
-        spans.extend(big.spans.into_iter().map(|s| s.style(t.strong())));
-        lines.push(Line::from(spans));
+    // The wall display's block digits; the Chinese prefix beside them in plain text.
+    let room = usize::from(inner.width).saturating_sub(text::width(prefix) + 1);
+    match big::big_digits(number).filter(|_| big::width(number) <= room) {
+        Some(rows) => {
+            for (i, row) in rows.into_iter().enumerate() {
+                let head = if i == big::HEIGHT / 2 {
+                    format!("{prefix} ")
+                } else {
+                    " ".repeat(text::width(prefix) + 1)
+                };
+                // Full blocks are ambiguous-width; an ASCII terminal gets '#'.
+                let row = if t.ascii {
+                    row.replace('█', "#")
+                } else {
+                    row
+                };
+                lines.push(Line::styled(format!("{head}{row}"), t.strong()));
+            }
+        }
+        None => lines.push(Line::styled(r.ticket_label.clone(), t.strong())),
     }
     lines.push(Line::raw(""));
     let kind = if r.repeat {
