@@ -74,7 +74,13 @@ pub fn ticket_line(
     Line::from(spans)
 }
 
-fn block_lines(d: &DeptQueue, q: &QueueView, room: usize, t: &Theme) -> Vec<Line<'static>> {
+fn block_lines(
+    d: &DeptQueue,
+    q: &QueueView,
+    room: usize,
+    cols: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let people: u32 = d.waiting.iter().map(|e| u32::from(e.headcount)).sum();
     let mut lines = vec![Line::from(vec![
         Span::styled(d.department.name.clone(), t.title()),
@@ -84,19 +90,26 @@ fn block_lines(d: &DeptQueue, q: &QueueView, room: usize, t: &Theme) -> Vec<Line
         ),
     ])];
     let label_cols = d.waiting.iter().map(|e| width(&e.label)).max().unwrap_or(0);
-    let shown = if d.waiting.len() + 1 > room {
-        room.saturating_sub(2)
-    } else {
-        d.waiting.len()
-    };
-    for e in d.waiting.iter().take(shown) {
-        lines.push(ticket_line(e, q, label_cols, true, t));
-    }
-    if shown < d.waiting.len() {
-        lines.push(Line::styled(
-            format!("  …另有 {} 号等候", d.waiting.len() - shown),
-            t.dim(),
-        ));
+    for (i, e) in d.waiting.iter().enumerate() {
+        // A flag cut off at the column edge would hide the 重复访 count: give it its own line.
+        let whole = ticket_line(e, q, label_cols, true, t);
+        let entry = if whole.width() <= cols {
+            vec![whole]
+        } else {
+            let mut two = vec![ticket_line(e, q, label_cols, false, t)];
+            two.extend(flags_line(e, t));
+            two
+        };
+        let last = i + 1 == d.waiting.len();
+        // Keep a line for "…另有" unless this entry is the last one.
+        if lines.len() + entry.len() + usize::from(!last) > room {
+            lines.push(Line::styled(
+                format!("  …另有 {} 号等候", d.waiting.len() - i),
+                t.dim(),
+            ));
+            break;
+        }
+        lines.extend(entry);
     }
     lines
 }
@@ -256,7 +269,13 @@ impl Component for BoardScreen {
             if room < 2 {
                 continue;
             }
-            let lines = block_lines(d, q, usize::from(room), t);
+            let lines = block_lines(
+                d,
+                q,
+                usize::from(room),
+                usize::from(col_width.saturating_sub(1)),
+                t,
+            );
             let height = (lines.len() as u16).min(room);
             let rect = Rect {
                 x: body.x + col as u16 * col_width,
@@ -277,5 +296,60 @@ impl Component for BoardScreen {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::HallConfig;
+    use crate::domain::time::Timestamp;
+
+    #[test]
+    fn flags_that_would_be_cut_off_move_to_their_own_line() {
+        let department = HallConfig::embedded()
+            .departments
+            .into_iter()
+            .find(|d| d.ticket_prefix == "自然资源")
+            .unwrap();
+        let entry = QueueEntry {
+            ticket: 1,
+            label: "自然资源-001".into(),
+            issued: Timestamp(0),
+            headcount: 12,
+            group: true,
+            earlier_visits: 2,
+            key_grade: None,
+            skipped: 1,
+            name_masked: "欧阳**".into(),
+        };
+        let d = DeptQueue {
+            department,
+            waiting: vec![entry.clone(), entry],
+        };
+        let q = QueueView {
+            now: Timestamp(600),
+            departments: vec![d.clone()],
+            desks: Vec::new(),
+        };
+        let t = Theme { ascii: false };
+        let lines = block_lines(&d, &q, 20, 38, &t);
+        assert!(lines.iter().all(|l| l.width() <= 38));
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            text.iter()
+                .filter(|l| l.contains("重复访×2 集体访 过号"))
+                .count(),
+            2,
+            "{text:?}"
+        );
+        // Wide enough, the flags stay on the ticket's line.
+        assert_eq!(block_lines(&d, &q, 20, 80, &t).len(), 3);
+        // Too few rows: the rest is counted, not dropped silently.
+        let short = block_lines(&d, &q, 3, 38, &t);
+        assert!(
+            short.last().unwrap().to_string().contains("另有 2 号"),
+            "{short:?}"
+        );
     }
 }
