@@ -1,8 +1,7 @@
 //! `lianfang serve` as a real process: a desk connects over loopback, registers,
 //! and after SIGTERM the server has stopped cleanly and the registration is on disk.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod process_support;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::department::DeptCode;
@@ -12,44 +11,13 @@ use lianfang::domain::registration::{MatterChoice, NewMatter, RegistrationInput}
 use lianfang::domain::visit::Channel;
 use lianfang::hall::{Hall, HallExt, LocalHall, NewOfficer};
 use lianfang::net::RemoteHall;
-
-/// Kills the server if the test fails before it stops it.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use process_support::Server;
 
 #[test]
 fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_lianfang"))
-            .arg("--data")
-            .arg(dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env_remove("LIANFANG_DATA")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    // The first stderr line names the bound address: "… 监听 127.0.0.1:PORT。…"
-    let mut stderr = BufReader::new(server.0.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr = line
-        .split("监听 ")
-        .nth(1)
-        .and_then(|rest| rest.split('。').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-
-    let desk = RemoteHall::connect(&addr).unwrap();
+    let server = Server::start(dir.path());
+    let desk = RemoteHall::connect(&server.addr).unwrap();
     assert!(desk.info().unwrap().needs_setup);
     desk.setup(NewOfficer {
         username: "admin".into(),
@@ -87,19 +55,8 @@ fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
     assert_eq!(registered.ticket_label, "信访-001");
     drop(desk);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &server.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(
-        server.0.wait().unwrap().success(),
-        "serve exits 0 on SIGTERM"
-    );
-    let mut rest = String::new();
-    for l in stderr.lines() {
-        rest.push_str(&l.unwrap());
-    }
+    let (exit, rest) = server.terminate();
+    assert!(exit.success(), "serve exits 0 on SIGTERM");
     assert!(rest.contains("已停止"), "{rest}");
 
     // The database was released and holds the registration.

@@ -3,146 +3,14 @@
 //! initials, and a second visit. Waits for screen text with a bounded poll;
 //! nothing here depends on how fast the machine is.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+mod pty_support;
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-
-const ROWS: u16 = 30;
-const COLS: u16 = 100;
-/// Generous: the first start of a debug build on a loaded CI machine is slow.
-const WAIT: Duration = Duration::from_secs(20);
-
-const F2: &str = "\x1bOQ";
-const F3: &str = "\x1bOR";
-const F4: &str = "\x1bOS";
-const F5: &str = "\x1b[15~";
-const F6: &str = "\x1b[17~";
-const F10: &str = "\x1b[21~";
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
-const ESC: &str = "\x1b";
-const CTRL_Q: &str = "\x11";
-
-struct Pty {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    /// Kept open while the desk runs: closing it hangs up the desk's terminal.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Drop for Pty {
-    /// A failed test must not leave the desk running.
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
-
-impl Pty {
-    fn start(data: &std::path::Path) -> Pty {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lianfang"));
-        cmd.arg("--data");
-        cmd.arg(data);
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).expect("start lianfang");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let parser = Arc::clone(&screen);
-        thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .process(&buf[..n]);
-            }
-        });
-        Pty {
-            screen,
-            writer,
-            child,
-            _master: pty.master,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .screen()
-            .contents()
-    }
-
-    /// Polls the screen until every piece of `wanted` shows, for at most [`WAIT`].
-    fn wait_for(&self, wanted: &[&str]) {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if wanted.iter().all(|w| text.contains(w)) {
-                return;
-            }
-            if start.elapsed() > WAIT {
-                panic!("waited {WAIT:?} for {wanted:?}; the screen shows:\n{text}");
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush keys");
-    }
-
-    /// Sends one key at a time: an escape sequence glued to the next key could
-    /// read as Alt+key.
-    fn keys(&mut self, keys: &[&str]) {
-        for k in keys {
-            self.send(k);
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-/// Fills the intake form from the identity number down to the summary.
-fn register(p: &mut Pty, id: &str, name: &str, summary: &str) {
-    p.keys(&[F2]);
-    p.wait_for(&["来访登记", "身份证号"]);
-    p.send(id);
-    p.keys(&[TAB, TAB]);
-    p.send(name);
-    // Phone, address, channel, headcount, representatives, category, content class.
-    for _ in 0..8 {
-        p.keys(&[TAB]);
-    }
-    p.send("东城区");
-    p.keys(&[TAB]);
-    p.send(summary);
-    p.keys(&[F6]);
-    p.wait_for(&["已取号"]);
-}
+use pty_support::*;
 
 #[test]
 fn a_desk_day_from_first_start_to_a_second_visit() {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut p = Pty::start(data.path());
+    let mut p = Pty::start(&["--data".as_ref(), data.path().as_os_str()]);
 
     // First run: create the administrator.
     p.wait_for(&["首次使用", "管理员账号"]);
@@ -196,19 +64,7 @@ fn a_desk_day_from_first_start_to_a_second_visit() {
     p.wait_for(&["来访人档案", "11010519491231002X", "来访 2 次"]);
 
     // Ctrl-Q quits and gives the terminal back.
-    p.keys(&[CTRL_Q]);
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = p.child.try_wait().expect("child status") {
-            break status;
-        }
-        if start.elapsed() > WAIT {
-            let _ = p.child.kill();
-            panic!("the desk did not quit on Ctrl-Q:\n{}", p.text());
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    p.quit();
     assert!(
         !p.text().contains("排队总览"),
         "the alternate screen was left"

@@ -1,0 +1,99 @@
+//! `lianfang serve` as a child process on a loopback port, for tests that need
+//! a real server.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStderr, Command, Stdio};
+
+/// Kills the server if the test fails before it stops it.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    /// The rest of the server's stderr, after the line that named the address.
+    pub stderr: BufReader<ChildStderr>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `lianfang --data DIR serve --listen 127.0.0.1:0` and reads the bound address.
+    pub fn start(data: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lianfang"))
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("LIANFANG_DATA")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start lianfang serve");
+        // The first stderr line names the bound address: "… 监听 127.0.0.1:PORT。…"
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+        let mut line = String::new();
+        stderr
+            .read_line(&mut line)
+            .expect("read the server's first line");
+        let addr = line
+            .split("监听 ")
+            .nth(1)
+            .and_then(|rest| rest.split('。').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// SIGTERM, then the exit status and what the server said on the way out.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait for the server");
+        let mut rest = String::new();
+        for l in (&mut self.stderr).lines() {
+            rest.push_str(&l.expect("stderr line"));
+        }
+        (exit, rest)
+    }
+}
+
+/// Runs a command-line subcommand on `data` with `stdin`, asserting success.
+pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lianfang"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("LIANFANG_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start lianfang");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    if let Err(e) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("lianfang finishes");
+    assert!(
+        out.status.success(),
+        "lianfang {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
