@@ -1,9 +1,12 @@
 //! The real binary on temporary data directories: accounts, demo data, lookup,
 //! check (passing and failing), config errors, a held database, no terminal.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+mod process_support;
+
+use process_support::run;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::audit::AuditRecord;
@@ -13,32 +16,8 @@ use lianfang::store::keys::{self, TreeId};
 use lianfang::store::Store;
 use serde_json::Value;
 
-fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lianfang"))
-        .arg("--data")
-        .arg(dir)
-        .args(args)
-        .env_remove("LIANFANG_DATA")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut input = child.stdin.take().expect("stdin is piped");
-    // A command that needs no input may exit before reading it: a closed pipe is fine.
-    if let Err(e) = input.write_all(stdin.as_bytes()) {
-        assert_eq!(
-            e.kind(),
-            std::io::ErrorKind::BrokenPipe,
-            "writing stdin: {e}"
-        );
-    }
-    drop(input);
-    child.wait_with_output().expect("the binary finishes")
-}
-
 fn lianfang(dir: &Path, args: &[&str]) -> Output {
-    run_in(dir, args, "")
+    run(dir, args, "")
 }
 
 fn stdout(o: &Output) -> String {
@@ -74,7 +53,7 @@ fn accounts_are_managed_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
 
-    let o = run_in(d, &["init", "--admin", "boss", "--password-stdin"], "");
+    let o = run(d, &["init", "--admin", "boss", "--password-stdin"], "");
     assert_exit(&o, 1);
     assert!(stderr(&o).contains("标准输入中没有密码"), "{}", stderr(&o));
 
@@ -86,8 +65,8 @@ fn accounts_are_managed_from_the_command_line() {
         "王主任",
         "--password-stdin",
     ];
-    assert_exit(&run_in(d, &init, "first-pass-1\n"), 0);
-    let again = run_in(d, &init, "first-pass-1\n");
+    assert_exit(&run(d, &init, "first-pass-1\n"), 0);
+    let again = run(d, &init, "first-pass-1\n");
     assert_exit(&again, 1);
     assert!(
         stderr(&again).contains("已经设置过管理员"),
@@ -108,7 +87,7 @@ fn accounts_are_managed_from_the_command_line() {
             dept,
             "--password-stdin",
         ];
-        run_in(d, &args, "window-pass-1\r\n")
+        run(d, &args, "window-pass-1\r\n")
     };
     assert_exit(&add("zhangsan", "rs"), 0);
     let unknown = add("lisi", "nope");
@@ -116,7 +95,7 @@ fn accounts_are_managed_from_the_command_line() {
     // The message names the bad code and lists the good ones.
     assert!(stderr(&unknown).contains("nope"), "{}", stderr(&unknown));
     assert!(stderr(&unknown).contains("rs（人力资源和社会保障局）"));
-    let bad_role = run_in(
+    let bad_role = run(
         d,
         &[
             "user",
@@ -135,7 +114,7 @@ fn accounts_are_managed_from_the_command_line() {
     assert_exit(&bad_role, 1);
 
     assert_exit(
-        &run_in(
+        &run(
             d,
             &["user", "passwd", "zhangsan", "--password-stdin"],
             "new-pass-22\n",

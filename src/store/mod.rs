@@ -54,6 +54,13 @@ fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
     }
 }
 
+/// A stored record's bytes, decoded; undecodable bytes are reported as corruption.
+fn decode_record<T: Stored>(key: &[u8], bytes: Option<&[u8]>) -> Result<Option<T>> {
+    bytes
+        .map(|b| codec::decode(b).map_err(|e| corrupt(T::TREE, key, e)))
+        .transpose()
+}
+
 impl Store {
     pub fn open(path: &Path, cache_mb: u64) -> Result<Store> {
         let db = sled::Config::new()
@@ -89,12 +96,7 @@ impl Store {
     }
 
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
-        match self.tree(T::TREE).get(key)? {
-            None => Ok(None),
-            Some(bytes) => codec::decode(&bytes)
-                .map(Some)
-                .map_err(|e| corrupt(T::TREE, key, e)),
-        }
+        decode_record(key, self.tree(T::TREE).get(key)?.as_deref())
     }
 
     pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
@@ -206,12 +208,7 @@ impl Writer<'_> {
 
     /// Reads a record as this command has left it so far.
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
-        match self.raw_get(T::TREE, key)? {
-            None => Ok(None),
-            Some(bytes) => codec::decode(&bytes)
-                .map(Some)
-                .map_err(|e| corrupt(T::TREE, key, e)),
-        }
+        decode_record(key, self.raw_get(T::TREE, key)?.as_deref())
     }
 
     pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {

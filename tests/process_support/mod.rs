@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStderr, Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 
 /// Kills the server if the test fails before it stops it.
 pub struct Server {
@@ -69,8 +69,8 @@ impl Server {
     }
 }
 
-/// Runs a command-line subcommand on `data` with `stdin`, asserting success.
-pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
+/// Runs `lianfang --data DIR ARGS…` with `stdin` and returns what it did.
+pub fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lianfang"))
         .arg("--data")
         .arg(data)
@@ -82,6 +82,7 @@ pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
         .spawn()
         .expect("start lianfang");
     let mut input = child.stdin.take().expect("stdin is piped");
+    // A command that needs no input may exit before reading it: a closed pipe is fine.
     if let Err(e) = input.write_all(stdin.as_bytes()) {
         assert_eq!(
             e.kind(),
@@ -90,7 +91,12 @@ pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
         );
     }
     drop(input);
-    let out = child.wait_with_output().expect("lianfang finishes");
+    child.wait_with_output().expect("lianfang finishes")
+}
+
+/// [`run`], asserting success.
+pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
+    let out = run(data, args, stdin);
     assert!(
         out.status.success(),
         "lianfang {args:?} failed: {}",
