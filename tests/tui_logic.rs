@@ -558,3 +558,31 @@ fn a_gap_in_hall_events_refreshes_what_is_shown() {
     assert!(desk.update(AppEvent::HallEventsEnded));
     assert!(desk.screen_text(80, 24).contains("实时连接已断开"));
 }
+
+#[test]
+fn a_lost_server_link_shows_a_banner_until_it_is_back_and_keeps_the_form() {
+    use lianfang::hall::{Event, EventKind};
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text("张秀英");
+    let link = |online| {
+        AppEvent::Hall(Event {
+            seq: 0,
+            kind: EventKind::Connection { online },
+        })
+    };
+    assert!(desk.update(link(false)));
+    let text = desk.screen_text(80, 24);
+    assert!(text.contains("与服务器断开"), "{text}");
+    assert!(text.contains("张秀英"), "what was typed stays: {text}");
+    assert!(desk.update(link(true)));
+    let text = desk.screen_text(80, 24);
+    assert!(!text.contains("与服务器断开"), "{text}");
+    assert!(text.contains("张秀英"), "{text}");
+    let slots: Vec<Slot> = desk.app.take_requests().iter().map(|r| r.slot).collect();
+    assert!(
+        slots.contains(&Slot::Queue),
+        "back online refreshes: {slots:?}"
+    );
+}

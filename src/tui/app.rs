@@ -70,6 +70,8 @@ pub struct App {
     quit: bool,
     /// Sequence number of the last hall event seen.
     last_event: Option<u64>,
+    /// The link to the hall server is down: a banner stays up until it is back.
+    offline: bool,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             help: false,
             quit: false,
             last_event: None,
+            offline: false,
         }
     }
 
@@ -159,6 +162,8 @@ impl App {
         match event {
             AppEvent::Key(key) => self.key(key),
             AppEvent::Resize => true,
+            // The link's own events (seq 0) are not part of the hall's numbering.
+            AppEvent::Hall(e) if e.seq == 0 => self.hall_event(e.kind),
             AppEvent::Hall(e) => {
                 // A gap in the numbering means events were lost: refresh everything shown.
                 let gap = self.last_event.is_some_and(|last| e.seq != last + 1);
@@ -280,11 +285,12 @@ impl App {
             }
             EventKind::OfficersChanged => false,
             EventKind::Connection { online } => {
+                self.offline = !online;
                 if online {
-                    self.ctx.info_notice("已重新连接服务器");
+                    self.ctx.info_notice("已重新连接服务器，屏幕已刷新");
+                    // Numbering restarts with whatever the server sends next.
+                    self.last_event = None;
                     self.refresh_all();
-                } else {
-                    self.ctx.error("与服务器的连接中断，正在重连…");
                 }
                 true
             }
@@ -436,6 +442,11 @@ impl App {
 
     fn draw_header(&self, f: &mut Frame, area: Rect) {
         let t = &self.ctx.theme;
+        if self.offline {
+            let banner = " ！与服务器断开，正在自动重连。正在输入的内容会保留；没有得到服务器确认的操作不算保存";
+            f.render_widget(Paragraph::new(banner).style(t.banner()), area);
+            return;
+        }
         let left = format!(" 联访 · {} · {}", self.ctx.info.name, self.screen.title());
         let right = match &self.ctx.session {
             Some(s) => format!(

@@ -50,6 +50,14 @@ impl Theme {
             .add_modifier(Modifier::BOLD)
     }
 
+    /// The header turned into a warning: white on red, readable on the Linux console.
+    pub fn banner(&self) -> Style {
+        Style::default()
+            .fg(Color::White)
+            .bg(Color::Red)
+            .add_modifier(Modifier::BOLD)
+    }
+
     pub fn header(&self) -> Style {
         Style::default().bg(Color::Blue).fg(Color::White)
     }
