@@ -5,8 +5,11 @@
 //! printing ratios measured in the same run. Timings are reported, never
 //! asserted: the CI smoke run (`--visitors 20000`) fails only if something breaks.
 
+mod desk;
 mod peer;
 mod stats;
+#[path = "../../tests/tui_support/mod.rs"]
+mod tui_support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -32,6 +35,7 @@ struct Args {
     visitors: u64,
     queries: usize,
     registrations: usize,
+    idle_seconds: u64,
 }
 
 fn args() -> Args {
@@ -39,6 +43,7 @@ fn args() -> Args {
         visitors: 1_000_000,
         queries: 10_000,
         registrations: 2_000,
+        idle_seconds: 60,
     };
     let argv: Vec<String> = std::env::args().collect();
     let value = |flag: &str| {
@@ -55,6 +60,9 @@ fn args() -> Args {
     }
     if let Some(r) = value("--registrations") {
         a.registrations = r.max(10) as usize;
+    }
+    if let Some(s) = value("--idle-seconds") {
+        a.idle_seconds = s.max(1);
     }
     a
 }
@@ -166,13 +174,34 @@ fn main() {
 
     register_section(&hall, &token, &mut peer, args.registrations, &mut rng);
     queue_section(&hall, args.registrations.min(500));
+    let names: Vec<String> = samples
+        .iter()
+        .find(|(k, _)| *k == Kind::Name)
+        .map(|(_, v)| v.iter().take(200).cloned().collect())
+        .unwrap_or_default();
+    desk::render_section(
+        hall.clone(),
+        names.first().map_or("王伟", String::as_str),
+        1000,
+    );
+
     let before_loopback = stats::peak_rss_mib();
-    loopback_section(&hall, args.registrations, &mut rng);
+    let (addr, shutdown, server) = start_server(&hall);
+    loopback_section(&hall, &addr, args.registrations, &mut rng);
     println!(
         "\npeak RSS of this process before the loopback section {before_loopback:.0} MiB, after it {:.0} MiB \
          (server, {CLIENTS} desks and their threads share this process)",
         stats::peak_rss_mib()
     );
+    desk::client_section(
+        &hall,
+        &addr,
+        &work.path().join("desk-logs"),
+        &names,
+        std::time::Duration::from_secs(args.idle_seconds),
+    );
+    shutdown.trigger();
+    let _ = server.join();
 
     let disk_ours = stats::dir_size(&hall_dir);
     let disk_peer = stats::dir_size(work.path()) - disk_ours;
@@ -346,9 +375,14 @@ fn register_section(
 
 const CLIENTS: usize = 20;
 
-/// Twenty desks registering at once through a real server on loopback; every
-/// acknowledged registration is then looked up in the store.
-fn loopback_section(hall: &Arc<LocalHall>, total: usize, rng: &mut StdRng) {
+/// A server on a loopback port over the benchmark's hall, until `trigger`.
+fn start_server(
+    hall: &Arc<LocalHall>,
+) -> (
+    String,
+    ShutdownSignal,
+    std::thread::JoinHandle<std::io::Result<()>>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("local addr").to_string();
     let shutdown = ShutdownSignal::new();
@@ -356,6 +390,12 @@ fn loopback_section(hall: &Arc<LocalHall>, total: usize, rng: &mut StdRng) {
         let (hall, shutdown) = (hall.clone(), shutdown.clone());
         std::thread::spawn(move || net::serve(hall, listener, ServerConfig::default(), shutdown))
     };
+    (addr, shutdown, server)
+}
+
+/// Twenty desks registering at once through a real server on loopback; every
+/// acknowledged registration is then looked up in the store.
+fn loopback_section(hall: &Arc<LocalHall>, addr: &str, total: usize, rng: &mut StdRng) {
     let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
     let per_client = (total / CLIENTS).max(1);
     let mut work: Vec<Vec<Visitor>> = vec![Vec::new(); CLIENTS];
@@ -375,7 +415,7 @@ fn loopback_section(hall: &Arc<LocalHall>, total: usize, rng: &mut StdRng) {
         let handles: Vec<_> = work
             .iter()
             .map(|list| {
-                let (addr, start) = (&addr, &start);
+                let start = &start;
                 scope.spawn(move || {
                     let desk = RemoteHall::connect(addr).expect("connect");
                     let s = desk
@@ -406,8 +446,6 @@ fn loopback_section(hall: &Arc<LocalHall>, total: usize, rng: &mut StdRng) {
             )
         })
         .count();
-    shutdown.trigger();
-    let _ = server.join();
     println!("\n## Sustained registrations, {CLIENTS} desks over loopback\n");
     println!(
         "{} acknowledged of {} sent in {:.2} s = **{:.0} registrations/s**; acknowledged but missing from the store: {missing}",

@@ -1,0 +1,245 @@
+//! The desk as an officer runs it: the real binary in a pseudo-terminal,
+//! connected over loopback to the benchmark's server; and the two busiest
+//! screens rendered in-process at 120×40.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lianfang::demo;
+use lianfang::hall::{Hall, HallExt, LocalHall};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::Terminal;
+
+use crate::stats::{self, Summary};
+use crate::tui_support::Desk;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Pty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+impl Pty {
+    fn start(args: &[&str]) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lianfang"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).expect("start the desk");
+        drop(pty.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let parser = Arc::clone(&screen);
+        thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .process(&buf[..n]);
+            }
+        });
+        Pty {
+            screen,
+            writer: pty.master.take_writer().expect("writer"),
+            child,
+            _master: pty.master,
+        }
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        self.screen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .screen()
+            .contents()
+            .contains(text)
+    }
+
+    /// Polls finely (the poll itself is part of what is measured, ~0.2 ms).
+    fn wait(&self, text: &str, present: bool) {
+        let start = Instant::now();
+        while self.contains(text) != present {
+            assert!(
+                start.elapsed() < WAIT,
+                "waited for {text:?} (present: {present})"
+            );
+            thread::sleep(Duration::from_micros(200));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).expect("write");
+        self.writer.flush().expect("flush");
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap_or(0)
+    }
+}
+
+/// utime + stime of a process, from `/proc/PID/stat`, in clock ticks (1/100 s).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}
+
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Start to first frame, keystroke to redrawn lookup panel, idle CPU, peak RSS.
+pub fn client_section(hall: &LocalHall, addr: &str, logs: &Path, names: &[String], idle: Duration) {
+    let started = Instant::now();
+    let mut p = Pty::start(&[
+        "--data",
+        &logs.to_string_lossy(),
+        "--server",
+        addr,
+        "--desk",
+        "bench",
+    ]);
+    p.wait("登录", true);
+    let first_frame = started.elapsed();
+    p.send("dengji\t");
+    p.send(demo::DEMO_PASSWORD);
+    p.send("\r");
+    p.wait("排队总览", true);
+
+    // Each sample: an empty box, then a name committed at once as an IME does,
+    // timed until the panel shows the top hit's masked number.
+    let admin = hall
+        .login("admin", demo::DEMO_PASSWORD, "bench-desk")
+        .expect("login");
+    p.send("\x1bOR"); // F3
+    p.wait("查找", true);
+    let mut samples = Vec::new();
+    for name in names {
+        let Some(top) = hall
+            .lookup(&admin.token, name, 20)
+            .ok()
+            .and_then(|h| h.into_iter().next())
+        else {
+            continue;
+        };
+        p.send("\x15"); // Ctrl-U empties the box
+        p.wait(&top.id_masked, false);
+        let t = Instant::now();
+        p.send(name);
+        p.wait(&top.id_masked, true);
+        samples.push(t.elapsed());
+    }
+    let keystroke = Summary::of(samples);
+
+    p.send("\x1b[21~"); // F10: the board, as a desk sits most of the day
+    p.wait("排队总览", true);
+    thread::sleep(Duration::from_millis(500));
+    let before = cpu_ticks(p.pid());
+    thread::sleep(idle);
+    let idle_ticks = cpu_ticks(p.pid()) - before;
+    let rss = peak_rss_kib(p.pid());
+
+    println!("\n## The desk client (real binary in a 120×40 pseudo-terminal, over loopback)\n");
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!(
+        "| start to first frame | {} |",
+        stats::fmt_duration(first_frame)
+    );
+    println!(
+        "| keystroke to redrawn lookup panel (n = {}) | p50 {} / p99 {} / max {} |",
+        keystroke.count,
+        stats::fmt_duration(keystroke.p50),
+        stats::fmt_duration(keystroke.p99),
+        stats::fmt_duration(keystroke.max)
+    );
+    println!(
+        "| CPU time over {} idle seconds on the board | {} ms |",
+        idle.as_secs(),
+        idle_ticks * 10
+    );
+    println!("| peak RSS | {:.1} MiB |", rss as f64 / 1024.0);
+}
+
+/// Drawing the queue board and the intake form with a full repeat-visitor panel.
+pub fn render_section(hall: Arc<LocalHall>, common_name: &str, n: usize) {
+    let mut desk = Desk::named(hall, "bench-render");
+    desk.type_text("dengji");
+    desk.key(KeyCode::Enter);
+    desk.type_text(demo::DEMO_PASSWORD);
+    desk.key(KeyCode::Enter);
+    let board = time_draws(&desk, n);
+    desk.key(KeyCode::F(2));
+    // The name field is third; typing a common name fills the repeat-visitor panel.
+    desk.tab(2);
+    desk.type_text(common_name);
+    let intake = time_draws(&desk, n);
+    println!("\n## Rendering at 120×40 (in-process, TestBackend)\n");
+    println!("| screen | n | p50 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    for (label, s) in [
+        ("queue board", board),
+        ("intake form with a full repeat-visitor panel", intake),
+    ] {
+        println!(
+            "| {label} | {} | {} | {} | {} |",
+            s.count,
+            stats::fmt_duration(s.p50),
+            stats::fmt_duration(s.p99),
+            stats::fmt_duration(s.max)
+        );
+    }
+}
+
+fn time_draws(desk: &Desk, n: usize) -> Summary {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let samples = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            terminal.draw(|f| desk.app.draw(f)).expect("draw");
+            t.elapsed()
+        })
+        .collect();
+    Summary::of(samples)
+}
