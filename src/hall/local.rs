@@ -407,8 +407,13 @@ impl LocalHall {
             }
 
             let label = self.next_ticket_label(w, &dept, now)?;
+            let ticket_id = w.next("seq.ticket")?;
+            let first_today = first_ticket_key(now.day_number(tz));
+            if self.store.counter(&first_today)? == 0 {
+                w.set_counter(&first_today, ticket_id);
+            }
             let ticket = Ticket {
-                id: w.next("seq.ticket")?,
+                id: ticket_id,
                 department: dept.code.clone(),
                 label,
                 order: w.next("seq.queue")?,
@@ -497,6 +502,10 @@ impl LocalHall {
     ) -> HallResult<String> {
         let tz = self.config.timezone;
         let today = now.day_number(tz);
+        // Ids grow with every ticket, so those at or above today's first one are
+        // today's and need not be read: a long queue costs a key scan, not a read each.
+        let first_today = self.store.counter(&first_ticket_key(today))?;
+        let maybe_earlier = |id: &u64| first_today == 0 || *id < first_today;
         let mut earlier = Vec::new();
         let waiting = self
             .store
@@ -511,7 +520,7 @@ impl LocalHall {
             .store
             .all::<DeskState>()
             .filter_map(|d| d.ok().and_then(|d| d.ticket));
-        for id in waiting.chain(at_desks) {
+        for id in waiting.chain(at_desks).filter(maybe_earlier) {
             if let Some(t) = w.get_id::<Ticket>(id)? {
                 if t.department == dept.code && t.issued.day_number(tz) != today {
                     earlier.push(t.label);
@@ -1220,6 +1229,12 @@ fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind>
     visitors
         .into_iter()
         .map(|visitor| EventKind::VisitorChanged { visitor })
+}
+
+/// Meta key holding the id of the first ticket the service issued on `day`
+/// (`20261127`); 0 (absent) means none yet, or not known.
+fn first_ticket_key(day: u32) -> String {
+    format!("day.first_ticket.{day}")
 }
 
 /// Keeps every visitor's list of open matters in step with the matter.

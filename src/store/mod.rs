@@ -256,6 +256,14 @@ impl Writer<'_> {
         Ok(next)
     }
 
+    /// Sets a named value in the meta tree (same encoding as the counters).
+    pub fn set_counter(&mut self, name: &str, value: u64) {
+        self.staged.insert(
+            (TreeId::Meta, name.as_bytes().to_vec()),
+            Some(value.to_be_bytes().to_vec()),
+        );
+    }
+
     fn commit(self) -> Result<()> {
         if self.staged.is_empty() {
             return Ok(());
