@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::component::{Ctx, KeyHint};
-use crate::tui::widgets::clear_popup;
+use crate::tui::widgets::open_popup;
 use crate::tui::widgets::text::{self, fit};
 
 /// Draws the help over `area`; returns where the caret goes (after the closing
@@ -21,15 +21,7 @@ pub fn draw_help(
 ) -> Position {
     let t = &ctx.theme;
     let rows = (local.len() + global.len() + 5) as u16;
-    let width = area.width.min(52);
-    let height = area.height.min(rows);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    clear_popup(f, popup);
+    let popup = open_popup(f, area, 52, rows);
     let title = format!(" 帮助：{screen} ");
     let block = t.block(&title);
     let inner = block.inner(popup);

@@ -8,21 +8,13 @@ use ratatui::Frame;
 use crate::display::big;
 use crate::hall::Registered;
 use crate::tui::component::Ctx;
-use crate::tui::widgets::clear_popup;
+use crate::tui::widgets::open_popup;
 use crate::tui::widgets::text;
 
 /// The issued ticket, large, over the form: the officer reads it out.
 pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
     let t = &ctx.theme;
-    let width = area.width.min(56);
-    let height = area.height.min(13);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    clear_popup(f, popup);
+    let popup = open_popup(f, area, 56, 13);
     let block = t.block(" 已取号 ");
     let inner = block.inner(popup);
     f.render_widget(block, popup);
