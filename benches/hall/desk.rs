@@ -2,103 +2,31 @@
 //! connected over loopback to the benchmark's server; and the two busiest
 //! screens rendered in-process at 120×40.
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use lianfang::demo;
 use lianfang::hall::{Hall, HallExt, LocalHall};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::Terminal;
 
+use crate::pty_support::Pty;
 use crate::stats::{self, Summary};
 use crate::tui_support::Desk;
 
-const WAIT: Duration = Duration::from_secs(60);
-
-struct Pty {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-impl Pty {
-    fn start(args: &[&str]) -> Pty {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lianfang"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).expect("start the desk");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let parser = Arc::clone(&screen);
-        thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .process(&buf[..n]);
-            }
-        });
-        Pty {
-            screen,
-            writer: pty.master.take_writer().expect("writer"),
-            child,
-            _master: pty.master,
-        }
-    }
-
-    fn contains(&self, text: &str) -> bool {
-        self.screen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .screen()
-            .contents()
-            .contains(text)
-    }
-
-    /// Polls finely (the poll itself is part of what is measured, ~0.2 ms).
-    fn wait(&self, text: &str, present: bool) {
-        let start = Instant::now();
-        while self.contains(text) != present {
-            assert!(
-                start.elapsed() < WAIT,
-                "waited for {text:?} (present: {present})"
-            );
-            thread::sleep(Duration::from_micros(200));
-        }
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().unwrap_or(0)
+/// Waits for `text` to show (or to go), polling finely: the poll itself is
+/// part of what is measured, about 0.2 ms.
+fn wait(p: &Pty, text: &str, present: bool) {
+    let start = Instant::now();
+    while p.contains(text) != present {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited for {text:?} (present: {present})"
+        );
+        thread::sleep(Duration::from_micros(200));
     }
 }
 
@@ -132,20 +60,21 @@ fn peak_rss_kib(pid: u32) -> u64 {
 /// Start to first frame, keystroke to redrawn lookup panel, idle CPU, peak RSS.
 pub fn client_section(hall: &LocalHall, addr: &str, logs: &Path, names: &[String], idle: Duration) {
     let started = Instant::now();
-    let mut p = Pty::start(&[
-        "--data",
-        &logs.to_string_lossy(),
-        "--server",
-        addr,
-        "--desk",
-        "bench",
-    ]);
-    p.wait("登录", true);
+    let args = [
+        "--data".as_ref(),
+        logs.as_os_str(),
+        "--server".as_ref(),
+        addr.as_ref(),
+        "--desk".as_ref(),
+        "bench".as_ref(),
+    ];
+    let mut p = Pty::start_sized(&args, 40, 120);
+    wait(&p, "登录", true);
     let first_frame = started.elapsed();
     p.send("dengji\t");
     p.send(demo::DEMO_PASSWORD);
     p.send("\r");
-    p.wait("排队总览", true);
+    wait(&p, "排队总览", true);
 
     // Each sample: an empty box, then a name committed at once as an IME does,
     // timed until the panel shows the top hit's masked number.
@@ -153,7 +82,7 @@ pub fn client_section(hall: &LocalHall, addr: &str, logs: &Path, names: &[String
         .login("admin", demo::DEMO_PASSWORD, "bench-desk")
         .expect("login");
     p.send("\x1bOR"); // F3
-    p.wait("查找", true);
+    wait(&p, "查找", true);
     let mut samples = Vec::new();
     for name in names {
         let Some(top) = hall
@@ -164,16 +93,16 @@ pub fn client_section(hall: &LocalHall, addr: &str, logs: &Path, names: &[String
             continue;
         };
         p.send("\x15"); // Ctrl-U empties the box
-        p.wait(&top.id_masked, false);
+        wait(&p, &top.id_masked, false);
         let t = Instant::now();
         p.send(name);
-        p.wait(&top.id_masked, true);
+        wait(&p, &top.id_masked, true);
         samples.push(t.elapsed());
     }
     let keystroke = Summary::of(samples);
 
     p.send("\x1b[21~"); // F10: the board, as a desk sits most of the day
-    p.wait("排队总览", true);
+    wait(&p, "排队总览", true);
     thread::sleep(Duration::from_millis(500));
     let before = cpu_ticks(p.pid());
     thread::sleep(idle);

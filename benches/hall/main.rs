@@ -7,6 +7,8 @@
 
 mod desk;
 mod peer;
+#[path = "../../tests/pty_support/mod.rs"]
+mod pty_support;
 mod stats;
 #[path = "../../tests/tui_support/mod.rs"]
 mod tui_support;

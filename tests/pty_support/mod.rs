@@ -45,10 +45,14 @@ impl Drop for Pty {
 impl Pty {
     /// Starts the real binary with `args` in a terminal of [`ROWS`]×[`COLS`].
     pub fn start(args: &[&std::ffi::OsStr]) -> Pty {
+        Pty::start_sized(args, ROWS, COLS)
+    }
+
+    pub fn start_sized(args: &[&std::ffi::OsStr], rows: u16, cols: u16) -> Pty {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -58,7 +62,7 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).expect("start lianfang");
         drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
         let parser = Arc::clone(&screen);
@@ -80,6 +84,14 @@ impl Pty {
             child,
             _master: pty.master,
         }
+    }
+
+    pub fn contains(&self, wanted: &str) -> bool {
+        self.text().contains(wanted)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap_or(0)
     }
 
     pub fn text(&self) -> String {
