@@ -236,8 +236,20 @@ impl Kind {
     fn sql(self) -> String {
         let ranked = "ORDER BY v.last_visit DESC, v.id LIMIT 20";
         match self {
-            Kind::IdNumber => format!("SELECT {COLUMNS} FROM visitor v WHERE v.id_number = ?1 OR v.id18 = ?1 LIMIT 20"),
-            Kind::Phone => format!("SELECT {COLUMNS} FROM visitor v WHERE v.phone_rev = ?1 LIMIT 20"),
+            Kind::IdNumber => format!("SELECT {COLUMNS} FROM visitor v WHERE v.id_number = ?1 OR v.id18 = ?1 {ranked}"),
+            // Eleven digits are a mobile number, or the start of an identity number:
+            // the service searches both and ranks the phone first.
+            Kind::Phone => format!(
+                "SELECT {COLUMNS} FROM visitor v JOIN (\
+                   SELECT id, MIN(k) AS k FROM (\
+                     SELECT id, 0 AS k FROM visitor WHERE phone_rev = ?1 \
+                     UNION ALL \
+                     SELECT id, 1 AS k FROM visitor WHERE id_number >= ?2 AND id_number < ?3 \
+                     UNION ALL \
+                     SELECT id, 1 AS k FROM visitor WHERE id18 >= ?2 AND id18 < ?3\
+                   ) GROUP BY id\
+                 ) t ON t.id = v.id ORDER BY t.k, v.last_visit DESC, v.id LIMIT 20"
+            ),
             Kind::IdPrefix => format!(
                 "SELECT {COLUMNS} FROM visitor v WHERE (v.id_number >= ?1 AND v.id_number < ?2) \
                  OR (v.id18 >= ?1 AND v.id18 < ?2) {ranked}"
@@ -299,8 +311,11 @@ impl Peer {
                 r.get(8)?,
             ))
         };
-        let rows = if matches!(kind, Kind::IdNumber | Kind::Phone) {
+        let rows = if kind == Kind::IdNumber {
             stmt.query_map(params![key], map)?.collect()
+        } else if kind == Kind::Phone {
+            let id_upper = format!("{text}\u{FFFF}");
+            stmt.query_map(params![key, text, id_upper], map)?.collect()
         } else if kind == Kind::IdOrPhonePrefix {
             let phone = rev(text);
             let phone_upper = format!("{phone}\u{FFFF}");
