@@ -433,3 +433,27 @@ fn the_audit_trail_of_a_matter_is_in_order_and_only_its_own() {
     let via_query = t.hall.query(&reg, Query::MatterAudit(a.matter)).unwrap();
     assert_eq!(via_query, QueryReply::Audit(trail));
 }
+
+#[test]
+fn a_name_found_through_its_common_reading_ranks_above_a_rare_one() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    t.hall
+        .register(&reg, walk_in("张帅", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.clock.advance_minutes(60);
+    // 俊 also has the rare reading shun, so 郑俊 matches `zs` too, and came later.
+    t.hall
+        .register(&reg, walk_in("郑俊", &nth_id(2), "", "rs"))
+        .unwrap();
+    let names: Vec<String> = t
+        .hall
+        .lookup(&reg, "zs", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    assert_eq!(names, ["张帅", "郑俊"]);
+    assert_eq!(t.hall.lookup(&reg, "zj", 10).unwrap()[0].name, "郑俊");
+    t.assert_consistent();
+}

@@ -38,6 +38,8 @@ CREATE TABLE term (
     kind INTEGER NOT NULL,
     term TEXT NOT NULL,
     visitor INTEGER NOT NULL,
+    -- 1 for a rarer reading of a polyphonic name, ranked after the common one
+    alt INTEGER NOT NULL,
     last_visit INTEGER NOT NULL,
     PRIMARY KEY (kind, term, visitor)
 ) WITHOUT ROWID;
@@ -93,13 +95,13 @@ CREATE INDEX ticket_queue ON ticket (department, waiting, ord);
 pub const INITIALS: i64 = 1;
 pub const PINYIN: i64 = 2;
 
-/// The pinyin terms of a name, as the service indexes them.
-pub fn pinyin_terms(name: &str) -> Vec<(i64, String)> {
+/// The pinyin terms of a name, as the service indexes them: (kind, term, rarer reading).
+pub fn pinyin_terms(name: &str) -> Vec<(i64, String, bool)> {
     let r = pinyin::readings(name);
-    let mut out: Vec<(i64, String)> = r.initials.into_iter().map(|t| (INITIALS, t)).collect();
-    out.extend(r.full.into_iter().map(|t| (PINYIN, t)));
-    out.sort();
-    out.dedup();
+    let mut out: Vec<(i64, String, bool)> = Vec::new();
+    for (kind, terms) in [(INITIALS, r.initials), (PINYIN, r.full)] {
+        out.extend(terms.into_iter().enumerate().map(|(i, t)| (kind, t, i > 0)));
+    }
     out
 }
 
@@ -120,7 +122,7 @@ impl Peer {
         {
             let mut ins_v =
                 tx.prepare("INSERT INTO visitor VALUES (?1,?2,?12,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?;
-            let mut ins_t = tx.prepare("INSERT OR IGNORE INTO term VALUES (?1,?2,?3,?4)")?;
+            let mut ins_t = tx.prepare("INSERT OR IGNORE INTO term VALUES (?1,?2,?3,?4,?5)")?;
             for v in store.all::<Visitor>() {
                 let v = v.expect("stored visitor");
                 let last = v.summary.last_visit.map_or(0, |t| t.0);
@@ -146,8 +148,8 @@ impl Peer {
                         .filter(|n| n.is_legacy())
                         .map(|n| n.to_18().as_str().to_string()),
                 ])?;
-                for (kind, term) in pinyin_terms(v.name.as_str()) {
-                    ins_t.execute(params![kind, term, v.id as i64, last])?;
+                for (kind, term, alt) in pinyin_terms(v.name.as_str()) {
+                    ins_t.execute(params![kind, term, v.id as i64, alt, last])?;
                 }
                 rows += 1;
             }
@@ -273,10 +275,11 @@ impl Kind {
                 "SELECT {COLUMNS} FROM visitor v WHERE v.name >= ?1 AND v.name < ?2 \
                  ORDER BY v.name <> ?1, v.last_visit DESC, v.id LIMIT 20"
             ),
-            // Initials before full pinyin, whole terms before longer ones, as the service ranks them.
+            // Initials before full pinyin, whole terms before longer ones, common readings
+            // before rare ones, as the service ranks them.
             Kind::Initials => format!(
                 "SELECT {COLUMNS} FROM visitor v JOIN (\
-                   SELECT visitor, MIN(kind * 2 + (term <> ?1)) AS k FROM term \
+                   SELECT visitor, MIN(kind * 4 + (term <> ?1) * 2 + alt) AS k FROM term \
                    WHERE kind IN (1, 2) AND term >= ?1 AND term < ?2 GROUP BY visitor\
                  ) t ON t.visitor = v.id ORDER BY t.k, v.last_visit DESC, v.id LIMIT 20"
             ),
@@ -346,9 +349,9 @@ impl Peer {
                 r.at,
                 r.department
             ])?;
-            let mut t = tx.prepare_cached("INSERT OR REPLACE INTO term VALUES (?1,?2,?3,?4)")?;
-            for (kind, term) in &r.terms {
-                t.execute(params![kind, term, r.visitor, r.at])?;
+            let mut t = tx.prepare_cached("INSERT OR REPLACE INTO term VALUES (?1,?2,?3,?4,?5)")?;
+            for (kind, term, alt) in &r.terms {
+                t.execute(params![kind, term, r.visitor, alt, r.at])?;
             }
             tx.prepare_cached("INSERT INTO matter VALUES (?1,?2,'登记',?3,?4)")?
                 .execute(params![r.matter, r.matter_number, r.department, r.summary])?;
@@ -378,7 +381,7 @@ pub struct PeerRegistration {
     pub name: String,
     pub id_masked: String,
     pub phone_masked: String,
-    pub terms: Vec<(i64, String)>,
+    pub terms: Vec<(i64, String, bool)>,
     pub matter: i64,
     pub matter_number: String,
     pub summary: String,

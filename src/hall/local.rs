@@ -39,11 +39,14 @@ use crate::store::{Store, Writer};
 const LOOKUP_CANDIDATES: usize = 20_000;
 
 /// How good a lookup candidate is; smaller is better: how it matched, whether
-/// the whole term matched (`zs` is 张三 before 张三丰), then the latest visit.
+/// the whole term matched (`zs` is 张三 before 张三丰), whether through the name's
+/// common reading (张帅 before 郑俊 read zheng-shun), then the latest visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
     kind: MatchKind,
     partial: bool,
+    /// Found through a rarer reading of a polyphonic name.
+    alternate: bool,
     recency: Reverse<Option<Timestamp>>,
 }
 pub const MAX_LOOKUP_LIMIT: usize = 100;
@@ -989,6 +992,7 @@ impl LocalHall {
                         Rank {
                             kind: scan.kind,
                             partial: !keys::is_whole_term(&key, &scan.prefix),
+                            alternate: keys::is_alternate_reading(&value),
                             recency: Reverse(keys::last_visit_of(&value)),
                         },
                     );
@@ -1007,6 +1011,7 @@ impl LocalHall {
                             Rank {
                                 kind: scan.kind,
                                 partial: false,
+                                alternate: false,
                                 recency: Reverse(v.summary.last_visit),
                             },
                         );

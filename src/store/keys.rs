@@ -172,22 +172,35 @@ fn term(tree: TreeId, term: &str, id: u64) -> IndexEntry {
     }
 }
 
-/// Visitor lookup entries carry the visitor's last visit as their value, so a
-/// lookup ranks every candidate from the index alone and reads only the winners.
-fn ranked_term(tree: TreeId, term: &str, id: u64, last_visit: Option<Timestamp>) -> IndexEntry {
+/// Visitor lookup entries carry what a lookup ranks by, so it ranks every
+/// candidate from the index alone and reads only the winners: a byte that is 1
+/// when the term comes from a rarer reading of a polyphonic name (郑俊 read
+/// zheng-shun), then the visitor's last visit (8 bytes, absent before any visit).
+fn ranked_term(
+    tree: TreeId,
+    term: &str,
+    id: u64,
+    alternate: bool,
+    last_visit: Option<Timestamp>,
+) -> IndexEntry {
+    let mut value = vec![u8::from(alternate)];
+    value.extend(last_visit.map(|t| t.0.to_be_bytes()).unwrap_or_default());
     IndexEntry {
         tree,
         key: term_key(term, id),
-        value: last_visit
-            .map(|t| t.0.to_be_bytes().to_vec())
-            .unwrap_or_default(),
+        value,
     }
 }
 
 /// The last visit stored in a visitor lookup entry's value.
 pub fn last_visit_of(value: &[u8]) -> Option<Timestamp> {
-    let bytes: [u8; 8] = value.try_into().ok()?;
+    let bytes: [u8; 8] = value.get(1..)?.try_into().ok()?;
     Some(Timestamp(i64::from_be_bytes(bytes)))
+}
+
+/// Whether a visitor lookup entry comes from a rarer reading of the name.
+pub fn is_alternate_reading(value: &[u8]) -> bool {
+    value.first() == Some(&1)
 }
 
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
@@ -205,7 +218,10 @@ impl Stored for Visitor {
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         let last = self.summary.last_visit;
-        let entry = |tree, term: &str| ranked_term(tree, term, self.id, last);
+        let entry = |tree, term: &str| ranked_term(tree, term, self.id, false, last);
+        // Readings come most common first; the others still find the visitor, ranked lower.
+        let reading =
+            |tree, (i, term): (usize, &String)| ranked_term(tree, term, self.id, i > 0, last);
         let mut out = Vec::new();
         if let Some(n) = &self.id_number {
             out.push(entry(TreeId::IxIdNumber, n.as_str()));
@@ -219,12 +235,20 @@ impl Stored for Visitor {
         }
         out.push(entry(TreeId::IxName, self.name.as_str()));
         let readings = pinyin::readings(self.name.as_str());
-        for i in &readings.initials {
-            out.push(entry(TreeId::IxInitials, i));
-        }
-        for f in &readings.full {
-            out.push(entry(TreeId::IxPinyin, f));
-        }
+        out.extend(
+            readings
+                .initials
+                .iter()
+                .enumerate()
+                .map(|r| reading(TreeId::IxInitials, r)),
+        );
+        out.extend(
+            readings
+                .full
+                .iter()
+                .enumerate()
+                .map(|r| reading(TreeId::IxPinyin, r)),
+        );
         out.sort();
         out.dedup();
         out
