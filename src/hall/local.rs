@@ -27,7 +27,7 @@ use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
     self, text_field, Field, FieldError, MatterChoice, RegistrationInput, Rules, MAX_NOTE,
 };
-use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
+use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketId, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
@@ -409,7 +409,9 @@ impl LocalHall {
                 });
             }
 
-            let label = self.next_ticket_label(w, &dept, now)?;
+            // Read before this ticket is staged: the tickets it waits behind.
+            let waiting = self.waiting_tickets(&dept.code)?;
+            let label = self.next_ticket_label(w, &dept, &waiting, now)?;
             let ticket_id = w.next("seq.ticket")?;
             let first_today = first_ticket_key(now.day_number(tz));
             if self.store.counter(&first_today)? == 0 {
@@ -460,14 +462,7 @@ impl LocalHall {
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
-            let waiting_ahead = self
-                .store
-                .scan(
-                    TreeId::IxQueue,
-                    &keys::queue_prefix(dept.code.as_str()),
-                    usize::MAX,
-                )?
-                .len();
+            let waiting_ahead = waiting.len();
             Ok(Registered {
                 visitor: visitor.id,
                 visit: visit_id,
@@ -494,6 +489,20 @@ impl LocalHall {
         Ok((CommandReply::Registered(registered), events))
     }
 
+    /// The waiting tickets of a department, in queue order.
+    fn waiting_tickets(&self, dept: &DeptCode) -> HallResult<Vec<TicketId>> {
+        Ok(self
+            .store
+            .scan(
+                TreeId::IxQueue,
+                &keys::queue_prefix(dept.as_str()),
+                usize::MAX,
+            )?
+            .into_iter()
+            .filter_map(|(_, v)| keys::trailing_id(&v))
+            .collect())
+    }
+
     /// Today's next ticket label of a department. Numbers restart every day, but a
     /// ticket from an earlier day may still wait or sit at a desk: its label is
     /// skipped, so that calling `公安-001` never brings two visitors to the desk.
@@ -501,6 +510,7 @@ impl LocalHall {
         &self,
         w: &mut Writer,
         dept: &Department,
+        waiting: &[TicketId],
         now: Timestamp,
     ) -> HallResult<String> {
         let tz = self.config.timezone;
@@ -510,15 +520,7 @@ impl LocalHall {
         let first_today = self.store.counter(&first_ticket_key(today))?;
         let maybe_earlier = |id: &u64| first_today == 0 || *id < first_today;
         let mut earlier = Vec::new();
-        let waiting = self
-            .store
-            .scan(
-                TreeId::IxQueue,
-                &keys::queue_prefix(dept.code.as_str()),
-                usize::MAX,
-            )?
-            .into_iter()
-            .filter_map(|(_, v)| keys::trailing_id(&v));
+        let waiting = waiting.iter().copied();
         let at_desks = self
             .store
             .all::<DeskState>()
@@ -1139,16 +1141,8 @@ impl LocalHall {
         let mut departments = Vec::new();
         for d in &self.config.departments {
             let mut waiting = Vec::new();
-            for (_, v) in self.store.scan(
-                TreeId::IxQueue,
-                &keys::queue_prefix(d.code.as_str()),
-                usize::MAX,
-            )? {
-                let Some(t) = keys::trailing_id(&v)
-                    .map(|id| self.store.get_id::<Ticket>(id))
-                    .transpose()?
-                    .flatten()
-                else {
+            for id in self.waiting_tickets(&d.code)? {
+                let Some(t) = self.store.get_id::<Ticket>(id)? else {
                     continue;
                 };
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
