@@ -8,6 +8,7 @@ mod net_support;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -74,12 +75,15 @@ fn acknowledged_registrations_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let (mut server, addr) = start_server(dir.path());
     let acked: Arc<Mutex<Vec<Registered>>> = Arc::default();
+    let logged_in = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = (0..DESKS)
         .map(|i| {
             let acked = acked.clone();
+            let logged_in = logged_in.clone();
             thread::spawn(move || {
                 let desk = RemoteHall::connect_with(&addr.to_string(), fast_client()).unwrap();
                 let s = desk.login(&format!("rs{i}"), PASSWORD, "").unwrap();
+                logged_in.fetch_add(1, Ordering::SeqCst);
                 // Until the server dies: the first failure ends this desk's run.
                 for n in 0..10_000 {
                     match desk.register(&s.token, registration(i * 10_000 + n)) {
@@ -90,8 +94,10 @@ fn acknowledged_registrations_survive_sigkill() {
             })
         })
         .collect();
+    // The kill waits for every desk's login (slow argon2 on a loaded machine): a
+    // login cut off by the kill would be the test's race, not a lost write.
     for _ in 0..4000 {
-        if acked.lock().unwrap().len() >= 20 {
+        if logged_in.load(Ordering::SeqCst) == DESKS && acked.lock().unwrap().len() >= 20 {
             break;
         }
         thread::sleep(Duration::from_millis(10));
