@@ -279,8 +279,12 @@ impl Writer<'_> {
                 self.staged.insert((e.tree, e.key.clone()), None);
             }
         }
-        for IndexEntry { tree, key, value } in new_entries {
-            self.staged.insert((tree, key), Some(value));
+        // Entries the old record already had, byte for byte, are not written again.
+        for entry in new_entries {
+            if !old_entries.contains(&entry) {
+                let IndexEntry { tree, key, value } = entry;
+                self.staged.insert((tree, key), Some(value));
+            }
         }
         let bytes = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
         self.staged.insert((T::TREE, key), Some(bytes));
