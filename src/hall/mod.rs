@@ -6,7 +6,6 @@
 pub mod api;
 mod auth;
 pub mod clock;
-mod deadlines;
 pub mod error;
 mod events;
 mod local;

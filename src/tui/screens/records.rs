@@ -2,6 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::domain::lifecycle::Tier;
 use crate::domain::matter::{HistoryKind, Outcome};
 use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorCard};
 use crate::tui::component::Ctx;
@@ -78,11 +79,11 @@ pub fn visit_line(v: &VisitView, ctx: &Ctx) -> Line<'static> {
 
 pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     let t = &ctx.theme;
-    let status = if m.status.is_open() { t.ok() } else { t.dim() };
+    let status = if m.is_open() { t.ok() } else { t.dim() };
     Line::from(vec![
         Span::raw(format!("{} ", m.number)),
         Span::styled(fit(&ctx.dept_short(&m.department), 8), t.strong()),
-        Span::styled(format!(" {} ", fit(m.status.label(), 12)), status),
+        Span::styled(format!(" {} ", fit(&m.status, 14)), status),
         Span::raw(format!("{} ", m.content_class)),
         Span::styled(m.summary.replace('\n', " "), t.label()),
     ])
@@ -134,7 +135,7 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("事项 {} ", m.number), t.strong()),
-            Span::styled(m.status.label().to_string(), t.ok()),
+            Span::styled(d.brief.status.clone(), t.ok()),
             Span::raw(format!(" {}·{}", m.category.label(), m.content_class)),
         ]),
         Line::from(vec![
@@ -147,15 +148,14 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
         ]),
     ];
     for dl in &d.deadlines {
-        let (left, style) = if dl.days_left < 0 {
-            (format!("已超期 {} 天", -dl.days_left), t.error())
-        } else {
-            (format!("剩 {} 天", dl.days_left), t.warn())
+        let style = match dl.tier {
+            Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
+            Some(Tier::Warning) => t.warn(),
+            None => t.text(),
         };
         lines.push(Line::from(vec![
             Span::styled("期限 ", t.label()),
-            Span::raw(format!("{} {} ", dl.label, dl.due.format_date(ctx.tz()))),
-            Span::styled(left, style),
+            Span::styled(dl.line(), style),
         ]));
     }
     lines.push(Line::from(vec![
