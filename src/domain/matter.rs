@@ -156,6 +156,12 @@ pub enum HistoryKind {
     Note {
         text: String,
     },
+    /// A lifecycle step recorded outside a window's reception (extension, reply, 复查 …),
+    /// with the officer's optional remark.
+    Step {
+        step: Transition,
+        note: String,
+    },
     RepeatVisit {
         visit: u64,
     },

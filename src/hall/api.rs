@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
-use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits};
+use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits, Transition};
 use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::registration::RegistrationInput;
@@ -84,6 +84,14 @@ pub enum Command {
         matter: MatterId,
         text: String,
     },
+    /// Any step of the matter's lifecycle outside a window's reception: acceptance by written
+    /// notice, extension, reply, 复查 / 复核, return by the receiving department … `note` is an
+    /// optional remark kept in the history. A `Transition::Route` is the same as `Route`.
+    Step {
+        matter: MatterId,
+        step: Transition,
+        note: String,
+    },
     SetKeyGrade {
         visitor: VisitorId,
         grade: Option<KeyGrade>,
@@ -152,6 +160,12 @@ pub enum Query {
     MyDesk,
     MatterAudit(MatterId),
     Officers,
+    /// Open matters whose deadline is past or within the warning days (临期预警), most
+    /// overdue first: the officer's department, or with `hall_wide` every department
+    /// (leaders and administrators).
+    DueMatters {
+        hall_wide: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +177,7 @@ pub enum QueryReply {
     Desk(Option<Serving>),
     Audit(Vec<AuditRecord>),
     Officers(Vec<OfficerInfo>),
+    Matters(Vec<MatterBrief>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod steps;
+
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
@@ -1371,6 +1373,7 @@ impl Hall for LocalHall {
                 reason,
             } => self.route(&s, matter, to, assigned, reason),
             Command::AddNote { matter, text } => self.add_note(&s, matter, text),
+            Command::Step { matter, step, note } => self.step_matter(&s, matter, step, note),
             Command::SetKeyGrade {
                 visitor,
                 grade,
@@ -1401,6 +1404,9 @@ impl Hall for LocalHall {
             Query::Queue => QueryReply::Queue(self.queue()?),
             Query::MyDesk => QueryReply::Desk(self.my_desk(&s)?),
             Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
+            Query::DueMatters { hall_wide } => {
+                QueryReply::Matters(self.due_matters(&s, hall_wide)?)
+            }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)

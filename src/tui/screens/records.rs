@@ -119,6 +119,8 @@ pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) ->
         HistoryKind::Outcome { outcome, note } if note.is_empty() => outcome_text(outcome, ctx),
         HistoryKind::Outcome { outcome, note } => format!("{}：{note}", outcome_text(outcome, ctx)),
         HistoryKind::Note { text } => format!("备注：{text}"),
+        HistoryKind::Step { step, note } if note.is_empty() => step.describe(),
+        HistoryKind::Step { step, note } => format!("{}；{note}", step.describe()),
         HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
     };
     Line::from(vec![
