@@ -265,7 +265,9 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
     let zj = t.officer("zj1", Role::Window, "zj");
     let admin = t.officer("admin", Role::Admin, "xfj");
     let jw = t.officer("jw1", Role::Window, "jw");
-    // Day 0: four matters; 人社 accepts one (60 days) and refuses one (closed).
+    // Day 0: intake registers one it routes on day 3; four more, of which 人社 accepts one
+    // (60 days) and refuses one (closed).
+    let routed = d.register(6, "xfj");
     d.register(1, "rs");
     let zj_due = d.register(2, "zj");
     let mut accusation = walk_in("乙二", &nth_id(3), "", "jw");
@@ -278,8 +280,16 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
     t.hall
         .finish(&d.rs, Outcome::NotAccepted, "不属于信访事项")
         .unwrap();
+    advance_days(t, 3);
+    let to_zj = Transition::Route {
+        to: dept("zj"),
+        assigned: false,
+    };
+    t.hall
+        .step(&d.reg, routed.matter, to_zj, "属住建职责")
+        .unwrap();
     // Day 5: one more at 人社, due when the others are late.
-    advance_days(t, 5);
+    advance_days(t, 2);
     let later = d.register(5, "rs");
 
     let ids = |list: Vec<lianfang::hall::MatterBrief>| -> Vec<u64> {
@@ -297,7 +307,8 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
         zj_list[0].deadline.as_ref().unwrap().tier,
         Some(Tier::Warning)
     );
-    // Day 18: those are 3 days late, and `later` has 2 days left.
+    // Day 18: those are 3 days late, `routed` must be answered today (15 days from day 3)
+    // and `later` has 2 days left.
     advance_days(t, 5);
     assert_eq!(
         ids(t.hall.due_matters(&d.rs, false).unwrap()),
@@ -305,7 +316,7 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
     );
     assert_eq!(
         ids(t.hall.due_matters(&zj, false).unwrap()),
-        vec![zj_due.matter]
+        vec![zj_due.matter, routed.matter]
     );
     assert_eq!(
         ids(t.hall.due_matters(&jw, false).unwrap()),
@@ -317,16 +328,26 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
     // Most overdue first; accusations only for those who may see them.
     assert_eq!(
         ids(t.hall.due_matters(&d.rs_leader, true).unwrap()),
-        vec![zj_due.matter, later.matter]
+        vec![zj_due.matter, routed.matter, later.matter]
     );
     let all = t.hall.due_matters(&admin, true).unwrap();
     assert_eq!(
         ids(all.clone()),
-        vec![zj_due.matter, jw_due.matter, later.matter]
+        vec![zj_due.matter, jw_due.matter, routed.matter, later.matter]
     );
-    assert_eq!(all[0].deadline.as_ref().unwrap().days_left, -3);
-    assert_eq!(all[0].deadline.as_ref().unwrap().tier, Some(Tier::Overdue));
-    assert_eq!(all[2].deadline.as_ref().unwrap().tier, Some(Tier::Warning));
+    let days: Vec<(i64, Option<Tier>)> = all
+        .iter()
+        .map(|m| m.deadline.as_ref().map(|d| (d.days_left, d.tier)).unwrap())
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            (-3, Some(Tier::Overdue)),
+            (-3, Some(Tier::Overdue)),
+            (0, Some(Tier::Warning)),
+            (2, Some(Tier::Warning)),
+        ]
+    );
 }
 
 #[test]
