@@ -542,3 +542,36 @@ fn steps_follow_roles_and_confidentiality() {
     assert!(State::Refused.allowed().is_empty());
     assert!(!State::InProgress.allowed().contains(&TransitionKind::Route));
 }
+
+#[test]
+fn in_working_day_mode_deadlines_skip_the_holidays_and_count_the_worked_weekends() {
+    let mut config = lianfang::config::HallConfig::embedded();
+    config.limits.rules.day_kind = lianfang::domain::calendar::DayKind::Working;
+    let t = TestHall::with_config(config);
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    // Thursday 2026-09-24, before 中秋 (09-25..27) and 国庆 (10-01..07); Saturday 10-10 is
+    // worked. The fifteenth working day after it is Thursday 10-22.
+    t.clock.set(local_time(2026, 9, 24, 10, 0));
+    let r = t
+        .hall
+        .register(&reg, walk_in("甲一", &nth_id(1), "", "xfj"))
+        .unwrap();
+    let next = || {
+        t.hall
+            .matter(&reg, r.matter)
+            .unwrap()
+            .brief
+            .deadline
+            .unwrap()
+    };
+    assert_eq!(next().deadline.due, date(2026, 10, 22));
+    assert!(
+        next().line().contains("至 2026-10-22，还剩 28 天"),
+        "{}",
+        next().line()
+    );
+    assert_eq!(
+        next().deadline.describe(),
+        "转送交办期限（条例第二十二条）：2026-09-24 起 15个工作日，至 2026-10-22"
+    );
+}
