@@ -202,16 +202,20 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             .insert(keys::id_key(ids[1]), &[77u8, 1, 2][..])
             .unwrap();
         let names = db.open_tree("ix_name").unwrap();
-        names.insert(keys::term_key("幽灵", 4242), &[][..]).unwrap();
+        names
+            .insert(
+                keys::lookup_key("幽灵".as_bytes(), false, None, 4242),
+                &[][..],
+            )
+            .unwrap();
         // A counter rolled back behind the records it numbered.
         let meta = db.open_tree("meta").unwrap();
         meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
         let phones = db.open_tree("ix_phone").unwrap();
         let reversed = keys::reversed_digits("13812340003");
-        assert!(phones
-            .remove(keys::term_key(&reversed, ids[2]))
-            .unwrap()
-            .is_some());
+        let (entry, _) = phones.scan_prefix(&reversed).next().unwrap().unwrap();
+        assert_eq!(keys::trailing_id(&entry), Some(ids[2]));
+        assert!(phones.remove(entry).unwrap().is_some());
         db.flush().unwrap();
     }
 

@@ -15,7 +15,7 @@ use super::auth;
 use super::clock::{Clock, SystemClock};
 use super::error::{HallError, HallResult};
 use super::events::EventBus;
-use super::lookup;
+use super::lookup::{self, Rank};
 use super::permissions::{self, Action};
 use super::views;
 use super::Hall;
@@ -36,21 +36,6 @@ use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
-/// Index entries read per scan before ranking. Entries carry the recency, so
-/// this costs no record reads; past it a very broad prefix is ranked approximately.
-const LOOKUP_CANDIDATES: usize = 20_000;
-
-/// How good a lookup candidate is; smaller is better: how it matched, whether
-/// the whole term matched (`zs` is 张三 before 张三丰), whether through the name's
-/// common reading (张帅 before 郑俊 read zheng-shun), then the latest visit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Rank {
-    kind: MatchKind,
-    partial: bool,
-    /// Found through a rarer reading of a polyphonic name.
-    alternate: bool,
-    recency: Reverse<Option<Timestamp>>,
-}
 pub const MAX_LOOKUP_LIMIT: usize = 100;
 
 pub struct LocalHall {
@@ -985,31 +970,29 @@ impl LocalHall {
     fn lookup(&self, s: &Session, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         let limit = limit.clamp(1, MAX_LOOKUP_LIMIT);
         let mut best: HashMap<VisitorId, Rank> = HashMap::new();
-        let mut keep = |id: VisitorId, rank: Rank| {
+        let keep = |best: &mut HashMap<VisitorId, Rank>, id: VisitorId, rank: Rank| {
             best.entry(id)
                 .and_modify(|r| *r = (*r).min(rank))
                 .or_insert(rank);
         };
         for scan in lookup::plan(text) {
-            for (key, value) in self
-                .store
-                .scan(scan.tree, &scan.prefix, LOOKUP_CANDIDATES)?
-            {
-                let Some(id) = keys::trailing_id(&key) else {
-                    continue;
-                };
-                if scan.kind != MatchKind::MatterNumber {
-                    keep(
-                        id,
-                        Rank {
-                            kind: scan.kind,
-                            partial: !keys::is_whole_term(&key, &scan.prefix),
-                            alternate: keys::is_alternate_reading(&value),
-                            recency: Reverse(keys::last_visit_of(&value)),
-                        },
-                    );
-                    continue;
+            // Scans come best kind first: once `limit` visitors matched better, a
+            // worse kind cannot place anyone.
+            if best.len() >= limit && best.values().all(|r| r.kind < scan.kind) {
+                break;
+            }
+            if scan.kind != MatchKind::MatterNumber {
+                for (rank, id) in lookup::rank_scan(&self.store, &scan, limit)? {
+                    keep(&mut best, id, rank);
                 }
+                continue;
+            }
+            // Matter numbers are typed whole from a notice; a short prefix of
+            // one shows the visitors of its first matters only.
+            for id in self
+                .store
+                .scan_ids(scan.tree, scan.term.as_bytes(), MAX_LOOKUP_LIMIT)?
+            {
                 let Some(m) = self.store.get_id::<Matter>(id)? else {
                     continue;
                 };
@@ -1019,6 +1002,7 @@ impl LocalHall {
                 for vid in m.visitors {
                     if let Some(v) = self.store.get_id::<Visitor>(vid)? {
                         keep(
+                            &mut best,
                             vid,
                             Rank {
                                 kind: scan.kind,

@@ -1,25 +1,66 @@
 //! The one-box lookup: decide what the text can be, scan the matching
 //! indexes, rank the visitors.
+//!
+//! Visitor index keys sort in rank order under each term (see
+//! `store::keys::lookup_key`), so the best matches of a whole term are the
+//! first keys under it. A prefix is ranked whole when it is narrow; a broad
+//! one (`张`, `zhang`, a region code) is read from its prefix bucket in rank
+//! order until enough visitors match, so no lookup reads more than about
+//! [`SMALL_PREFIX`] entries plus what it returns.
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
 
 use super::api::MatchKind;
 use crate::domain::matter::looks_like_matter_number;
 use crate::domain::text::is_han;
+use crate::domain::time::Timestamp;
+use crate::domain::visitor::VisitorId;
 use crate::domain::{identity, phone, pinyin};
-use crate::store::keys::{exact_prefix, reversed_digits, TreeId};
+use crate::store::keys::{
+    bucket_prefix, bucket_terms, exact_prefix, parse_lookup_key, prefix_buckets, reversed_digits,
+    LookupKey, TreeId, SMALL_PREFIX,
+};
+use crate::store::{Store, StoreError};
+
+/// Whether a scan wants the term itself or every term it begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Exact,
+    Prefix,
+}
 
 /// One index scan the text asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scan {
     pub tree: TreeId,
-    pub prefix: Vec<u8>,
+    pub term: String,
     pub kind: MatchKind,
+    pub mode: Mode,
 }
 
-fn scan(tree: TreeId, prefix: Vec<u8>, kind: MatchKind) -> Scan {
-    Scan { tree, prefix, kind }
+fn scan(tree: TreeId, term: impl Into<String>, kind: MatchKind, mode: Mode) -> Scan {
+    Scan {
+        tree,
+        term: term.into(),
+        kind,
+        mode,
+    }
 }
 
-/// What a lookup text can mean, most specific first.
+/// How good a lookup candidate is; smaller is better: how it matched, whether
+/// the whole term matched (`zs` is 张三 before 张三丰), whether through the name's
+/// common reading (张帅 before 郑俊 read zheng-shun), then the latest visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rank {
+    pub kind: MatchKind,
+    pub partial: bool,
+    /// Found through a rarer reading of a polyphonic name.
+    pub alternate: bool,
+    pub recency: Reverse<Option<Timestamp>>,
+}
+
+/// What a lookup text can mean, best kind of match first.
 pub fn plan(text: &str) -> Vec<Scan> {
     let text = text.trim();
     if text.is_empty() {
@@ -28,25 +69,27 @@ pub fn plan(text: &str) -> Vec<Scan> {
     if looks_like_matter_number(text) {
         return vec![scan(
             TreeId::IxMatterNumber,
-            text.as_bytes().to_vec(),
+            text,
             MatchKind::MatterNumber,
+            Mode::Prefix,
         )];
     }
     if text.chars().any(is_han) {
         let name: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         return vec![
-            scan(TreeId::IxName, exact_prefix(&name), MatchKind::Name),
-            scan(TreeId::IxName, name.into_bytes(), MatchKind::NamePrefix),
+            scan(TreeId::IxName, name.clone(), MatchKind::Name, Mode::Exact),
+            scan(TreeId::IxName, name, MatchKind::NamePrefix, Mode::Prefix),
         ];
     }
     if let Some(letters) = pinyin::normalize_query(text) {
         return vec![
             scan(
                 TreeId::IxInitials,
-                letters.clone().into_bytes(),
+                letters.clone(),
                 MatchKind::Initials,
+                Mode::Prefix,
             ),
-            scan(TreeId::IxPinyin, letters.into_bytes(), MatchKind::Pinyin),
+            scan(TreeId::IxPinyin, letters, MatchKind::Pinyin, Mode::Prefix),
         ];
     }
     let id = identity::normalize_query(text);
@@ -56,22 +99,25 @@ pub fn plan(text: &str) -> Vec<Scan> {
     if let Ok(n) = identity::IdNumber::parse(&id) {
         scans.push(scan(
             TreeId::IxIdNumber,
-            exact_prefix(n.as_str()),
+            n.as_str(),
             MatchKind::IdNumber,
+            Mode::Exact,
         ));
     }
     if let Ok(p) = phone::Phone::parse(text) {
         scans.push(scan(
             TreeId::IxPhone,
-            exact_prefix(&reversed_digits(&p.digits())),
+            reversed_digits(&p.digits()),
             MatchKind::Phone,
+            Mode::Exact,
         ));
     }
     if numeric_id && (6..18).contains(&id.len()) {
         scans.push(scan(
             TreeId::IxIdNumber,
-            id.clone().into_bytes(),
+            id.clone(),
             MatchKind::IdPrefix,
+            Mode::Prefix,
         ));
     }
     if (4..=8).contains(&digits.len())
@@ -79,11 +125,124 @@ pub fn plan(text: &str) -> Vec<Scan> {
     {
         scans.push(scan(
             TreeId::IxPhone,
-            reversed_digits(&digits).into_bytes(),
+            reversed_digits(&digits),
             MatchKind::PhoneSuffix,
+            Mode::Prefix,
         ));
     }
+    scans.sort_by_key(|s| s.kind);
     scans
+}
+
+/// The visitors a visitor-index scan finds, ranked: at least its best `limit`
+/// distinct visitors, or all of them. Taking that many from every scan and
+/// keeping each visitor's best rank gives the true best `limit` overall.
+pub fn rank_scan(
+    store: &Store,
+    scan: &Scan,
+    limit: usize,
+) -> Result<Vec<(Rank, VisitorId)>, StoreError> {
+    rank_scan_with(store, scan, limit, SMALL_PREFIX)
+}
+
+/// [`rank_scan`], ranking a prefix whole when it has at most `narrow` entries.
+fn rank_scan_with(
+    store: &Store,
+    scan: &Scan,
+    limit: usize,
+    narrow: usize,
+) -> Result<Vec<(Rank, VisitorId)>, StoreError> {
+    let term = scan.term.as_bytes();
+    let rank = |k: &LookupKey, partial| Rank {
+        kind: scan.kind,
+        partial,
+        alternate: k.alternate,
+        recency: Reverse(k.last_visit),
+    };
+    let whole = |store| {
+        first_matches(
+            store,
+            scan.tree,
+            &exact_prefix(&scan.term),
+            limit,
+            |k, _| Some(rank(k, false)),
+        )
+    };
+    if scan.mode == Mode::Exact {
+        return whole(store);
+    }
+    // Narrow: every match, ranked here.
+    let mut all = Vec::new();
+    let complete = store.scan_while(scan.tree, term, |key, _| {
+        if let Some(k) = parse_lookup_key(key) {
+            all.push((rank(&k, k.term != term), k.id));
+        }
+        all.len() <= narrow
+    })?;
+    if complete {
+        return Ok(all);
+    }
+    // Broad: the whole term's own best, then the longer terms' best from the bucket.
+    let mut out = whole(store)?;
+    let longer = |t: &[u8]| t.len() > term.len() && t.starts_with(term);
+    match bucket_of(scan.tree, &scan.term) {
+        Some(bucket) => out.extend(first_matches(
+            store,
+            TreeId::IxPrefix,
+            &bucket_prefix(scan.tree, bucket.as_bytes()),
+            limit,
+            |k, value| bucket_terms(value).any(longer).then(|| rank(k, true)),
+        )?),
+        // No bucket this short: rank every match (only a query shorter than any bucket).
+        None => {
+            all.clear();
+            store.scan_while(scan.tree, term, |key, _| {
+                if let Some(k) = parse_lookup_key(key) {
+                    all.push((rank(&k, k.term != term), k.id));
+                }
+                true
+            })?;
+            out.extend(all);
+        }
+    }
+    Ok(out)
+}
+
+/// The longest prefix of `term` that is a bucket of `tree`.
+fn bucket_of(tree: TreeId, term: &str) -> Option<&str> {
+    let chars = term.chars().count();
+    let &len = prefix_buckets(tree).iter().rev().find(|&&n| n <= chars)?;
+    Some(match term.char_indices().nth(len) {
+        Some((end, _)) => &term[..end],
+        None => term,
+    })
+}
+
+/// Entries under `prefix` in key order (which is rank order) that `rank`
+/// accepts, until `limit` distinct visitors are found. Bucket keys start with
+/// a tree byte before the lookup key.
+fn first_matches(
+    store: &Store,
+    tree: TreeId,
+    prefix: &[u8],
+    limit: usize,
+    rank: impl Fn(&LookupKey, &[u8]) -> Option<Rank>,
+) -> Result<Vec<(Rank, VisitorId)>, StoreError> {
+    let skip = usize::from(tree == TreeId::IxPrefix);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    store.scan_while(tree, prefix, |key, value| {
+        let found = key
+            .get(skip..)
+            .and_then(parse_lookup_key)
+            .and_then(|k| Some((rank(&k, value)?, k.id)));
+        if let Some((r, id)) = found {
+            out.push((r, id));
+            seen.insert(id);
+        }
+        seen.len() < limit
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -108,5 +267,80 @@ mod tests {
         assert_eq!(kinds("张三"), vec![Name, NamePrefix]);
         assert_eq!(kinds("2026-000123"), vec![MatterNumber]);
         assert_eq!(kinds("   "), Vec::<MatchKind>::new());
+    }
+
+    /// The best `limit` visitors of a scan's candidates, as lookup keeps them.
+    fn best(found: Vec<(Rank, VisitorId)>, limit: usize) -> Vec<(Rank, VisitorId)> {
+        let mut by_id = std::collections::HashMap::new();
+        for (rank, id) in found {
+            let r = by_id.entry(id).or_insert(rank);
+            *r = (*r).min(rank);
+        }
+        let mut ranked: Vec<_> = by_id.into_iter().map(|(id, r)| (r, id)).collect();
+        ranked.sort_unstable();
+        ranked.truncate(limit);
+        ranked
+    }
+
+    #[test]
+    fn broad_prefixes_read_through_buckets_rank_like_ranking_every_match() {
+        use crate::config::HallConfig;
+        use crate::demo::{populate, DemoOptions};
+        use crate::hall::clock::ManualClock;
+        use crate::hall::LocalHall;
+        use crate::store::keys::parse_lookup_key;
+
+        let now = Timestamp(1_790_000_000);
+        let hall =
+            LocalHall::temporary(HallConfig::embedded(), Box::new(ManualClock::new(now))).unwrap();
+        let options = DemoOptions {
+            visitors: 400,
+            seed: 7,
+            now,
+        };
+        populate(&hall, &options).unwrap();
+        let store = hall.store();
+        // Every prefix of every term in the hall, as an officer might type it.
+        let mut queries = std::collections::BTreeSet::new();
+        for tree in [
+            TreeId::IxIdNumber,
+            TreeId::IxPhone,
+            TreeId::IxName,
+            TreeId::IxInitials,
+            TreeId::IxPinyin,
+        ] {
+            store
+                .scan_while(tree, b"", |key, _| {
+                    let term = String::from_utf8_lossy(parse_lookup_key(key).unwrap().term);
+                    for (end, _) in term.char_indices().skip(1) {
+                        queries.insert((tree, term[..end].to_string()));
+                    }
+                    queries.insert((tree, term.to_string()));
+                    true
+                })
+                .unwrap();
+        }
+        let mut broad = 0;
+        for (tree, term) in queries {
+            for mode in [Mode::Exact, Mode::Prefix] {
+                let scan = scan(tree, term.clone(), MatchKind::Name, mode);
+                let all = rank_scan_with(store, &scan, 5, usize::MAX).unwrap();
+                let through_buckets = rank_scan_with(store, &scan, 5, 3).unwrap();
+                broad += usize::from(mode == Mode::Prefix && all.len() > 3);
+                assert_eq!(best(through_buckets, 5), best(all, 5), "{tree:?} {term}");
+            }
+        }
+        // The comparison must have gone through the buckets, many times.
+        assert!(broad > 300, "{broad}");
+    }
+
+    #[test]
+    fn a_broad_prefix_reads_the_longest_bucket_it_extends() {
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "1101051"), Some("110105"));
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "11010519"), Some("11010519"));
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "11010"), None);
+        assert_eq!(bucket_of(TreeId::IxName, "欧阳修"), Some("欧阳"));
+        assert_eq!(bucket_of(TreeId::IxPinyin, "zhang"), Some("zhan"));
+        assert_eq!(bucket_of(TreeId::IxPhone, "8765"), None);
     }
 }

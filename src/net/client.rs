@@ -20,7 +20,7 @@
 //! `Unavailable`, whose message says the operation may not have been saved.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{BufReader, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -109,7 +109,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A fresh connection that has passed the handshake.
 struct Link {
     stream: TcpStream,
-    reader: FrameReader<TcpStream>,
+    /// Buffered: a burst of frames is read in one system call.
+    reader: FrameReader<BufReader<TcpStream>>,
 }
 
 impl RemoteHall {
@@ -328,7 +329,7 @@ impl Shared {
         let read_half = setup().map_err(unavailable)?;
         let mut link = Link {
             stream,
-            reader: FrameReader::new(read_half),
+            reader: FrameReader::new(BufReader::new(read_half)),
         };
         write_frame(
             &mut link.stream,
@@ -358,6 +359,7 @@ impl Shared {
             Err(e) => return Err(unavailable(e)),
         }
         link.reader
+            .get_ref()
             .get_ref()
             .set_read_timeout(Some(self.config.heartbeat_interval))
             .map_err(unavailable)?;

@@ -2,14 +2,15 @@
 //!
 //! One thread per connection reads requests and runs them against the
 //! [`LocalHall`]; a second thread per connection writes that connection's
-//! bounded outgoing queue. One fan-out thread copies the hall's events into
+//! bounded outgoing queue of encoded frames, everything queued in one write.
+//! One fan-out thread encodes each of the hall's events once and puts it in
 //! every logged-in connection's queue without ever waiting: when a queue is
 //! full the event is dropped for that desk, which sees the gap in sequence
 //! numbers and resynchronises. A desk that stops reading altogether blocks only
 //! its own writer, which gives up after the write timeout and closes it.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -91,6 +92,12 @@ impl ShutdownSignal {
     }
 }
 
+/// An encoded frame waiting to be written; an event's is shared by every desk.
+type Frame = Arc<[u8]>;
+
+/// Frames written together at most: a burst of events costs one write, not one each.
+const FRAMES_PER_WRITE: usize = 64;
+
 /// The connections that receive events, and every connection's socket for shutdown.
 #[derive(Default)]
 struct Registry {
@@ -101,7 +108,7 @@ struct Registry {
 struct Registered {
     stream: TcpStream,
     /// Set once the connection has a logged-in session: only then it receives events.
-    events: Option<Sender<ServerMsg>>,
+    events: Option<Sender<Frame>>,
 }
 
 impl Registry {
@@ -111,10 +118,17 @@ impl Registry {
 
     /// Copies one event into every subscribed queue, never waiting. Returns how many queues were full.
     fn deliver(&self, event: &Event) -> usize {
+        let frame: Frame = match encode_frame(&ServerMsg::Event(event.clone())) {
+            Ok(bytes) => bytes.into(),
+            Err(e) => {
+                tracing::warn!(seq = event.seq, "event not sent, cannot encode it: {e}");
+                return 0;
+            }
+        };
         let mut dropped = 0;
         for (id, conn) in self.lock().iter() {
             if let Some(tx) = &conn.events {
-                if let Err(TrySendError::Full(_)) = tx.try_send(ServerMsg::Event(event.clone())) {
+                if let Err(TrySendError::Full(_)) = tx.try_send(frame.clone()) {
                     tracing::debug!(
                         conn = id,
                         seq = event.seq,
@@ -271,14 +285,14 @@ impl Connection {
             self.registry.lock().remove(&self.id);
             return Ok(End::Closed);
         }
-        let (tx, rx) = bounded::<ServerMsg>(self.config.outgoing_queue.max(1));
+        let (tx, rx) = bounded::<Frame>(self.config.outgoing_queue.max(1));
         let writer = {
             let stream = stream.try_clone()?;
             thread::Builder::new()
                 .name(format!("net-conn-{}-w", self.id))
                 .spawn(move || write_loop(stream, rx))?
         };
-        let end = self.read_loop(FrameReader::new(&stream), &tx);
+        let end = self.read_loop(FrameReader::new(BufReader::new(&stream)), &tx);
         // The writer ends once every sender is gone: ours and the registry's.
         self.registry.lock().remove(&self.id);
         drop(tx);
@@ -287,7 +301,11 @@ impl Connection {
         Ok(end)
     }
 
-    fn read_loop(&mut self, mut reader: FrameReader<&TcpStream>, tx: &Sender<ServerMsg>) -> End {
+    fn read_loop(
+        &mut self,
+        mut reader: FrameReader<BufReader<&TcpStream>>,
+        tx: &Sender<Frame>,
+    ) -> End {
         match reader.read::<ClientMsg>() {
             Ok(ClientMsg::Hello { protocol_version }) if protocol_version == PROTOCOL_VERSION => {
                 let server_name = self.hall.config().name.clone();
@@ -295,14 +313,17 @@ impl Connection {
                     protocol_version: PROTOCOL_VERSION,
                     server_name,
                 };
-                if tx.send(welcome).is_err() {
-                    return End::WriterGone;
+                if let Err(end) = send(tx, &welcome) {
+                    return end;
                 }
             }
             Ok(ClientMsg::Hello { protocol_version }) => {
-                let _ = tx.send(ServerMsg::VersionMismatch {
-                    server_version: PROTOCOL_VERSION,
-                });
+                let _ = send(
+                    tx,
+                    &ServerMsg::VersionMismatch {
+                        server_version: PROTOCOL_VERSION,
+                    },
+                );
                 return End::Refused(version_mismatch_message(PROTOCOL_VERSION, protocol_version));
             }
             Ok(other) => return End::Bad(format!("expected Hello, got {other:?}")),
@@ -311,6 +332,7 @@ impl Connection {
             Err(e) => return End::Bad(e.to_string()),
         }
         if let Err(e) = reader
+            .get_ref()
             .get_ref()
             .set_read_timeout(Some(self.config.idle_timeout))
         {
@@ -329,13 +351,13 @@ impl Connection {
                 Err(e) => return End::Bad(e.to_string()),
             };
             // Waits while this desk's queue is full: only this desk is held up.
-            if tx.send(reply).is_err() {
-                return End::WriterGone;
+            if let Err(end) = send(tx, &reply) {
+                return end;
             }
         }
     }
 
-    fn handle(&mut self, request: Request, tx: &Sender<ServerMsg>) -> Result<Response, HallError> {
+    fn handle(&mut self, request: Request, tx: &Sender<Frame>) -> Result<Response, HallError> {
         let hall = &self.hall;
         match request {
             Request::Info => hall.info().map(Response::Info),
@@ -396,10 +418,21 @@ fn encode_reply(msg: &ServerMsg) -> Result<Vec<u8>, FrameError> {
     }
 }
 
-fn write_loop(mut stream: TcpStream, rx: Receiver<ServerMsg>) {
-    for msg in rx {
-        let written = encode_reply(&msg).and_then(|frame| Ok(stream.write_all(&frame)?));
-        if let Err(e) = written {
+/// Encodes a message for this connection's writer, waiting while its queue is full.
+fn send(tx: &Sender<Frame>, msg: &ServerMsg) -> Result<(), End> {
+    let frame = encode_reply(msg).map_err(|e| End::Bad(format!("cannot encode a reply: {e}")))?;
+    tx.send(frame.into()).map_err(|_| End::WriterGone)
+}
+
+fn write_loop(mut stream: TcpStream, rx: Receiver<Frame>) {
+    let mut batch = Vec::new();
+    for first in rx.iter() {
+        batch.clear();
+        batch.extend_from_slice(&first);
+        for more in rx.try_iter().take(FRAMES_PER_WRITE - 1) {
+            batch.extend_from_slice(&more);
+        }
+        if let Err(e) = stream.write_all(&batch) {
             tracing::debug!("write failed: {e}");
             // Wakes the reader too, so the whole connection ends.
             let _ = stream.shutdown(Shutdown::Both);

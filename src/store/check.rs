@@ -179,7 +179,8 @@ fn source_indexes(
         | TreeId::IxPhone
         | TreeId::IxName
         | TreeId::IxInitials
-        | TreeId::IxPinyin => of(store.get_id::<Visitor>(last)),
+        | TreeId::IxPinyin
+        | TreeId::IxPrefix => of(store.get_id::<Visitor>(last)),
         TreeId::IxMatterNumber | TreeId::IxVisitorMatters => of(store.get_id::<Matter>(last)),
         TreeId::IxVisitorVisits => of(store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),

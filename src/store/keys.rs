@@ -5,6 +5,8 @@
 //! Index keys are `term ‖ 0x00 ‖ id (u64 big-endian)` with an empty value, so one
 //! term may point at many records and a prefix scan of `term` finds them in order.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -37,10 +39,11 @@ pub enum TreeId {
     IxVisitorMatters,
     IxQueue,
     IxMatterAudit,
+    IxPrefix,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 18] = [
+    pub const ALL: [TreeId; 19] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -59,9 +62,10 @@ impl TreeId {
         TreeId::IxVisitorMatters,
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
+        TreeId::IxPrefix,
     ];
 
-    pub const INDEXES: [TreeId; 10] = [
+    pub const INDEXES: [TreeId; 11] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -72,6 +76,7 @@ impl TreeId {
         TreeId::IxVisitorMatters,
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
+        TreeId::IxPrefix,
     ];
 
     pub fn name(self) -> &'static str {
@@ -94,6 +99,7 @@ impl TreeId {
             TreeId::IxVisitorMatters => "ix_visitor_matters",
             TreeId::IxQueue => "ix_queue",
             TreeId::IxMatterAudit => "ix_matter_audit",
+            TreeId::IxPrefix => "ix_prefix",
         }
     }
 
@@ -142,13 +148,6 @@ pub fn exact_prefix(term: &str) -> Vec<u8> {
     key
 }
 
-/// Whether a term-index key found by scanning `prefix` holds exactly the scanned
-/// term, not a longer one (`zs` but not `zsf`).
-pub fn is_whole_term(key: &[u8], prefix: &[u8]) -> bool {
-    let term = prefix.strip_suffix(&[0]).unwrap_or(prefix);
-    key.len() == term.len() + 9 && key.get(term.len()) == Some(&0)
-}
-
 /// Phones are indexed reversed, so both the full number and its last digits are prefixes.
 pub fn reversed_digits(digits: &str) -> String {
     digits.chars().rev().collect()
@@ -172,35 +171,137 @@ fn term(tree: TreeId, term: &str, id: u64) -> IndexEntry {
     }
 }
 
-/// Visitor lookup entries carry what a lookup ranks by, so it ranks every
-/// candidate from the index alone and reads only the winners: a byte that is 1
-/// when the term comes from a rarer reading of a polyphonic name (郑俊 read
-/// zheng-shun), then the visitor's last visit (8 bytes, absent before any visit).
-fn ranked_term(
-    tree: TreeId,
-    term: &str,
-    id: u64,
-    alternate: bool,
-    last_visit: Option<Timestamp>,
-) -> IndexEntry {
-    let mut value = vec![u8::from(alternate)];
-    value.extend(last_visit.map(|t| t.0.to_be_bytes()).unwrap_or_default());
-    IndexEntry {
-        tree,
-        key: term_key(term, id),
-        value,
+/// The most index entries a lookup prefix scan may read to rank a prefix
+/// completely; a prefix matching more is ranked through the prefix buckets.
+pub const SMALL_PREFIX: usize = 1000;
+
+/// Visitor lookup keys sort the way lookup ranks, so the best matches of a term
+/// are the first keys under it: `term ‖ 0x00 ‖ reading ‖ recency ‖ id`, where
+/// `reading` is 1 when the term comes from a rarer reading of a polyphonic name
+/// (郑俊 read zheng-shun), and `recency` orders the latest visit first and
+/// visitors never seen last.
+pub fn lookup_key(term: &[u8], alternate: bool, last_visit: Option<Timestamp>, id: u64) -> Vec<u8> {
+    let mut key = Vec::with_capacity(term.len() + 1 + LOOKUP_TAIL);
+    key.extend_from_slice(term);
+    key.push(0);
+    key.push(u8::from(alternate));
+    key.extend_from_slice(&recency_bytes(last_visit));
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// Bytes after a lookup key's `0x00`: reading, recency, id.
+const LOOKUP_TAIL: usize = 1 + 8 + 8;
+
+fn recency_bytes(last_visit: Option<Timestamp>) -> [u8; 8] {
+    match last_visit {
+        // Flipping the sign bit makes the order of i64 the order of bytes; `!` reverses it.
+        Some(t) => (!((t.0 as u64) ^ (1 << 63))).to_be_bytes(),
+        None => [0xff; 8],
     }
 }
 
-/// The last visit stored in a visitor lookup entry's value.
-pub fn last_visit_of(value: &[u8]) -> Option<Timestamp> {
-    let bytes: [u8; 8] = value.get(1..)?.try_into().ok()?;
-    Some(Timestamp(i64::from_be_bytes(bytes)))
+/// What a visitor lookup key says, read back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LookupKey<'a> {
+    pub term: &'a [u8],
+    pub alternate: bool,
+    pub last_visit: Option<Timestamp>,
+    pub id: u64,
 }
 
-/// Whether a visitor lookup entry comes from a rarer reading of the name.
-pub fn is_alternate_reading(value: &[u8]) -> bool {
-    value.first() == Some(&1)
+pub fn parse_lookup_key(key: &[u8]) -> Option<LookupKey<'_>> {
+    let split = key.len().checked_sub(LOOKUP_TAIL + 1)?;
+    let (term, tail) = key.split_at(split);
+    let (&zero, tail) = tail.split_first()?;
+    let (&alternate, tail) = tail.split_first()?;
+    let recency: [u8; 8] = tail.get(..8)?.try_into().ok()?;
+    if zero != 0 || alternate > 1 {
+        return None;
+    }
+    let last_visit = (recency != [0xff; 8])
+        .then(|| Timestamp((!u64::from_be_bytes(recency) ^ (1 << 63)) as i64));
+    Some(LookupKey {
+        term,
+        alternate: alternate == 1,
+        last_visit,
+        id: trailing_id(key)?,
+    })
+}
+
+/// Prefix lengths (in characters) under which a visitor lookup term is also
+/// filed, ranked, in [`TreeId::IxPrefix`]: a prefix matching more visitors than
+/// [`SMALL_PREFIX`] is answered from the longest bucket it extends, reading
+/// entries in rank order until enough match, instead of ranking every match.
+/// Identity prefixes are region (6), region and century (8), birth year (10);
+/// longer ones are narrow enough to rank whole. Phone suffixes of 4 digits
+/// and more are narrow already.
+pub fn prefix_buckets(tree: TreeId) -> &'static [usize] {
+    match tree {
+        TreeId::IxIdNumber => &[6, 8, 10],
+        TreeId::IxName => &[1, 2],
+        TreeId::IxInitials => &[1, 2, 3],
+        TreeId::IxPinyin => &[2, 4, 6],
+        _ => &[],
+    }
+}
+
+/// The scan prefix of the bucket of `tree` holding terms that start with `prefix`.
+pub fn bucket_prefix(tree: TreeId, prefix: &[u8]) -> Vec<u8> {
+    let mut key = vec![tree as u8];
+    key.extend_from_slice(prefix);
+    key.push(0);
+    key
+}
+
+/// The entries of a visitor's lookup terms: one per term in its tree, and one
+/// per prefix bucket. Terms of one visitor sharing a bucket key (two rarer
+/// readings both starting `zhen`) share its entry; the value lists every such
+/// term, `0x00`-separated, to tell which longer prefixes the visitor matches.
+fn lookup_entries(
+    terms: &[(TreeId, String, bool)],
+    id: u64,
+    last_visit: Option<Timestamp>,
+) -> Vec<IndexEntry> {
+    let mut buckets: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (tree, term, alternate) in terms {
+        out.push(IndexEntry {
+            tree: *tree,
+            key: lookup_key(term.as_bytes(), *alternate, last_visit, id),
+            value: Vec::new(),
+        });
+        for &chars in prefix_buckets(*tree) {
+            let Some((end, _)) = term.char_indices().nth(chars) else {
+                continue;
+            };
+            let mut key = vec![*tree as u8];
+            key.extend(lookup_key(
+                &term.as_bytes()[..end],
+                *alternate,
+                last_visit,
+                id,
+            ));
+            let value = buckets.entry(key).or_default();
+            if !value.split(|&b| b == 0).any(|t| t == term.as_bytes()) {
+                if !value.is_empty() {
+                    value.push(0);
+                }
+                value.extend_from_slice(term.as_bytes());
+            }
+        }
+    }
+    out.extend(buckets.into_iter().map(|(key, value)| IndexEntry {
+        tree: TreeId::IxPrefix,
+        key,
+        value,
+    }));
+    out
+}
+
+/// The terms listed in a prefix-bucket entry's value.
+pub fn bucket_terms(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value.split(|&b| b == 0)
 }
 
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
@@ -218,37 +319,27 @@ impl Stored for Visitor {
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         let last = self.summary.last_visit;
-        let entry = |tree, term: &str| ranked_term(tree, term, self.id, false, last);
-        // Readings come most common first; the others still find the visitor, ranked lower.
-        let reading =
-            |tree, (i, term): (usize, &String)| ranked_term(tree, term, self.id, i > 0, last);
-        let mut out = Vec::new();
+        let mut terms: Vec<(TreeId, String, bool)> = Vec::new();
         if let Some(n) = &self.id_number {
-            out.push(entry(TreeId::IxIdNumber, n.as_str()));
+            terms.push((TreeId::IxIdNumber, n.as_str().to_string(), false));
             // A legacy 15-digit number is also found by its 18-digit form.
             if n.is_legacy() {
-                out.push(entry(TreeId::IxIdNumber, n.to_18().as_str()));
+                terms.push((TreeId::IxIdNumber, n.to_18().as_str().to_string(), false));
             }
         }
         if let Some(p) = &self.phone {
-            out.push(entry(TreeId::IxPhone, &reversed_digits(&p.digits())));
+            terms.push((TreeId::IxPhone, reversed_digits(&p.digits()), false));
         }
-        out.push(entry(TreeId::IxName, self.name.as_str()));
+        terms.push((TreeId::IxName, self.name.as_str().to_string(), false));
+        // Readings come most common first; the others still find the visitor, ranked lower.
         let readings = pinyin::readings(self.name.as_str());
-        out.extend(
-            readings
-                .initials
-                .iter()
-                .enumerate()
-                .map(|r| reading(TreeId::IxInitials, r)),
-        );
-        out.extend(
-            readings
-                .full
-                .iter()
-                .enumerate()
-                .map(|r| reading(TreeId::IxPinyin, r)),
-        );
+        for (tree, list) in [
+            (TreeId::IxInitials, readings.initials),
+            (TreeId::IxPinyin, readings.full),
+        ] {
+            terms.extend(list.into_iter().enumerate().map(|(i, t)| (tree, t, i > 0)));
+        }
+        let mut out = lookup_entries(&terms, self.id, last);
         out.sort();
         out.dedup();
         out
@@ -350,10 +441,83 @@ mod tests {
         assert!(b.starts_with(&exact_prefix("zs")));
         assert!(!c.starts_with(&exact_prefix("zs")));
         assert_eq!(trailing_id(&[1, 2]), None);
-        assert!(is_whole_term(&a, b"zs"));
-        assert!(is_whole_term(&a, &exact_prefix("zs")));
-        assert!(!is_whole_term(&c, b"zs"));
-        assert!(!is_whole_term(&a, b"z"));
+    }
+
+    #[test]
+    fn lookup_keys_sort_in_rank_order_and_read_back() {
+        let at = |t| Some(Timestamp(t));
+        let common_late = lookup_key(b"zs", false, at(2_000), 9);
+        let common_early = lookup_key(b"zs", false, at(-5), 1);
+        let common_never = lookup_key(b"zs", false, None, 0);
+        let rare_late = lookup_key(b"zs", true, at(3_000), 2);
+        let longer = lookup_key(b"zsf", false, at(4_000), 3);
+        let mut keys = vec![
+            &longer,
+            &rare_late,
+            &common_never,
+            &common_early,
+            &common_late,
+        ];
+        keys.sort();
+        assert_eq!(
+            keys,
+            vec![
+                &common_late,
+                &common_early,
+                &common_never,
+                &rare_late,
+                &longer
+            ]
+        );
+        let k = parse_lookup_key(&common_early).unwrap();
+        assert_eq!(
+            k,
+            LookupKey {
+                term: b"zs",
+                alternate: false,
+                last_visit: at(-5),
+                id: 1
+            }
+        );
+        assert_eq!(parse_lookup_key(&common_never).unwrap().last_visit, None);
+        assert!(parse_lookup_key(&rare_late).unwrap().alternate);
+        assert!(parse_lookup_key(b"zs").is_none());
+    }
+
+    #[test]
+    fn a_visitor_is_filed_under_prefix_buckets_that_list_each_term_once() {
+        let terms = [
+            (TreeId::IxPinyin, "zhengjun".to_string(), false),
+            (TreeId::IxPinyin, "zhengshun".to_string(), true),
+            (TreeId::IxPinyin, "zhengdun".to_string(), true),
+            (TreeId::IxPhone, "8765".to_string(), false),
+        ];
+        let entries = lookup_entries(&terms, 7, None);
+        let buckets: Vec<(Vec<u8>, String)> = entries
+            .iter()
+            .filter(|e| e.tree == TreeId::IxPrefix)
+            .map(|e| (e.key.clone(), String::from_utf8(e.value.clone()).unwrap()))
+            .collect();
+        // zh, zhen, zhengj for the common reading; zh and zhen shared by the two
+        // rarer ones, then zhengs and zhengd; no buckets for phones.
+        assert_eq!(buckets.len(), 7);
+        let rare_zhen = bucket_prefix(TreeId::IxPinyin, b"zhen");
+        let shared: Vec<_> = buckets
+            .iter()
+            .filter(|(k, _)| {
+                k.starts_with(&rare_zhen) && parse_lookup_key(&k[1..]).unwrap().alternate
+            })
+            .collect();
+        assert_eq!(shared.len(), 1);
+        let listed: Vec<&[u8]> = bucket_terms(shared[0].1.as_bytes()).collect();
+        assert_eq!(listed, vec![&b"zhengshun"[..], &b"zhengdun"[..]]);
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|e| e.tree != TreeId::IxPrefix)
+                .count(),
+            4
+        );
     }
 
     #[test]

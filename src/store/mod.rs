@@ -30,6 +30,8 @@ pub enum StoreError {
         key: String,
         message: String,
     },
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    Layout { found: u32, expected: u32 },
 }
 
 impl From<sled::Error> for StoreError {
@@ -52,6 +54,31 @@ fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
         key: format!("{key:02x?}"),
         message: e.to_string(),
     }
+}
+
+/// Version of the key layout `keys` derives. A data directory written with
+/// another layout would answer lookups wrongly, so it is refused at open.
+pub const LAYOUT: u32 = 3;
+const LAYOUT_KEY: &[u8] = b"store.layout";
+
+/// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.
+/// Stores written before the stamp existed count as layout 2.
+fn check_layout(meta: &sled::Tree) -> Result<()> {
+    let found = match meta.get(LAYOUT_KEY)? {
+        Some(v) => <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes),
+        None if meta.is_empty() => {
+            meta.insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
+            return Ok(());
+        }
+        None => 2,
+    };
+    if found != LAYOUT {
+        return Err(StoreError::Layout {
+            found,
+            expected: LAYOUT,
+        });
+    }
+    Ok(())
 }
 
 /// A stored record's bytes, decoded; undecodable bytes are reported as corruption.
@@ -84,6 +111,7 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(t.name()))
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        check_layout(&trees[TreeId::Meta.index()])?;
         Ok(Store {
             db,
             trees,
@@ -138,6 +166,23 @@ impl Store {
                 Ok((k.to_vec(), v.to_vec()))
             })
             .collect()
+    }
+
+    /// Calls `f` with each key and value under `prefix` in key order until it
+    /// returns `false`. Returns whether every entry was seen.
+    pub fn scan_while(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        mut f: impl FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<bool> {
+        for item in self.tree(tree).scan_prefix(prefix) {
+            let (k, v) = item?;
+            if !f(&k, &v) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Ids at the end of the index keys under `prefix`.
@@ -234,8 +279,12 @@ impl Writer<'_> {
                 self.staged.insert((e.tree, e.key.clone()), None);
             }
         }
-        for IndexEntry { tree, key, value } in new_entries {
-            self.staged.insert((tree, key), Some(value));
+        // Entries the old record already had, byte for byte, are not written again.
+        for entry in new_entries {
+            if !old_entries.contains(&entry) {
+                let IndexEntry { tree, key, value } = entry;
+                self.staged.insert((tree, key), Some(value));
+            }
         }
         let bytes = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
         self.staged.insert((T::TREE, key), Some(bytes));
