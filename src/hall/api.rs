@@ -86,7 +86,8 @@ pub enum Command {
     },
     /// Any step of the matter's lifecycle outside a window's reception: acceptance by written
     /// notice, extension, reply, 复查 / 复核, return by the receiving department … `note` is an
-    /// optional remark kept in the history. A `Transition::Route` is the same as `Route`.
+    /// optional remark kept in the history. A `Transition::Route` is the `Route` command, with
+    /// `note` as its required reason.
     Step {
         matter: MatterId,
         step: Transition,
