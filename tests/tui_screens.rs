@@ -184,7 +184,7 @@ fn lookup_profile_and_matter() {
 }
 
 #[test]
-fn matter_detail_with_an_overdue_deadline() {
+fn profile_and_matter_detail_with_an_overdue_deadline() {
     let m = busy_morning();
     // 张秀英's matter was accepted on 11-20: its 60 days ended on 2027-01-19.
     m.t.minutes(55 * 24 * 60);
@@ -192,6 +192,7 @@ fn matter_detail_with_an_overdue_deadline() {
     desk.key(KeyCode::F(3));
     desk.type_text("zxy");
     desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_profile_overdue");
     desk.key(KeyCode::Enter);
     snap(&desk, "lookup_matter_overdue");
 }

@@ -80,13 +80,30 @@ pub fn visit_line(v: &VisitView, ctx: &Ctx) -> Line<'static> {
 pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     let t = &ctx.theme;
     let status = if m.is_open() { t.ok() } else { t.dim() };
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(format!("{} ", m.number)),
         Span::styled(fit(&ctx.dept_short(&m.department), 8), t.strong()),
         Span::styled(format!(" {} ", fit(&m.status, 14)), status),
-        Span::raw(format!("{} ", m.content_class)),
-        Span::styled(m.summary.replace('\n', " "), t.label()),
-    ])
+    ];
+    // Late or nearly due matters say so in every list (临期预警 / 超期 / 严重超期).
+    if let Some(tier) = m.deadline.as_ref().and_then(|d| d.tier) {
+        spans.push(Span::styled(
+            format!("〔{}〕", tier.label()),
+            tier_style(Some(tier), ctx),
+        ));
+    }
+    spans.push(Span::raw(format!("{} ", m.content_class)));
+    spans.push(Span::styled(m.summary.replace('\n', " "), t.label()));
+    Line::from(spans)
+}
+
+fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
+    let t = &ctx.theme;
+    match tier {
+        Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
+        Some(Tier::Warning) => t.warn(),
+        None => t.text(),
+    }
 }
 
 fn outcome_text(o: &Outcome, ctx: &Ctx) -> String {
@@ -150,14 +167,9 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
         ]),
     ];
     for dl in &d.deadlines {
-        let style = match dl.tier {
-            Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
-            Some(Tier::Warning) => t.warn(),
-            None => t.text(),
-        };
         lines.push(Line::from(vec![
             Span::styled("期限 ", t.label()),
-            Span::styled(dl.line(), style),
+            Span::styled(dl.line(), tier_style(dl.tier, ctx)),
         ]));
     }
     lines.push(Line::from(vec![
