@@ -133,7 +133,7 @@ impl LocalHall {
     }
 
     /// Takes one lifecycle step on a matter, or says why it cannot be taken.
-    fn step(&self, m: &mut Matter, transition: Transition) -> HallResult<()> {
+    fn apply_step(&self, m: &mut Matter, transition: Transition) -> HallResult<()> {
         m.status = m
             .status
             .apply(transition, self.today(), &self.config.limits)
@@ -803,7 +803,7 @@ impl LocalHall {
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
             permissions::require_visible(&s.officer, &self.config, m.category)?;
             permissions::may_route(&s.officer, &self.config, &m.department)?;
-            self.step(
+            self.apply_step(
                 &mut m,
                 Transition::Route {
                     to: to.clone(),

@@ -32,7 +32,7 @@ impl LocalHall {
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
             permissions::require_visible(&s.officer, &self.config, m.category)?;
             permissions::may_step(&s.officer, &self.config, &m.department, step.kind())?;
-            self.step(&mut m, step.clone())?;
+            self.apply_step(&mut m, step.clone())?;
             if let Transition::ReturnToSender { .. } = step {
                 // Outside the receiving department's remit: intake routes it again.
                 m.department = self.config.intake_department().code.clone();
