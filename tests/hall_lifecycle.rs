@@ -575,3 +575,37 @@ fn in_working_day_mode_deadlines_skip_the_holidays_and_count_the_worked_weekends
         "转送交办期限（条例第二十二条）：2026-09-24 起 15个工作日，至 2026-10-22"
     );
 }
+
+#[test]
+fn the_due_list_shows_a_notice_due_while_the_objection_window_is_still_open() {
+    let d = Desks::new();
+    let t = &d.t;
+    // Routed on 09-30, before 国庆: the objection window runs to 10-13 (five working days,
+    // Saturday 10-10 worked), the written notice is due on 10-15.
+    t.clock.set(local_time(2026, 9, 30, 10, 0));
+    let r = d.register(1, "xfj");
+    let to_rs = Transition::Route {
+        to: dept("rs"),
+        assigned: false,
+    };
+    t.hall.step(&d.reg, r.matter, to_rs, "属人社职责").unwrap();
+    t.clock.set(local_time(2026, 10, 12, 9, 0));
+    let next = t
+        .hall
+        .matter(&d.rs, r.matter)
+        .unwrap()
+        .brief
+        .deadline
+        .unwrap();
+    assert_eq!(next.deadline.due, date(2026, 10, 13));
+    assert_eq!(
+        next.tier, None,
+        "the objection window is the department's right"
+    );
+    let due = t.hall.due_matters(&d.rs, false).unwrap();
+    assert_eq!(due.len(), 1);
+    let notice = due[0].deadline.as_ref().unwrap();
+    assert!(notice.deadline.label().contains("书面告知"));
+    assert_eq!(notice.deadline.due, date(2026, 10, 15));
+    assert_eq!((notice.days_left, notice.tier), (3, Some(Tier::Warning)));
+}

@@ -56,8 +56,9 @@ impl LocalHall {
         Ok((CommandReply::Done, events))
     }
 
-    /// Open matters with a deadline past or within the warning days, most overdue first.
-    /// Reads every matter: an index of open matters by department would spare that.
+    /// Open matters with a duty's deadline past or within the warning days, most overdue
+    /// first; each shows that deadline. Reads every matter: an index of open matters by
+    /// department would spare that.
     pub(super) fn due_matters(&self, s: &Session, hall_wide: bool) -> HallResult<Vec<MatterBrief>> {
         if hall_wide {
             permissions::require(&s.officer, Action::ViewHallDeadlines)?;
@@ -72,8 +73,18 @@ impl LocalHall {
             {
                 continue;
             }
-            let brief = MatterBrief::of(&m, limits, today);
-            if brief.deadline.as_ref().is_some_and(|d| d.tier.is_some()) {
+            // Not only the earliest clock: a routed matter's objection window may still be
+            // open when its notice is nearly due (across a holiday week).
+            let urgent = m
+                .status
+                .deadlines(limits)
+                .into_iter()
+                .map(|d| limits.status(d, today))
+                .filter(|d| d.tier.is_some())
+                .min_by_key(|d| d.days_left);
+            if let Some(urgent) = urgent {
+                let mut brief = MatterBrief::of(&m, limits, today);
+                brief.deadline = Some(urgent);
                 due.push(brief);
             }
         }
