@@ -5,12 +5,16 @@ use std::path::{Path, PathBuf};
 use chrono::FixedOffset;
 use serde::Deserialize;
 
+use crate::domain::calendar::{Calendar, DayKind, HolidayError};
 use crate::domain::department::{Department, DeptCode};
+use crate::domain::lifecycle::{DeadlineRules, TimeLimits};
 use crate::domain::time::parse_offset;
 
 /// The shipped default, so a fresh machine needs no file at all.
 pub const DEFAULT_TOML: &str = include_str!("../config/lianfang.toml");
 pub const DEFAULT_SOURCE: &str = "内置默认配置 config/lianfang.toml";
+/// The holiday calendar a hall reads beside its config; the embedded one otherwise.
+pub const HOLIDAYS_FILE: &str = "holidays.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,27 +26,8 @@ pub enum ConfigError {
         line: usize,
         message: String,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DayKind {
-    Calendar,
-    Working,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Deadlines {
-    pub day_kind: DayKind,
-    pub route_days: u32,
-    pub notify_days: u32,
-    pub handle_days: u32,
-    pub extend_days: u32,
-    pub review_request_days: u32,
-    pub review_days: u32,
-    pub recheck_request_days: u32,
-    pub recheck_days: u32,
+    #[error(transparent)]
+    Holidays(#[from] HolidayError),
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +38,8 @@ pub struct HallConfig {
     pub max_representatives: usize,
     pub cache_mb: u64,
     pub ascii_borders: bool,
-    pub deadlines: Deadlines,
+    /// The `[deadlines]` section and the holiday calendar they count on.
+    pub limits: TimeLimits,
     pub content_classes: Vec<String>,
     pub departments: Vec<Department>,
 }
@@ -66,7 +52,7 @@ struct RawConfig {
     store: RawStore,
     #[serde(default)]
     ui: RawUi,
-    deadlines: Deadlines,
+    deadlines: RawDeadlines,
     matters: RawMatters,
     departments: Vec<RawDepartment>,
 }
@@ -94,6 +80,54 @@ struct RawUi {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawDayKind {
+    Calendar,
+    Working,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeadlines {
+    day_kind: RawDayKind,
+    route_days: u32,
+    notify_days: u32,
+    objection_working_days: u32,
+    handle_days: u32,
+    extend_days: u32,
+    review_request_days: u32,
+    review_days: u32,
+    recheck_request_days: u32,
+    recheck_days: u32,
+    warning_bands: Vec<u8>,
+    due_soon_days: u32,
+    seriously_overdue_days: u32,
+}
+
+impl RawDeadlines {
+    fn rules(self) -> DeadlineRules {
+        DeadlineRules {
+            day_kind: match self.day_kind {
+                RawDayKind::Calendar => DayKind::Calendar,
+                RawDayKind::Working => DayKind::Working,
+            },
+            route_days: self.route_days,
+            notify_days: self.notify_days,
+            objection_working_days: self.objection_working_days,
+            handle_days: self.handle_days,
+            extend_days: self.extend_days,
+            review_request_days: self.review_request_days,
+            review_days: self.review_days,
+            recheck_request_days: self.recheck_request_days,
+            recheck_days: self.recheck_days,
+            warning_bands: self.warning_bands,
+            due_soon_days: self.due_soon_days,
+            seriously_overdue_days: self.seriously_overdue_days,
+        }
+    }
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMatters {
     content_classes: Vec<String>,
@@ -116,15 +150,27 @@ impl HallConfig {
         HallConfig::parse(DEFAULT_TOML, DEFAULT_SOURCE).expect("the embedded config is valid")
     }
 
+    /// A config file, with the holiday calendar beside it (see `load_holidays`).
     pub fn load(path: &Path) -> Result<HallConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        HallConfig::parse(&text, &path.display().to_string())
+        let mut config = HallConfig::parse(&read(path)?, &path.display().to_string())?;
+        if let Some(dir) = path.parent() {
+            config.load_holidays(dir)?;
+        }
+        Ok(config)
     }
 
-    /// Parses and checks a config; every error names the file and the line.
+    /// Counts deadlines on `DIR/holidays.toml` when that file exists; the embedded
+    /// calendar stays otherwise.
+    pub fn load_holidays(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        let path = dir.join(HOLIDAYS_FILE);
+        if path.exists() {
+            self.limits.calendar = Calendar::parse(&read(&path)?, &path.display().to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Parses and checks a config, with the embedded holiday calendar; every error names the
+    /// file and the line.
     pub fn parse(text: &str, source_name: &str) -> Result<HallConfig, ConfigError> {
         let invalid = |line: usize, message: String| ConfigError::Invalid {
             source_name: source_name.to_string(),
@@ -183,6 +229,10 @@ impl HallConfig {
                 "至少要配置一个部门".into(),
             ));
         }
+        let rules = raw.deadlines.rules();
+        rules
+            .check()
+            .map_err(|e| invalid(line_of(&format!("{} =", e.field)), e.message))?;
         let mut departments: Vec<Department> = Vec::new();
         for d in raw.departments {
             let line = line_of(&format!("\"{}\"", d.code));
@@ -221,7 +271,7 @@ impl HallConfig {
             max_representatives: raw.hall.max_representatives,
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
-            deadlines: raw.deadlines,
+            limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,
         })
@@ -245,6 +295,13 @@ impl HallConfig {
     }
 }
 
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,8 +312,8 @@ mod tests {
         assert_eq!(c.departments.len(), 12);
         assert_eq!(c.cache_mb, 64);
         assert_eq!(c.timezone.local_minus_utc(), 8 * 3600);
-        assert_eq!(c.deadlines.handle_days, 60);
-        assert_eq!(c.deadlines.day_kind, DayKind::Calendar);
+        assert_eq!(c.limits.rules, DeadlineRules::default());
+        assert_eq!(c.limits.calendar, Calendar::embedded());
         assert!(c.departments.iter().any(|d| d.accusations));
         assert_eq!(c.intake_department().name, "信访局");
     }
@@ -288,6 +345,13 @@ mod tests {
         let tz = DEFAULT_TOML.replace("\"+08:00\"", "\"Beijing\"");
         let err = HallConfig::parse(&tz, "x.toml").unwrap_err().to_string();
         assert!(err.contains(&line_starting(&tz, "timezone")), "{err}");
+        let bands = DEFAULT_TOML.replace("[50, 75, 85, 99]", "[75, 50]");
+        let err = HallConfig::parse(&bands, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("预警比例"), "{err}");
+        assert!(
+            err.contains(&line_starting(&bands, "warning_bands")),
+            "{err}"
+        );
         let unknown = DEFAULT_TOML.replace("[ui]", "[ui]\ncolour = 1");
         assert!(HallConfig::parse(&unknown, "x.toml").is_err());
     }

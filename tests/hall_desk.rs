@@ -4,7 +4,8 @@
 
 mod support;
 
-use lianfang::domain::matter::{HistoryKind, LegalChannel, MatterStatus, Outcome};
+use lianfang::domain::lifecycle::{RefusalGround, State};
+use lianfang::domain::matter::{HistoryKind, LegalChannel, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::Field;
 use lianfang::domain::ticket::TicketState;
@@ -137,26 +138,34 @@ fn every_outcome_sets_the_status_and_needs_its_note() {
     let reg = t.officer("reg", Role::Registrar, "xfj");
     let rs = t.officer("rs1", Role::Window, "rs");
     let cases = [
-        (Outcome::AnsweredOnSpot, MatterStatus::AnsweredOnSpot, "rs"),
-        (Outcome::Accepted, MatterStatus::Accepted, "rs"),
+        (
+            Outcome::AnsweredOnSpot,
+            State::ResolvedOnSpot,
+            "当场化解",
+            "rs",
+        ),
+        (Outcome::Accepted, State::InProgress, "办理中", "rs"),
         (
             Outcome::Forwarded { to: dept("zj") },
-            MatterStatus::Forwarded,
+            State::Routed,
+            "已转送",
             "zj",
         ),
         (
             Outcome::Assigned { to: dept("zr") },
-            MatterStatus::Assigned,
+            State::Routed,
+            "已交办",
             "zr",
         ),
-        (Outcome::NotAccepted, MatterStatus::NotAccepted, "rs"),
+        (Outcome::NotAccepted, State::Refused, "不予受理", "rs"),
         (
             Outcome::LegalChannel(LegalChannel::Arbitration),
-            MatterStatus::LegalChannel,
+            State::Refused,
+            "不予受理",
             "rs",
         ),
     ];
-    for (n, (outcome, status, owner)) in cases.into_iter().enumerate() {
+    for (n, (outcome, state, label, owner)) in cases.into_iter().enumerate() {
         let r = t
             .hall
             .register(&reg, walk_in("甲一", &nth_id(n as u32 + 1), "", "rs"))
@@ -173,10 +182,17 @@ fn every_outcome_sets_the_status_and_needs_its_note() {
             .finish(&rs, outcome.clone(), "已向来访人说明")
             .unwrap();
         let m = t.matter(r.matter);
-        assert_eq!(m.status, status, "{outcome:?}");
+        assert_eq!(m.status.state, state, "{outcome:?}");
+        assert_eq!(m.status.label(), label, "{outcome:?}");
+        assert_eq!(m.status.since, date(2026, 11, 27), "{outcome:?}");
         assert_eq!(m.department, dept(owner), "{outcome:?}");
-        assert_eq!(m.closed.is_some(), !status.is_open(), "{outcome:?}");
-        assert_eq!(m.accepted.is_some(), status == MatterStatus::Accepted);
+        assert_eq!(m.is_open(), !outcome.closes(), "{outcome:?}");
+        assert_eq!(m.status.accepted.is_some(), state == State::InProgress);
+        if let Outcome::LegalChannel(channel) = outcome {
+            let refusal = m.status.refusal.as_ref().unwrap();
+            assert_eq!(refusal.ground, RefusalGround::LegalChannel(channel));
+            assert_eq!(refusal.reason, "已向来访人说明");
+        }
         assert!(matches!(
             &m.history.last().unwrap().kind,
             HistoryKind::Outcome { outcome: o, note } if *o == outcome && note == "已向来访人说明"
@@ -184,7 +200,7 @@ fn every_outcome_sets_the_status_and_needs_its_note() {
         let v = t.visitor(r.visitor);
         assert_eq!(
             v.summary.open_matters.len(),
-            usize::from(status.is_open()),
+            usize::from(m.is_open()),
             "{outcome:?}: the visitor's open matters follow the matter"
         );
         let ticket = t
@@ -255,7 +271,7 @@ fn finishing_a_ticket_refreshes_the_queue_it_was_called_from() {
 }
 
 #[test]
-fn later_tickets_on_a_closed_matter_keep_the_closing_date_in_step() {
+fn later_tickets_on_a_decided_matter_do_not_decide_it_again() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "xfj");
     let rs = t.officer("rs1", Role::Window, "rs");
@@ -274,28 +290,33 @@ fn later_tickets_on_a_closed_matter_keep_the_closing_date_in_step() {
     t.hall
         .finish(&rs, Outcome::AnsweredOnSpot, "已解释")
         .unwrap();
-    let closed_at = t.hall.now();
-    assert_eq!(t.matter(first.matter).closed, Some(closed_at));
+    let resolved = t.matter(first.matter).status;
+    assert_eq!(resolved.state, State::ResolvedOnSpot);
 
-    // The second reception closes it again: the first closing date stays.
-    t.clock.advance_minutes(30);
+    // The second reception cannot refuse or accept a resolved matter: the message names
+    // the state and how to end the reception.
+    t.clock.advance_minutes(60 * 24);
     t.hall.call_next(&rs).unwrap();
+    let before = t.snapshot();
+    for outcome in [Outcome::NotAccepted, Outcome::Accepted] {
+        let message = conflict(t.hall.finish(&rs, outcome, "同一事项已答复"));
+        assert!(message.contains(&first.matter_number), "{message}");
+        assert!(message.contains("“当场化解”"), "{message}");
+        assert!(message.contains("已没有后续步骤"), "{message}");
+        assert!(message.contains("请选“当场答复”"), "{message}");
+        assert_eq!(t.snapshot(), before);
+    }
+    // Answered at the window: recorded in the history, the lifecycle untouched.
     t.hall
-        .finish(&rs, Outcome::NotAccepted, "同一事项已答复")
+        .finish(&rs, Outcome::AnsweredOnSpot, "再次说明处理结果")
         .unwrap();
-    assert_eq!(t.matter(first.matter).closed, Some(closed_at));
-
-    // The third is accepted and reopens it: an open matter has no closing date.
-    t.clock.advance_minutes(30);
-    t.hall.call_next(&rs).unwrap();
-    t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
     let m = t.matter(first.matter);
-    assert!(m.status.is_open());
-    assert_eq!(m.closed, None);
-    assert_eq!(m.accepted, Some(t.hall.now()));
-    assert_eq!(t.visitor(first.visitor).summary.open_matters.len(), 1);
-    let d = t.hall.matter(&rs, first.matter).unwrap();
-    assert!(d.deadlines[0].label.contains("第三十四条"));
+    assert_eq!(m.status, resolved);
+    assert!(matches!(
+        &m.history.last().unwrap().kind,
+        HistoryKind::Outcome { note, .. } if note == "再次说明处理结果"
+    ));
+    assert!(t.visitor(first.visitor).summary.open_matters.is_empty());
     t.assert_consistent();
 }
 
@@ -359,68 +380,13 @@ fn routing_keeps_the_history_and_moves_the_deadline() {
     // Intake must route within 15 days of registration.
     let d = t.hall.matter(&reg, r.matter).unwrap();
     assert_eq!(d.deadlines.len(), 1);
-    assert!(d.deadlines[0].label.contains("第二十二条"));
-    assert_eq!(d.deadlines[0].days_left, 15);
+    let next = d.brief.deadline.unwrap();
+    assert!(next.deadline.label().contains("第二十二条"));
+    assert_eq!(next.days_left, 15);
 
-    t.clock.set(local_time(2026, 11, 30, 10, 0));
-    let (field, _) = invalid(t.hall.command(&reg, route("rs", false, "  ", r.matter)));
-    assert_eq!(field, Field::Note);
-    t.hall
-        .command(&reg, route("rs", false, "属人社部门职责", r.matter))
-        .unwrap();
-    t.clock.set(local_time(2026, 12, 1, 10, 0));
-    let rs_leader = t.officer("rsld", Role::Leader, "rs");
-    t.hall
-        .command(
-            &rs_leader,
-            route("zj", true, "涉及住房，交住建办理", r.matter),
-        )
-        .unwrap();
-
-    let d = t.hall.matter(&reg, r.matter).unwrap();
-    assert_eq!(d.matter.department, dept("zj"));
-    assert_eq!(d.matter.status, MatterStatus::Assigned);
-    let routes: Vec<(String, String, bool, String)> = d
-        .matter
-        .history
-        .iter()
-        .filter_map(|h| match &h.kind {
-            HistoryKind::Routed {
-                from,
-                to,
-                assigned,
-                reason,
-            } => Some((from.to_string(), to.to_string(), *assigned, reason.clone())),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        routes,
-        vec![
-            ("xfj".into(), "rs".into(), false, "属人社部门职责".into()),
-            (
-                "rs".into(),
-                "zj".into(),
-                true,
-                "涉及住房，交住建办理".into()
-            ),
-        ]
-    );
-    // The receiving department's 15 days run from the last routing (12-01 → 12-16).
-    assert_eq!(d.deadlines.len(), 1);
-    assert!(d.deadlines[0].label.contains("第二十三条"));
-    assert_eq!(d.deadlines[0].days_left, 15);
-    assert_eq!(d.deadlines[0].due, local_time(2026, 12, 16, 0, 0));
-    let v = t.visitor(r.visitor);
-    assert_eq!(v.summary.open_matters[0].department, dept("zj"));
-    assert_eq!(
-        v.summary.departments,
-        vec![dept("xfj"), dept("rs"), dept("zj")]
-    );
-
-    // Routing to where it already is, to nowhere, or a closed matter is refused.
+    // Routing to where it already is or to nowhere is refused, and changes nothing.
     let before = t.snapshot();
-    let (field, _) = invalid(t.hall.command(&reg, route("zj", false, "再转", r.matter)));
+    let (field, _) = invalid(t.hall.command(&reg, route("xfj", false, "再转", r.matter)));
     assert_eq!(field, Field::Department);
     let (field, _) = invalid(t.hall.command(&reg, route("xx", false, "再转", r.matter)));
     assert_eq!(field, Field::Department);
@@ -428,6 +394,53 @@ fn routing_keeps_the_history_and_moves_the_deadline() {
         t.hall.command(&reg, route("ga", false, "再转", 999)),
         Err(HallError::NotFound(_))
     ));
+    assert_eq!(t.snapshot(), before);
+
+    t.clock.set(local_time(2026, 11, 30, 10, 0));
+    let (field, _) = invalid(t.hall.command(&reg, route("rs", false, "  ", r.matter)));
+    assert_eq!(field, Field::Note);
+    t.hall
+        .command(&reg, route("rs", true, "属人社部门职责", r.matter))
+        .unwrap();
+
+    let d = t.hall.matter(&reg, r.matter).unwrap();
+    assert_eq!(d.matter.department, dept("rs"));
+    assert_eq!(d.brief.status, "已交办");
+    assert!(matches!(
+        &d.matter.history.last().unwrap().kind,
+        HistoryKind::Routed { from, to, assigned: true, reason }
+            if *from == dept("xfj") && *to == dept("rs") && reason == "属人社部门职责"
+    ));
+    // The receiving department decides within 15 days of the routing (11-30 → 12-15) and
+    // may object within 5 working days (Monday 11-30 → Monday 12-07), which shows first.
+    let dues: Vec<_> = d
+        .deadlines
+        .iter()
+        .map(|s| (s.deadline.label(), s.deadline.due, s.days_left))
+        .collect();
+    assert_eq!(
+        dues,
+        vec![
+            ("退回异议期（条例第二十三条）", date(2026, 12, 7), 7),
+            ("书面告知受理期限（条例第二十三条）", date(2026, 12, 15), 15),
+        ]
+    );
+    assert_eq!(d.brief.deadline.as_ref(), d.deadlines.first());
+    let v = t.visitor(r.visitor);
+    assert_eq!(v.summary.open_matters[0].department, dept("rs"));
+    assert_eq!(v.summary.departments, vec![dept("xfj"), dept("rs")]);
+
+    // The receiving department cannot pass it on: it accepts, refuses or returns it.
+    let rs_leader = t.officer("rsld", Role::Leader, "rs");
+    let before = t.snapshot();
+    let message = conflict(t.hall.command(
+        &rs_leader,
+        route("zj", true, "涉及住房，交住建办理", r.matter),
+    ));
+    assert!(
+        message.contains("“已交办”，不能转送交办。当前可以：受理、当场化解、不予受理、退回。"),
+        "{message}"
+    );
     assert_eq!(t.snapshot(), before);
     t.assert_consistent();
 }
@@ -441,21 +454,25 @@ fn an_accepted_matter_has_sixty_days_from_acceptance() {
         .hall
         .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
         .unwrap();
-    let d = t.hall.matter(&rs, r.matter).unwrap();
-    assert!(d.deadlines[0].label.contains("第二十三条"));
+    let next = |t: &TestHall| {
+        t.hall
+            .matter(&rs, r.matter)
+            .unwrap()
+            .brief
+            .deadline
+            .unwrap()
+    };
+    assert!(next(&t).deadline.label().contains("第二十二条"));
     t.clock.advance_minutes(60 * 24 * 2);
     t.hall.call_next(&rs).unwrap();
     t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
+    assert_eq!(t.matter(r.matter).status.accepted, Some(date(2026, 11, 29)));
     t.clock.advance_minutes(60 * 24 * 10);
-    let d = t.hall.matter(&rs, r.matter).unwrap();
-    assert!(d.deadlines[0].label.contains("第三十四条"));
-    assert_eq!(d.deadlines[0].days_left, 50);
+    assert!(next(&t).deadline.label().contains("第三十四条"));
+    assert_eq!(next(&t).days_left, 50);
     // Overdue deadlines count below zero.
     t.clock.advance_minutes(60 * 24 * 55);
-    assert_eq!(
-        t.hall.matter(&rs, r.matter).unwrap().deadlines[0].days_left,
-        -5
-    );
+    assert_eq!(next(&t).days_left, -5);
 }
 
 #[test]
@@ -474,9 +491,11 @@ fn a_matter_forwarded_at_the_window_gets_its_notice_deadline_from_that_day() {
         .finish(&rs, Outcome::Forwarded { to: dept("zj") }, "属住建职责")
         .unwrap();
     let d = t.hall.matter(&rs, r.matter).unwrap();
-    assert_eq!(d.deadlines.len(), 1);
-    assert_eq!(d.deadlines[0].due, local_time(2026, 12, 19, 0, 0));
-    assert_eq!(d.deadlines[0].days_left, 15);
+    assert_eq!(d.deadlines.len(), 2);
+    let notice = &d.deadlines[1];
+    assert!(notice.deadline.label().contains("书面告知"));
+    assert_eq!(notice.deadline.due, date(2026, 12, 19));
+    assert_eq!(notice.days_left, 15);
 }
 
 #[test]
@@ -731,16 +750,7 @@ fn every_change_publishes_numbered_events() {
             department: dept("rs")
         }]
     );
-    t.hall.call_next(&rs).unwrap();
-    drain(&rx, &mut seq);
-    t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
-    let events = kinds(drain(&rx, &mut seq));
-    assert!(events.contains(&EventKind::QueueChanged {
-        department: dept("rs")
-    }));
-    assert!(events.contains(&EventKind::MatterChanged { matter: r.matter }));
-    assert!(events.contains(&EventKind::VisitorChanged { visitor: r.visitor }));
-
+    // Routed while its visitor waits for the window again (the window may still accept it).
     t.hall
         .command(&rs, route("zj", false, "转住建", r.matter))
         .unwrap();
@@ -752,6 +762,15 @@ fn every_change_publishes_numbered_events() {
             EventKind::VisitorChanged { visitor: r.visitor },
         ]
     );
+    t.hall.call_next(&rs).unwrap();
+    drain(&rx, &mut seq);
+    t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
+    let events = kinds(drain(&rx, &mut seq));
+    assert!(events.contains(&EventKind::QueueChanged {
+        department: dept("rs")
+    }));
+    assert!(events.contains(&EventKind::MatterChanged { matter: r.matter }));
+    assert!(events.contains(&EventKind::VisitorChanged { visitor: r.visitor }));
     t.hall
         .command(
             &rs,
@@ -807,6 +826,9 @@ fn every_command_writes_an_audit_record() {
     t.hall.call_next(&rs).unwrap();
     t.hall.command(&rs, Command::Recall).unwrap();
     t.hall.command(&rs, Command::Skip).unwrap();
+    t.hall
+        .command(&rs, route("zj", false, "转住建", r.matter))
+        .unwrap();
     t.hall.call_next(&rs).unwrap();
     t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
     t.hall
@@ -817,9 +839,6 @@ fn every_command_writes_an_audit_record() {
                 text: "补充材料".into(),
             },
         )
-        .unwrap();
-    t.hall
-        .command(&rs, route("zj", false, "转住建", r.matter))
         .unwrap();
 
     let trail = t.hall.matter_audit(&rs, r.matter).unwrap();
@@ -832,10 +851,10 @@ fn every_command_writes_an_audit_record() {
         ("rs1", "叫号 人社-001"),
         ("rs1", "重呼 人社-001"),
         ("rs1", "过号 人社-001"),
+        ("rs1", "转送事项"),
         ("rs1", "叫号 人社-001"),
         ("rs1", "接待完毕 人社-001 受理"),
         ("rs1", "添加备注"),
-        ("rs1", "转送事项"),
     ];
     assert_eq!(actions.len(), expected_prefixes.len(), "{actions:?}");
     for ((officer, action), (want_officer, want)) in actions.iter().zip(expected_prefixes) {

@@ -53,8 +53,8 @@ fn an_officer_of_another_department_cannot_finish_a_ticket_left_at_a_shared_desk
     assert!(conflict(t.hall.call_next(&ga)).contains("人社-001"));
     assert_eq!(t.snapshot(), before);
     assert_eq!(
-        t.matter(r.matter).status,
-        lianfang::domain::matter::MatterStatus::Registered
+        t.matter(r.matter).status.state,
+        lianfang::domain::lifecycle::State::Registered
     );
     // 人社 finishes its own reception.
     t.hall.finish(&rs, Outcome::Accepted, "").unwrap();

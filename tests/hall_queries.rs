@@ -265,7 +265,7 @@ fn the_profile_shows_the_history_across_departments_masked_unless_asked() {
     assert_eq!(profile.visits[1].ticket_label.as_deref(), Some("人社-001"));
     // Open matters first: the zj one is open, the rs one accepted (still open) — newest first.
     assert_eq!(profile.matters.len(), 2);
-    assert!(profile.matters.iter().all(|m| m.status.is_open()));
+    assert!(profile.matters.iter().all(|m| m.is_open()));
     assert_eq!(profile.matters[0].department, dept("zj"));
 
     let full = p.t.hall.profile(&rs, p.zhang, true).unwrap();
@@ -324,7 +324,8 @@ fn the_matter_detail_lists_visitors_visits_and_deadlines() {
     assert_eq!(d.visits[0].id, r3.visit);
     assert!(d.visits[0].repeat);
     assert_eq!(d.deadlines.len(), 1);
-    assert_eq!(d.deadlines[0].due, local_time(2026, 12, 12, 0, 0));
+    assert_eq!(d.deadlines[0].deadline.due, date(2026, 12, 12));
+    assert_eq!(d.brief.deadline.as_ref(), d.deadlines.first());
     assert!(matches!(
         t.hall.matter(&reg, 4242),
         Err(HallError::NotFound(_))

@@ -3,7 +3,8 @@
 
 mod support;
 
-use lianfang::domain::matter::{HistoryKind, MatterStatus, Outcome};
+use lianfang::domain::lifecycle::State;
+use lianfang::domain::matter::{HistoryKind, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::{Field, MatterChoice};
 use lianfang::domain::ticket::TicketState;
@@ -34,7 +35,7 @@ fn a_new_visitor_gets_a_visitor_a_matter_a_visit_and_a_ticket() {
     assert_eq!(v.summary.departments, vec![dept("rs")]);
 
     let m = t.matter(r.matter);
-    assert_eq!(m.status, MatterStatus::Registered);
+    assert_eq!(m.status.state, State::Registered);
     assert_eq!(m.department, dept("rs"));
     assert_eq!(m.visitors, vec![r.visitor]);
     assert_eq!(m.visits, vec![r.visit]);

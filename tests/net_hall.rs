@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Receiver;
 use lianfang::config::HallConfig;
+use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::Outcome;
 use lianfang::hall::clock::SystemClock;
 use lianfang::hall::{
@@ -528,4 +529,36 @@ fn silent_connections_time_out_on_both_sides() {
     assert!(matches!(client.info(), Err(HallError::Unavailable(_))));
     drop(client);
     mute.join().unwrap();
+}
+
+#[test]
+fn lifecycle_steps_and_the_due_list_travel_over_the_wire() {
+    let server = Server::start(1);
+    let (desk, s) = server.desk("rs0");
+    let r = desk.register(&s.token, registration(0)).unwrap();
+    desk.call_next(&s.token).unwrap();
+    desk.finish(&s.token, Outcome::Accepted, "").unwrap();
+    // The extension, dates and all, reaches the service, which refuses a window officer.
+    let extend = Transition::Extend {
+        days: 30,
+        reason: "需现场核查".into(),
+        approver: "王局长".into(),
+        told_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    };
+    let message = match desk.step(&s.token, r.matter, extend, "") {
+        Err(HallError::Denied(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(message.contains("延期"), "{message}");
+    desk.step(&s.token, r.matter, Transition::Reply, "已书面答复")
+        .unwrap();
+    let detail = desk.matter(&s.token, r.matter).unwrap();
+    assert_eq!(detail.brief.status, "已办结答复");
+    assert!(detail.brief.deadline.is_some(), "the 复查 window runs");
+    assert!(desk.due_matters(&s.token, false).unwrap().is_empty());
+    assert!(matches!(
+        desk.due_matters(&s.token, true),
+        Err(HallError::Denied(_))
+    ));
+    server.check_store();
 }

@@ -247,7 +247,14 @@ fn the_window_calls_and_records_an_outcome_with_its_note() {
     let screen = desk.screen_text(80, 24);
     assert!(desk.app.window().serving().is_none(), "{screen}");
     let detail = m.t.hall.matter(&m.admin, m.zhang.matter).expect("matter");
-    assert_eq!(detail.matter.status.label(), "当场答复");
+    // 张三's matter was accepted in the morning: this reception answered him at the window
+    // and left the matter in progress.
+    assert_eq!(detail.matter.status.label(), "办理中");
+    assert!(matches!(
+        &detail.matter.history.last().expect("history").kind,
+        HistoryKind::Outcome { outcome: Outcome::AnsweredOnSpot, note }
+            if note.contains("劳动监察大队")
+    ));
     // The queue moved on: the next call brings 人社-002.
     desk.key(KeyCode::F(5));
     assert_eq!(

@@ -184,6 +184,20 @@ fn lookup_profile_and_matter() {
 }
 
 #[test]
+fn profile_and_matter_detail_with_an_overdue_deadline() {
+    let m = busy_morning();
+    // 张秀英's matter was accepted on 11-20: its 60 days ended on 2027-01-19.
+    m.t.minutes(55 * 24 * 60);
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_profile_overdue");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_matter_overdue");
+}
+
+#[test]
 fn help_overlay() {
     let m = busy_morning();
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");

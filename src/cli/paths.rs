@@ -60,7 +60,8 @@ pub fn start_logging(dir: &Path) -> Option<WorkerGuard> {
         .map(|()| guard)
 }
 
-/// `--config FILE`, else `DIR/lianfang.toml` when it exists, else the embedded default.
+/// `--config FILE`, else `DIR/lianfang.toml` when it exists, else the embedded default;
+/// the holiday calendar is the `holidays.toml` beside the config used, or the embedded one.
 pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<HallConfig, ConfigError> {
     match explicit {
         Some(file) => HallConfig::load(file),
@@ -69,7 +70,9 @@ pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<HallConfig, Co
             if own.exists() {
                 HallConfig::load(&own)
             } else {
-                Ok(HallConfig::embedded())
+                let mut config = HallConfig::embedded();
+                config.load_holidays(dir)?;
+                Ok(config)
             }
         }
     }
@@ -89,6 +92,8 @@ pub fn open_hall(dir: &Path, config: HallConfig) -> Result<LocalHall, CliError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::HOLIDAYS_FILE;
+    use crate::domain::calendar::Calendar;
 
     fn from(vars: &[(&str, &str)]) -> PathBuf {
         let vars: Vec<(String, OsString)> = vars
@@ -118,6 +123,39 @@ mod tests {
         );
         assert_eq!(from(&[]), PathBuf::from("lianfang-data"));
         assert_eq!(data_dir(Some("/d".into())), PathBuf::from("/d"));
+    }
+
+    #[test]
+    fn a_holiday_file_in_the_data_directory_replaces_the_embedded_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let embedded = load_config(None, dir.path()).unwrap();
+        assert_eq!(embedded.limits.calendar, Calendar::embedded());
+        std::fs::write(
+            dir.path().join(HOLIDAYS_FILE),
+            "[2027]\nholidays = [\"2027-01-01\"]\n",
+        )
+        .unwrap();
+        let own = load_config(None, dir.path()).unwrap();
+        assert!(own.limits.calendar.covers(2027));
+        assert!(!own.limits.calendar.covers(2026));
+        // Beside an explicit config file as well; a broken one names its file and line.
+        let other = dir.path().join("other.toml");
+        std::fs::write(&other, crate::config::DEFAULT_TOML).unwrap();
+        assert!(load_config(Some(&other), dir.path())
+            .unwrap()
+            .limits
+            .calendar
+            .covers(2027));
+        std::fs::write(
+            dir.path().join(HOLIDAYS_FILE),
+            "[2027]\nholidays = [\"1月1日\"]\n",
+        )
+        .unwrap();
+        let err = load_config(None, dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(HOLIDAYS_FILE) && err.contains("第 2 行"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -224,7 +224,8 @@ mod tests {
             .iter()
             .all(|m| m.received > two_years_ago && m.received <= NOW));
         // Statuses vary, groups and key persons exist.
-        let statuses: std::collections::HashSet<_> = matters.iter().map(|m| m.status).collect();
+        let statuses: std::collections::HashSet<_> =
+            matters.iter().map(|m| m.status.label()).collect();
         assert!(statuses.len() >= 6, "{statuses:?}");
         assert!(visitors.iter().any(|v| v.key_grade.is_some()));
         assert!(visitors.iter().any(|v| v.id_number.is_none()));
@@ -250,11 +251,7 @@ mod tests {
         for v in visitors.iter().step_by(7) {
             let profile = hall.profile(&admin, v.id, false).unwrap();
             assert_eq!(profile.visits.len() as u32, v.summary.visit_count);
-            let open = profile
-                .matters
-                .iter()
-                .filter(|m| m.status.is_open())
-                .count();
+            let open = profile.matters.iter().filter(|m| m.is_open()).count();
             assert_eq!(open, v.summary.open_matters.len());
             assert_eq!(profile.visits.first().map(|x| x.at), v.summary.last_visit);
         }

@@ -11,14 +11,15 @@ use super::content::{Subject, Subjects};
 use super::people::PeopleGen;
 use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::matter::{
-    matter_number, HistoryEntry, HistoryKind, LegalChannel, Matter, MatterStatus, Outcome,
+    matter_number, HistoryEntry, HistoryKind, LegalChannel, Matter, Outcome,
 };
 use crate::domain::ticket::{ticket_label, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::{Channel, Visit};
 use crate::domain::visitor::{KeyGrade, OpenMatterRef, Visitor, VisitorSummary};
-use crate::hall::HallResult;
+use crate::hall::{HallError, HallResult};
 use crate::store::Writer;
 
 /// How far back the generated history reaches.
@@ -147,7 +148,7 @@ fn plan_matters(g: &Generator, rng: &mut StdRng, first_day: NaiveDate, place: &s
             };
             let subject = g.subjects.draw(rng, district(place));
             let outcome = draw_outcome(g, rng, &subject);
-            let open = outcome.as_ref().is_none_or(|o| o.status().is_open());
+            let open = outcome.as_ref().is_none_or(|o| !o.closes());
             let extra = if open {
                 [0, 1, 1, 2, 2, 2, 3, 3, 4, 6][rng.gen_range(0..10)]
             } else {
@@ -217,7 +218,7 @@ pub fn write_visitor(
         let at = Timestamp(g.now.0 - ahead * 240 - rng.gen_range(0..200));
         let open = plans
             .iter()
-            .rposition(|p| p.outcome.as_ref().is_none_or(|o| o.status().is_open()));
+            .rposition(|p| p.outcome.as_ref().is_none_or(|o| !o.closes()));
         let matter = match open {
             Some(m) if rng.gen_bool(0.5) => m,
             _ => {
@@ -254,7 +255,7 @@ pub fn write_visitor(
             plan,
             person.place,
             visitor_id,
-        ));
+        )?);
     }
 
     let mut summary = VisitorSummary::default();
@@ -340,7 +341,7 @@ pub fn write_visitor(
         if !summary.departments.contains(&m.department) {
             summary.departments.push(m.department.clone());
         }
-        if m.status.is_open() {
+        if m.is_open() {
             summary.open_matters.push(OpenMatterRef {
                 matter: m.id,
                 department: m.department.clone(),
@@ -385,7 +386,7 @@ fn new_matter(
     plan: &Plan,
     place: &str,
     visitor: u64,
-) -> Matter {
+) -> HallResult<Matter> {
     let s = &plan.subject;
     let mut m = Matter {
         id,
@@ -396,10 +397,8 @@ fn new_matter(
         summary: s.summary.clone(),
         demands: s.demands.clone(),
         department: s.department.clone(),
-        status: MatterStatus::Registered,
+        status: Lifecycle::new(plan.received.local_date(g.tz())),
         received: plan.received,
-        accepted: None,
-        closed: None,
         visitors: vec![visitor],
         visits: Vec::new(),
         history: vec![HistoryEntry {
@@ -412,26 +411,19 @@ fn new_matter(
     };
     if let Some(outcome) = &plan.outcome {
         let at = Timestamp(plan.received.0 + rng.gen_range(20..120) * 60);
-        m.status = outcome.status();
-        if let Outcome::Forwarded { to } | Outcome::Assigned { to } = outcome {
-            m.department = to.clone();
-        }
-        if *outcome == Outcome::Accepted {
-            m.accepted = Some(at);
-        }
-        if !m.status.is_open() {
-            m.closed = Some(at);
-        }
+        let note = outcome_note(g, outcome);
+        m.record_outcome(outcome, &note, at.local_date(g.tz()), &g.config.limits)
+            .map_err(|e| HallError::Conflict(format!("演示事项 {}：{e}", m.number)))?;
         m.history.push(HistoryEntry {
             at,
             officer: g.window(&s.department),
             kind: HistoryKind::Outcome {
                 outcome: outcome.clone(),
-                note: outcome_note(g, outcome),
+                note,
             },
         });
     }
-    m
+    Ok(m)
 }
 
 /// The last part of a place (`湖南省长沙市芙蓉区` → `芙蓉区`), as people say it.

@@ -1,8 +1,12 @@
 //! The matter (信访事项, 件): what the visitor asks, tracked until it is closed.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
+use super::lifecycle::{
+    Lifecycle, LifecycleError, RefusalGround, TimeLimits, Transition, TransitionKind,
+};
 use super::time::Timestamp;
 use super::visitor::VisitorId;
 
@@ -95,57 +99,34 @@ impl Outcome {
         !matches!(self, Outcome::Accepted)
     }
 
-    pub fn status(&self) -> MatterStatus {
-        match self {
-            Outcome::AnsweredOnSpot => MatterStatus::AnsweredOnSpot,
-            Outcome::Accepted => MatterStatus::Accepted,
-            Outcome::Forwarded { .. } => MatterStatus::Forwarded,
-            Outcome::Assigned { .. } => MatterStatus::Assigned,
-            Outcome::NotAccepted => MatterStatus::NotAccepted,
-            Outcome::LegalChannel(_) => MatterStatus::LegalChannel,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MatterStatus {
-    /// 登记: registered, waiting to be received.
-    Registered,
-    /// 已受理
-    Accepted,
-    /// 已转送
-    Forwarded,
-    /// 已交办
-    Assigned,
-    /// 当场答复 (closed)
-    AnsweredOnSpot,
-    /// 不予受理 (closed)
-    NotAccepted,
-    /// 导入法定途径 (closed for this procedure)
-    LegalChannel,
-}
-
-impl MatterStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            MatterStatus::Registered => "登记",
-            MatterStatus::Accepted => "已受理",
-            MatterStatus::Forwarded => "已转送",
-            MatterStatus::Assigned => "已交办",
-            MatterStatus::AnsweredOnSpot => "当场答复",
-            MatterStatus::NotAccepted => "不予受理",
-            MatterStatus::LegalChannel => "导入法定途径",
-        }
-    }
-
-    pub fn is_open(self) -> bool {
+    /// 当场答复 and refusals close the matter; acceptance and routing keep it open.
+    pub fn closes(&self) -> bool {
         matches!(
             self,
-            MatterStatus::Registered
-                | MatterStatus::Accepted
-                | MatterStatus::Forwarded
-                | MatterStatus::Assigned
+            Outcome::AnsweredOnSpot | Outcome::NotAccepted | Outcome::LegalChannel(_)
         )
+    }
+
+    /// The lifecycle step this outcome records; `note` is the reason of a refusal.
+    pub fn transition(&self, note: &str) -> Transition {
+        let refuse = |ground| Transition::Refuse {
+            ground,
+            reason: note.to_string(),
+        };
+        match self {
+            Outcome::AnsweredOnSpot => Transition::ResolveOnSpot,
+            Outcome::Accepted => Transition::Accept,
+            Outcome::Forwarded { to } => Transition::Route {
+                to: to.clone(),
+                assigned: false,
+            },
+            Outcome::Assigned { to } => Transition::Route {
+                to: to.clone(),
+                assigned: true,
+            },
+            Outcome::NotAccepted => refuse(RefusalGround::Other),
+            Outcome::LegalChannel(channel) => refuse(RefusalGround::LegalChannel(*channel)),
+        }
     }
 }
 
@@ -175,6 +156,12 @@ pub enum HistoryKind {
     Note {
         text: String,
     },
+    /// A lifecycle step recorded outside a window's reception (extension, reply, 复查 …),
+    /// with the officer's optional remark.
+    Step {
+        step: Transition,
+        note: String,
+    },
     RepeatVisit {
         visit: u64,
     },
@@ -192,10 +179,9 @@ pub struct Matter {
     pub summary: String,
     pub demands: String,
     pub department: DeptCode,
-    pub status: MatterStatus,
+    /// Where the matter stands in the 信访 procedure, with the dates its clocks count from.
+    pub status: Lifecycle,
     pub received: Timestamp,
-    pub accepted: Option<Timestamp>,
-    pub closed: Option<Timestamp>,
     pub visitors: Vec<VisitorId>,
     pub visits: Vec<u64>,
     pub history: Vec<HistoryEntry>,
@@ -204,6 +190,44 @@ pub struct Matter {
 impl Matter {
     pub fn confidential(&self) -> bool {
         self.category.confidential()
+    }
+
+    /// Not closed for good (终结, 当场化解, 不予受理, a lapsed window …): visits may be added.
+    pub fn is_open(&self) -> bool {
+        !self.status.state.is_closed()
+    }
+
+    /// Whether a window's outcome still decides the matter: it has been neither accepted,
+    /// refused nor resolved since it was registered, routed or returned.
+    pub fn awaits_decision(&self) -> bool {
+        self.status
+            .allowed()
+            .contains(&TransitionKind::ResolveOnSpot)
+    }
+
+    /// Records a window's outcome on `today`; the matter is unchanged when the step is refused.
+    /// A window that accepts a matter still at the registration stage takes it up itself
+    /// first. Once the matter is decided, a later reception on it (the visitor asking how it
+    /// stands) is 当场答复 and leaves the lifecycle as it is.
+    pub fn record_outcome(
+        &mut self,
+        outcome: &Outcome,
+        note: &str,
+        today: NaiveDate,
+        limits: &TimeLimits,
+    ) -> Result<(), LifecycleError> {
+        if *outcome == Outcome::AnsweredOnSpot && !self.awaits_decision() {
+            return Ok(());
+        }
+        let mut status = self.status.clone();
+        if *outcome == Outcome::Accepted && status.allowed().contains(&TransitionKind::TakeUp) {
+            status = status.apply(Transition::TakeUp, today, limits)?;
+        }
+        self.status = status.apply(outcome.transition(note), today, limits)?;
+        if let Outcome::Forwarded { to } | Outcome::Assigned { to } = outcome {
+            self.department = to.clone();
+        }
+        Ok(())
     }
 }
 
@@ -241,11 +265,12 @@ mod tests {
     fn only_non_acceptance_outcomes_need_a_note() {
         assert!(!Outcome::Accepted.needs_note());
         assert!(Outcome::NotAccepted.needs_note());
-        assert!(!Outcome::AnsweredOnSpot.status().is_open());
-        assert!(Outcome::Forwarded {
-            to: DeptCode::new("rs")
-        }
-        .status()
-        .is_open());
+        assert_eq!(
+            Outcome::LegalChannel(LegalChannel::Arbitration).transition("去仲裁"),
+            Transition::Refuse {
+                ground: RefusalGround::LegalChannel(LegalChannel::Arbitration),
+                reason: "去仲裁".into()
+            }
+        );
     }
 }

@@ -2,11 +2,13 @@
 //! replies and events. Plain serde types, so the same values travel in-process
 //! and over the network.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
-use crate::domain::matter::{Category, Matter, MatterId, MatterStatus, Outcome};
+use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits, Transition};
+use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::registration::RegistrationInput;
 use crate::domain::ticket::TicketId;
@@ -82,6 +84,15 @@ pub enum Command {
         matter: MatterId,
         text: String,
     },
+    /// Any step of the matter's lifecycle outside a window's reception: acceptance by written
+    /// notice, extension, reply, 复查 / 复核, return by the receiving department … `note` is an
+    /// optional remark kept in the history. A `Transition::Route` is the `Route` command, with
+    /// `note` as its required reason.
+    Step {
+        matter: MatterId,
+        step: Transition,
+        note: String,
+    },
     SetKeyGrade {
         visitor: VisitorId,
         grade: Option<KeyGrade>,
@@ -150,6 +161,12 @@ pub enum Query {
     MyDesk,
     MatterAudit(MatterId),
     Officers,
+    /// Open matters whose deadline is past or within the warning days (临期预警), most
+    /// overdue first: the officer's department, or with `hall_wide` every department
+    /// (leaders and administrators).
+    DueMatters {
+        hall_wide: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +178,7 @@ pub enum QueryReply {
     Desk(Option<Serving>),
     Audit(Vec<AuditRecord>),
     Officers(Vec<OfficerInfo>),
+    Matters(Vec<MatterBrief>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -210,26 +228,42 @@ pub struct LookupHit {
 pub struct MatterBrief {
     pub id: MatterId,
     pub number: String,
-    pub status: MatterStatus,
+    /// The state as it reads today: a 复查 window that ran out unused reads as lapsed.
+    pub state: State,
+    /// The state as the desk shows it (`已交办`, `超期未申请复查` …).
+    pub status: String,
     pub category: Category,
     pub content_class: String,
     pub department: DeptCode,
     pub summary: String,
     pub received: Timestamp,
+    /// The next legal deadline with its days left and tier; none once the matter is closed.
+    pub deadline: Option<DeadlineStatus>,
 }
 
 impl MatterBrief {
-    pub fn of(m: &Matter) -> MatterBrief {
+    pub fn of(m: &Matter, limits: &TimeLimits, today: NaiveDate) -> MatterBrief {
+        let state = m.status.status_on(today, limits);
         MatterBrief {
             id: m.id,
             number: m.number.clone(),
-            status: m.status,
+            state,
+            status: if state == m.status.state {
+                m.status.label().to_string()
+            } else {
+                state.label().to_string()
+            },
             category: m.category,
             content_class: m.content_class.clone(),
             department: m.department.clone(),
             summary: m.summary.clone(),
             received: m.received,
+            deadline: m.status.deadline_status(limits, today),
         }
+    }
+
+    pub fn is_open(&self) -> bool {
+        !self.state.is_closed()
     }
 }
 
@@ -278,19 +312,14 @@ pub struct VisitorProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deadline {
-    pub label: String,
-    pub due: Timestamp,
-    /// Negative when overdue.
-    pub days_left: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatterDetail {
     pub matter: Matter,
+    /// State, label and next deadline as the lists show them.
+    pub brief: MatterBrief,
+    /// Every clock running in the current state, earliest first (a routed matter runs two).
+    pub deadlines: Vec<DeadlineStatus>,
     pub visitor_names: Vec<(VisitorId, String)>,
     pub visits: Vec<VisitView>,
-    pub deadlines: Vec<Deadline>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,17 +1,18 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod steps;
+
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use crossbeam_channel::Receiver;
 
 use super::api::*;
 use super::auth;
 use super::clock::{Clock, SystemClock};
-use super::deadlines::open_deadlines;
 use super::error::{HallError, HallResult};
 use super::events::EventBus;
 use super::lookup::{self, Rank};
@@ -22,6 +23,7 @@ use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
+use crate::domain::lifecycle::{Lifecycle, LifecycleError, Transition};
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
@@ -119,6 +121,24 @@ impl LocalHall {
             .get(token)
             .cloned()
             .ok_or(HallError::NotLoggedIn)
+    }
+
+    /// Today in the hall's time zone: the day legal clocks count in.
+    fn today(&self) -> NaiveDate {
+        self.now().local_date(self.config.timezone)
+    }
+
+    fn brief(&self, m: &Matter) -> MatterBrief {
+        MatterBrief::of(m, &self.config.limits, self.today())
+    }
+
+    /// Takes one lifecycle step on a matter, or says why it cannot be taken.
+    fn apply_step(&self, m: &mut Matter, transition: Transition) -> HallResult<()> {
+        m.status = m
+            .status
+            .apply(transition, self.today(), &self.config.limits)
+            .map_err(|e| refused(m, e))?;
+        Ok(())
     }
 
     fn rules(&self) -> Rules<'_> {
@@ -339,7 +359,7 @@ impl LocalHall {
                         .get_id(*id)?
                         .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
                     permissions::require_visible(&s.officer, &self.config, m.category)?;
-                    if !m.status.is_open() {
+                    if !m.is_open() {
                         return Err(HallError::Conflict(format!(
                             "事项 {} 已{}，不能再追加来访；请登记为新事项",
                             m.number,
@@ -361,10 +381,8 @@ impl LocalHall {
                         summary: new.summary.clone(),
                         demands: new.demands.clone(),
                         department: valid.department.clone(),
-                        status: crate::domain::matter::MatterStatus::Registered,
+                        status: Lifecycle::new(now.local_date(tz)),
                         received: now,
-                        accepted: None,
-                        closed: None,
                         visitors: Vec::new(),
                         visits: Vec::new(),
                         history: vec![HistoryEntry {
@@ -723,19 +741,16 @@ impl LocalHall {
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
             if let Outcome::Forwarded { to } | Outcome::Assigned { to } = &outcome {
                 self.check_target(to, &m)?;
-                m.department = to.clone();
             }
-            m.status = outcome.status();
-            if outcome == Outcome::Accepted {
-                m.accepted = Some(now);
-            }
-            // A second ticket on the same matter may reopen it (受理 after 当场答复):
-            // the closing date follows the status, and the first closing is kept.
-            m.closed = if m.status.is_open() {
-                None
-            } else {
-                m.closed.or(Some(now))
-            };
+            let decided = !m.awaits_decision();
+            m.record_outcome(&outcome, &note, self.today(), &self.config.limits)
+                .map_err(|e| match refused(&m, e) {
+                    // A later ticket on a decided matter: the visitor came to ask how it stands.
+                    HallError::Conflict(text) if decided => HallError::Conflict(format!(
+                        "{text}如本次只是向来访人说明办理情况，请选“当场答复”结束接待"
+                    )),
+                    other => other,
+                })?;
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
@@ -788,20 +803,15 @@ impl LocalHall {
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
             permissions::require_visible(&s.officer, &self.config, m.category)?;
             permissions::may_route(&s.officer, &self.config, &m.department)?;
-            if !m.status.is_open() {
-                return Err(HallError::Conflict(format!(
-                    "事项 {} 已{}，不能再转送",
-                    m.number,
-                    m.status.label()
-                )));
-            }
+            self.apply_step(
+                &mut m,
+                Transition::Route {
+                    to: to.clone(),
+                    assigned,
+                },
+            )?;
             self.check_target(&to, &m)?;
             let from = std::mem::replace(&mut m.department, to.clone());
-            m.status = if assigned {
-                crate::domain::matter::MatterStatus::Assigned
-            } else {
-                crate::domain::matter::MatterStatus::Forwarded
-            };
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
@@ -1080,14 +1090,13 @@ impl LocalHall {
         {
             if let Some(m) = self.store.get_id::<Matter>(mid)? {
                 if permissions::can_see(&s.officer, &self.config, m.category) {
-                    matters.push(MatterBrief::of(&m));
+                    matters.push(self.brief(&m));
                 }
             }
         }
         matters.sort_by(|a, b| {
-            b.status
-                .is_open()
-                .cmp(&a.status.is_open())
+            b.is_open()
+                .cmp(&a.is_open())
                 .then(b.received.cmp(&a.received))
         });
         Ok(VisitorProfile {
@@ -1113,8 +1122,18 @@ impl LocalHall {
         for vid in &m.visits {
             visits.extend(self.store.get_id::<Visit>(*vid)?);
         }
+        let limits = &self.config.limits;
+        let today = self.today();
+        let mut deadlines: Vec<_> = m
+            .status
+            .deadlines(limits)
+            .into_iter()
+            .map(|d| limits.status(d, today))
+            .collect();
+        deadlines.sort_by_key(|d| d.deadline.due);
         Ok(MatterDetail {
-            deadlines: open_deadlines(&m, &self.config, self.now()),
+            brief: self.brief(&m),
+            deadlines,
             visits: self.visit_views(s, visits.into_iter())?,
             visitor_names,
             matter: m,
@@ -1207,6 +1226,14 @@ impl LocalHall {
     }
 }
 
+/// A refused lifecycle step in the words of the desk, naming the matter.
+fn refused(m: &Matter, e: LifecycleError) -> HallError {
+    match e {
+        LifecycleError::Missing { .. } => FieldError::new(Field::Note, e.to_string()).into(),
+        _ => HallError::Conflict(format!("事项 {}：{e}", m.number)),
+    }
+}
+
 /// The visitors of a matter whose summaries `refresh_open_matter` may have changed.
 fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind> {
     visitors
@@ -1229,7 +1256,7 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
         let open = &mut v.summary.open_matters;
         let before = open.clone();
         open.retain(|r| r.matter != m.id);
-        if m.status.is_open() {
+        if m.is_open() {
             open.push(OpenMatterRef {
                 matter: m.id,
                 department: m.department.clone(),
@@ -1330,6 +1357,7 @@ impl Hall for LocalHall {
                 reason,
             } => self.route(&s, matter, to, assigned, reason),
             Command::AddNote { matter, text } => self.add_note(&s, matter, text),
+            Command::Step { matter, step, note } => self.step_matter(&s, matter, step, note),
             Command::SetKeyGrade {
                 visitor,
                 grade,
@@ -1360,6 +1388,9 @@ impl Hall for LocalHall {
             Query::Queue => QueryReply::Queue(self.queue()?),
             Query::MyDesk => QueryReply::Desk(self.my_desk(&s)?),
             Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
+            Query::DueMatters { hall_wide } => {
+                QueryReply::Matters(self.due_matters(&s, hall_wide)?)
+            }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)

@@ -6,7 +6,6 @@
 pub mod api;
 mod auth;
 pub mod clock;
-mod deadlines;
 pub mod error;
 mod events;
 mod local;
@@ -20,6 +19,7 @@ pub use local::LocalHall;
 
 use crossbeam_channel::Receiver;
 
+use crate::domain::lifecycle::Transition;
 use crate::domain::matter::{MatterId, Outcome};
 use crate::domain::registration::RegistrationInput;
 use crate::domain::visitor::VisitorId;
@@ -67,6 +67,32 @@ pub trait HallExt: Hall {
             },
         )
         .map(|_| ())
+    }
+
+    /// One lifecycle step on a matter (see `Command::Step`).
+    fn step(
+        &self,
+        t: &SessionToken,
+        matter: MatterId,
+        step: Transition,
+        note: &str,
+    ) -> HallResult<()> {
+        self.command(
+            t,
+            Command::Step {
+                matter,
+                step,
+                note: note.to_string(),
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn due_matters(&self, t: &SessionToken, hall_wide: bool) -> HallResult<Vec<MatterBrief>> {
+        match self.query(t, Query::DueMatters { hall_wide })? {
+            QueryReply::Matters(m) => Ok(m),
+            _ => unexpected("超期和临期事项"),
+        }
     }
 
     fn lookup(&self, t: &SessionToken, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {

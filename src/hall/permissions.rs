@@ -4,6 +4,7 @@
 use super::error::{HallError, HallResult};
 use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
+use crate::domain::lifecycle::TransitionKind;
 use crate::domain::matter::Category;
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::registration::{Field, FieldError};
@@ -19,6 +20,8 @@ pub enum Action {
     /// Lookups, profiles, matters: everything but the bare queue.
     ViewRecords,
     ViewQueue,
+    /// The overdue / due-soon list of the whole hall, not only one's own department.
+    ViewHallDeadlines,
 }
 
 fn allowed(role: Role, action: Action) -> bool {
@@ -30,6 +33,7 @@ fn allowed(role: Role, action: Action) -> bool {
             action,
             Register | ServeQueue | AddNote | ViewRecords | ViewQueue
         ),
+        // Leaders oversee the hall, deadlines included; desks see their own department's.
         Role::Leader => !matches!(action, ManageOfficers),
         Role::Admin => true,
     }
@@ -44,6 +48,7 @@ fn action_label(action: Action) -> &'static str {
         Action::ManageOfficers => "管理账号",
         Action::ViewRecords => "查看来访记录",
         Action::ViewQueue => "查看排队情况",
+        Action::ViewHallDeadlines => "查看全大厅的超期和临期事项",
     }
 }
 
@@ -123,6 +128,56 @@ pub fn may_route(officer: &OfficerInfo, config: &HallConfig, current: &DeptCode)
     }
 }
 
+/// Who records a lifecycle step on a matter held by `holder`, besides administrators:
+/// - 转送交办: as `may_route`;
+/// - 延期: a leader of the holding department, who approves it (Art 34);
+/// - 复查 / 复核 and a lapsed request window: 复查 is the next level up's, so in the hall it is
+///   recorded by the intake desk (信访局) or a leader;
+/// - every other step (受理, 办结答复, 不予受理, 退回 …): the holding department's windows and
+///   leaders.
+pub fn may_step(
+    officer: &OfficerInfo,
+    config: &HallConfig,
+    holder: &DeptCode,
+    kind: TransitionKind,
+) -> HallResult<()> {
+    use TransitionKind as T;
+    if kind == T::Route {
+        return may_route(officer, config, holder);
+    }
+    let role = officer.role;
+    let own = &officer.department == holder;
+    let intake = config
+        .department(&officer.department)
+        .is_some_and(|d| d.intake);
+    let (allowed, who) = match kind {
+        T::Extend => (own && role == Role::Leader, "事项责任部门的领导"),
+        T::RequestReview
+        | T::StartReview
+        | T::AnswerReview
+        | T::RequestRecheck
+        | T::StartRecheck
+        | T::AnswerRecheck
+        | T::Lapse => (
+            role == Role::Leader || intake && role != Role::Display,
+            "信访局工作人员或领导",
+        ),
+        _ => (
+            own && matches!(role, Role::Window | Role::Leader),
+            "事项责任部门的窗口人员或领导",
+        ),
+    };
+    if allowed || role == Role::Admin {
+        Ok(())
+    } else {
+        Err(HallError::Denied(format!(
+            "“{}”只能由{}或管理员办理",
+            kind.label(),
+            who
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +202,8 @@ mod tests {
         assert!(require(&officer(Role::Leader, "rs"), Action::SetKeyGrade).is_ok());
         assert!(require(&officer(Role::Leader, "rs"), Action::ManageOfficers).is_err());
         assert!(require(&officer(Role::Admin, "xfj"), Action::ManageOfficers).is_ok());
+        assert!(require(&officer(Role::Window, "rs"), Action::ViewHallDeadlines).is_err());
+        assert!(require(&officer(Role::Leader, "rs"), Action::ViewHallDeadlines).is_ok());
     }
 
     #[test]
@@ -168,6 +225,27 @@ mod tests {
             Category::Accusation
         ));
         assert!(can_see(&officer(Role::Leader, "rs"), &c, Category::Claim));
+    }
+
+    #[test]
+    fn lifecycle_steps_follow_the_holder_intake_and_leaders() {
+        use TransitionKind as T;
+        let c = HallConfig::embedded();
+        let rs = DeptCode::new("rs");
+        let may = |role, dept, kind| may_step(&officer(role, dept), &c, &rs, kind).is_ok();
+        assert!(may(Role::Leader, "rs", T::Extend));
+        assert!(!may(Role::Window, "rs", T::Extend));
+        assert!(!may(Role::Leader, "ga", T::Extend));
+        assert!(may(Role::Admin, "xfj", T::Extend));
+        assert!(may(Role::Window, "rs", T::Reply));
+        assert!(may(Role::Window, "rs", T::ReturnToSender));
+        assert!(!may(Role::Window, "ga", T::ReturnToSender));
+        assert!(!may(Role::Registrar, "rs", T::Reply));
+        assert!(may(Role::Registrar, "xfj", T::RequestReview));
+        assert!(may(Role::Leader, "ga", T::AnswerRecheck));
+        assert!(!may(Role::Window, "rs", T::RequestReview));
+        assert!(!may(Role::Display, "xfj", T::Lapse));
+        assert!(may(Role::Registrar, "xfj", T::Route));
     }
 
     #[test]

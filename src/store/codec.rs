@@ -8,7 +8,9 @@ use serde::Serialize;
 /// stored type changes shape.
 /// 2: `VisitorSummary` keeps the figures without 检举控告类 matters. (No hall
 /// held data in format 1, so there is no migration from it.)
-pub const FORMAT_VERSION: u8 = 2;
+/// 3: `Matter` carries its `Lifecycle` instead of a status and two dates. (No hall
+/// held data in format 2.)
+pub const FORMAT_VERSION: u8 = 3;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

@@ -40,6 +40,10 @@ pub fn local_time(y: i32, m: u32, d: u32, h: u32, min: u32) -> Timestamp {
     Timestamp(naive.and_utc().timestamp() - 8 * 3600)
 }
 
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid test date")
+}
+
 pub fn dept(code: &str) -> DeptCode {
     DeptCode::new(code)
 }

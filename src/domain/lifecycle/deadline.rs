@@ -199,7 +199,7 @@ impl Tier {
 }
 
 /// The next deadline of a matter as a desk shows it on `today`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineStatus {
     pub deadline: Deadline,
     pub days_left: i64,
@@ -263,6 +263,16 @@ impl TimeLimits {
             .rev()
             .find(|band| used * 100 >= u64::from(**band) * u64::from(deadline.days))
             .copied()
+    }
+
+    /// A deadline with its days left, warning band and tier on `today`.
+    pub fn status(&self, deadline: Deadline, today: NaiveDate) -> DeadlineStatus {
+        DeadlineStatus {
+            days_left: days_left(deadline.due, today),
+            band: self.band(&deadline, today),
+            tier: self.tier(&deadline, today),
+            deadline,
+        }
     }
 
     /// The tier of a duty's deadline; `None` while it is comfortably ahead, and always for a
@@ -356,12 +366,7 @@ impl Lifecycle {
     /// The next deadline with its days left, warning band and tier, for lists and details.
     pub fn deadline_status(&self, limits: &TimeLimits, today: NaiveDate) -> Option<DeadlineStatus> {
         self.next_deadline(limits, today)
-            .map(|deadline| DeadlineStatus {
-                days_left: days_left(deadline.due, today),
-                band: limits.band(&deadline, today),
-                tier: limits.tier(&deadline, today),
-                deadline,
-            })
+            .map(|deadline| limits.status(deadline, today))
     }
 
     pub(super) fn running(&self, kind: DeadlineKind, limits: &TimeLimits) -> Option<Deadline> {

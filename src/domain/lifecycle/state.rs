@@ -250,6 +250,27 @@ pub enum Transition {
 }
 
 impl Transition {
+    /// One line for a matter's history and the audit trail.
+    pub fn describe(&self) -> String {
+        let label = self.kind().label();
+        match self {
+            Transition::Extend {
+                days,
+                reason,
+                approver,
+                told_on,
+            } => format!("{label} {days} 日：{reason}（{approver}批准，{told_on} 已告知信访人）"),
+            Transition::Route { to, assigned } => {
+                format!("{} {to}", if *assigned { "交办" } else { "转送" })
+            }
+            Transition::ReturnToSender { reason } => format!("{label}：{reason}"),
+            Transition::Refuse { ground, reason } => {
+                format!("{label}（{}）：{reason}", ground.label())
+            }
+            _ => label.to_string(),
+        }
+    }
+
     pub fn kind(&self) -> TransitionKind {
         match self {
             Transition::TakeUp => TransitionKind::TakeUp,

@@ -2,6 +2,7 @@
 
 use ratatui::text::{Line, Span};
 
+use crate::domain::lifecycle::Tier;
 use crate::domain::matter::{HistoryKind, Outcome};
 use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorCard};
 use crate::tui::component::Ctx;
@@ -78,14 +79,31 @@ pub fn visit_line(v: &VisitView, ctx: &Ctx) -> Line<'static> {
 
 pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     let t = &ctx.theme;
-    let status = if m.status.is_open() { t.ok() } else { t.dim() };
-    Line::from(vec![
+    let status = if m.is_open() { t.ok() } else { t.dim() };
+    let mut spans = vec![
         Span::raw(format!("{} ", m.number)),
         Span::styled(fit(&ctx.dept_short(&m.department), 8), t.strong()),
-        Span::styled(format!(" {} ", fit(m.status.label(), 12)), status),
-        Span::raw(format!("{} ", m.content_class)),
-        Span::styled(m.summary.replace('\n', " "), t.label()),
-    ])
+        Span::styled(format!(" {} ", fit(&m.status, 14)), status),
+    ];
+    // Late or nearly due matters say so in every list (临期预警 / 超期 / 严重超期).
+    if let Some(tier) = m.deadline.as_ref().and_then(|d| d.tier) {
+        spans.push(Span::styled(
+            format!("〔{}〕", tier.label()),
+            tier_style(Some(tier), ctx),
+        ));
+    }
+    spans.push(Span::raw(format!("{} ", m.content_class)));
+    spans.push(Span::styled(m.summary.replace('\n', " "), t.label()));
+    Line::from(spans)
+}
+
+fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
+    let t = &ctx.theme;
+    match tier {
+        Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
+        Some(Tier::Warning) => t.warn(),
+        None => t.text(),
+    }
 }
 
 fn outcome_text(o: &Outcome, ctx: &Ctx) -> String {
@@ -118,6 +136,8 @@ pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) ->
         HistoryKind::Outcome { outcome, note } if note.is_empty() => outcome_text(outcome, ctx),
         HistoryKind::Outcome { outcome, note } => format!("{}：{note}", outcome_text(outcome, ctx)),
         HistoryKind::Note { text } => format!("备注：{text}"),
+        HistoryKind::Step { step, note } if note.is_empty() => step.describe(),
+        HistoryKind::Step { step, note } => format!("{}；{note}", step.describe()),
         HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
     };
     Line::from(vec![
@@ -134,7 +154,7 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("事项 {} ", m.number), t.strong()),
-            Span::styled(m.status.label().to_string(), t.ok()),
+            Span::styled(d.brief.status.clone(), t.ok()),
             Span::raw(format!(" {}·{}", m.category.label(), m.content_class)),
         ]),
         Line::from(vec![
@@ -147,15 +167,9 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
         ]),
     ];
     for dl in &d.deadlines {
-        let (left, style) = if dl.days_left < 0 {
-            (format!("已超期 {} 天", -dl.days_left), t.error())
-        } else {
-            (format!("剩 {} 天", dl.days_left), t.warn())
-        };
         lines.push(Line::from(vec![
             Span::styled("期限 ", t.label()),
-            Span::raw(format!("{} {} ", dl.label, dl.due.format_date(ctx.tz()))),
-            Span::styled(left, style),
+            Span::styled(dl.line(), tier_style(dl.tier, ctx)),
         ]));
     }
     lines.push(Line::from(vec![

@@ -113,7 +113,7 @@ impl RepeatPanel {
         self.profile
             .iter()
             .flat_map(|p| p.matters.iter())
-            .filter(|m| m.status.is_open())
+            .filter(|m| m.is_open())
             .collect()
     }
 
@@ -168,7 +168,7 @@ impl RepeatPanel {
                     "{mark}{} {} {}",
                     m.number,
                     ctx.dept_short(&m.department),
-                    m.status.label(),
+                    m.status,
                 );
                 let style = if attached == Some(m.id) {
                     t.ok()

@@ -1,0 +1,120 @@
+//! Lifecycle steps on a matter outside a window's reception (acceptance by written notice,
+//! extension, reply, 复查 / 复核, return …) and the list of matters whose deadlines are due.
+
+use super::{refresh_open_matter, visitors_changed, LocalHall};
+use crate::domain::lifecycle::Transition;
+use crate::domain::matter::{HistoryEntry, HistoryKind, Matter, MatterId};
+use crate::domain::registration::{text_field, Field, MAX_NOTE};
+use crate::hall::api::{CommandReply, EventKind, MatterBrief, Session};
+use crate::hall::error::{HallError, HallResult};
+use crate::hall::permissions::{self, Action};
+
+/// The longest approver's name or title accepted (`分管副局长王某某`).
+const MAX_APPROVER: usize = 20;
+
+impl LocalHall {
+    pub(super) fn step_matter(
+        &self,
+        s: &Session,
+        matter: MatterId,
+        step: Transition,
+        note: String,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        if let Transition::Route { to, assigned } = step {
+            return self.route(s, matter, to, assigned, note);
+        }
+        let note = text_field(Field::Note, "备注", &note, MAX_NOTE, false)?;
+        let step = checked(step)?;
+        let now = self.now();
+        let visitors = self.store.write(|w| {
+            let mut m: Matter = w
+                .get_id(matter)?
+                .ok_or_else(|| HallError::NotFound("事项".into()))?;
+            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            permissions::may_step(&s.officer, &self.config, &m.department, step.kind())?;
+            self.apply_step(&mut m, step.clone())?;
+            if let Transition::ReturnToSender { .. } = step {
+                // Outside the receiving department's remit: intake routes it again.
+                m.department = self.config.intake_department().code.clone();
+            }
+            let what = step.describe();
+            m.history.push(HistoryEntry {
+                at: now,
+                officer: s.officer.username.clone(),
+                kind: HistoryKind::Step {
+                    step: step.clone(),
+                    note: note.clone(),
+                },
+            });
+            w.put(&m)?;
+            refresh_open_matter(w, &m)?;
+            self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)?;
+            Ok::<_, HallError>(m.visitors)
+        })?;
+        let mut events = vec![EventKind::MatterChanged { matter }];
+        events.extend(visitors_changed(visitors));
+        Ok((CommandReply::Done, events))
+    }
+
+    /// Open matters with a duty's deadline past or within the warning days, most overdue
+    /// first; each shows that deadline. Reads every matter: an index of open matters by
+    /// department would spare that.
+    pub(super) fn due_matters(&self, s: &Session, hall_wide: bool) -> HallResult<Vec<MatterBrief>> {
+        if hall_wide {
+            permissions::require(&s.officer, Action::ViewHallDeadlines)?;
+        }
+        let limits = &self.config.limits;
+        let today = self.today();
+        let mut due = Vec::new();
+        for m in self.store.all::<Matter>() {
+            let m = m?;
+            let mine = hall_wide || m.department == s.officer.department;
+            if !mine || !m.is_open() || !permissions::can_see(&s.officer, &self.config, m.category)
+            {
+                continue;
+            }
+            // Not only the earliest clock: a routed matter's objection window may still be
+            // open when its notice is nearly due (across a holiday week).
+            let urgent = m
+                .status
+                .deadlines(limits)
+                .into_iter()
+                .map(|d| limits.status(d, today))
+                .filter(|d| d.tier.is_some())
+                .min_by_key(|d| d.days_left);
+            if let Some(urgent) = urgent {
+                let mut brief = MatterBrief::of(&m, limits, today);
+                brief.deadline = Some(urgent);
+                due.push(brief);
+            }
+        }
+        due.sort_by_key(|b| (b.deadline.as_ref().map(|d| d.days_left), b.id));
+        Ok(due)
+    }
+}
+
+/// The texts a step carries, checked like every other form field.
+fn checked(step: Transition) -> HallResult<Transition> {
+    let text = |label, text: &str, max| text_field(Field::Note, label, text, max, true);
+    Ok(match step {
+        Transition::Extend {
+            days,
+            reason,
+            approver,
+            told_on,
+        } => Transition::Extend {
+            days,
+            reason: text("延期的理由", &reason, MAX_NOTE)?,
+            approver: text("批准延期的负责人", &approver, MAX_APPROVER)?,
+            told_on,
+        },
+        Transition::ReturnToSender { reason } => Transition::ReturnToSender {
+            reason: text("退回的理由", &reason, MAX_NOTE)?,
+        },
+        Transition::Refuse { ground, reason } => Transition::Refuse {
+            ground,
+            reason: text("不予受理的理由", &reason, MAX_NOTE)?,
+        },
+        other => other,
+    })
+}
