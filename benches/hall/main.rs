@@ -5,10 +5,6 @@
 //! printing ratios measured in the same run. Timings are reported, never
 //! asserted: the CI smoke run (`--visitors 20000`) fails only if something breaks.
 
-// The allocator of the `lianfang` binary, so the service is measured as it runs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod desk;
 mod peer;
 #[path = "../../tests/process_support/mod.rs"]
