@@ -205,3 +205,14 @@ fn help_overlay() {
     desk.key(KeyCode::F(1));
     snap(&desk, "help_window");
 }
+
+#[test]
+fn due_list_with_banner_and_matter() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    snap(&desk, "due_banner");
+    desk.key(KeyCode::F(12));
+    snap(&desk, "due_hall");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "due_matter");
+}

@@ -16,6 +16,7 @@ mod views;
 pub use api::*;
 pub use error::{HallError, HallResult};
 pub use local::LocalHall;
+pub use permissions::{allowed as role_may, Action};
 
 use crossbeam_channel::Receiver;
 

@@ -31,6 +31,9 @@ pub enum Slot {
     Lookup,
     Profile,
     Matter,
+    /// The overdue / due-soon list and the matter opened from it.
+    Due,
+    DueMatter,
 }
 
 #[derive(Clone, Debug)]

@@ -97,7 +97,8 @@ pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     Line::from(spans)
 }
 
-fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
+/// Red when late, yellow when nearly due.
+pub fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
     let t = &ctx.theme;
     match tier {
         Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
