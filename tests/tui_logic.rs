@@ -709,3 +709,24 @@ fn a_change_to_a_listed_matter_refreshes_the_due_list() {
     assert!(desk.app.due().list().iter().all(|b| b.id != late));
     assert_eq!(desk.app.due().list().len(), before - 1);
 }
+
+#[test]
+fn the_intake_form_shows_the_ticket_a_waiting_visitor_already_holds() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    // 陈静 waits at 信访局 with 信访-001 and is registered there again.
+    desk.type_text(&id18("44030419920808004"));
+    desk.tab(2);
+    desk.type_text("陈静");
+    desk.tab(8);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("村委会账目仍未公开");
+    desk.key(KeyCode::F(6));
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("已持有信访局的 信访-001 号"), "{text}");
+    assert_eq!(desk.app.screen(), Screen::Intake);
+    // The form is kept, so the officer can send the visitor to another department instead.
+    assert!(text.contains("村委会账目仍未公开"), "{text}");
+}

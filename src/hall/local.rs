@@ -397,6 +397,11 @@ impl LocalHall {
                 }
             };
             permissions::may_hold(&self.config, &dept.code, matter.category)?;
+            // Read before this ticket is staged: the tickets it waits behind.
+            let waiting = self.waiting_tickets(&dept.code)?;
+            if known.is_some() {
+                self.refuse_second_ticket(w, &waiting, &visitor, &dept)?;
+            }
             // 重复访: this visitor came before on this matter. A co-petitioner who
             // joins an open matter is attached to it but is not a repeat visitor.
             let repeat = matter.visitors.contains(&visitor.id);
@@ -412,8 +417,6 @@ impl LocalHall {
                 });
             }
 
-            // Read before this ticket is staged: the tickets it waits behind.
-            let waiting = self.waiting_tickets(&dept.code)?;
             let label = self.next_ticket_label(w, &dept, &waiting, now)?;
             let ticket_id = w.next("seq.ticket")?;
             let first_today = first_ticket_key(now.day_number(tz));
@@ -504,6 +507,31 @@ impl LocalHall {
             .into_iter()
             .filter_map(|(_, v)| keys::trailing_id(&v))
             .collect())
+    }
+
+    /// A visitor waits in a department's queue once: a second ticket would call them twice.
+    fn refuse_second_ticket(
+        &self,
+        w: &Writer,
+        waiting: &[TicketId],
+        visitor: &Visitor,
+        dept: &Department,
+    ) -> HallResult<()> {
+        for id in waiting {
+            let Some(t) = w.get_id::<Ticket>(*id)? else {
+                continue;
+            };
+            if t.visitor == visitor.id {
+                return Err(HallError::Conflict(format!(
+                    "{}已持有{}的 {} 号（{} 取号），正在等候，不再发第二个号；请告知来访人按原号等候叫号",
+                    visitor.name.as_str(),
+                    dept.name,
+                    t.label,
+                    t.issued.format(self.config.timezone)
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Today's next ticket label of a department. Numbers restart every day, but a
