@@ -3,9 +3,11 @@
 
 mod support;
 
+use lianfang::domain::lifecycle::{RefusalGround, State, Transition};
+use lianfang::domain::matter::Outcome;
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::MatterChoice;
-use lianfang::hall::HallExt;
+use lianfang::hall::{HallExt, Registered, SessionToken};
 use support::*;
 
 #[test]
@@ -50,4 +52,111 @@ fn a_visitor_waiting_at_a_department_is_not_given_a_second_ticket() {
     let second = t.hall.register(&reg, again).unwrap();
     assert_eq!(second.ticket_label, "人社-003");
     t.assert_consistent();
+}
+
+/// 张三's matter at 人社, accepted, replied and taken through 复查 and 复核 to 终结.
+fn final_matter(t: &TestHall, reg: &SessionToken, rs: &SessionToken) -> Registered {
+    let r = t
+        .hall
+        .register(reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.hall.call_next(rs).unwrap();
+    t.hall.finish(rs, Outcome::Accepted, "").unwrap();
+    t.hall.step(rs, r.matter, Transition::Reply, "").unwrap();
+    for step in [
+        Transition::RequestReview,
+        Transition::StartReview,
+        Transition::AnswerReview,
+        Transition::RequestRecheck,
+        Transition::StartRecheck,
+        Transition::AnswerRecheck,
+    ] {
+        t.hall.step(reg, r.matter, step, "").unwrap();
+    }
+    assert_eq!(t.matter(r.matter).status.state, State::Final);
+    r
+}
+
+#[test]
+fn a_visit_on_a_final_matter_is_recorded_as_not_accepted_again_and_the_matter_stays_closed() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let first = final_matter(&t, &reg, &rs);
+    let closed = t.matter(first.matter);
+    t.clock.advance_minutes(60 * 24 * 3);
+
+    let mut again = walk_in("张三", &nth_id(1), "", "rs");
+    again.matter = MatterChoice::Attach(first.matter);
+    let r = t.hall.register(&reg, again).unwrap();
+
+    // A matter of its own, 不再受理 at once, citing the rule and the earlier matter.
+    assert_ne!(r.matter, first.matter);
+    assert!(!r.repeat);
+    let warning = r.warning.clone().expect("warning");
+    assert!(warning.contains(&first.matter_number), "{warning}");
+    assert!(warning.contains("第三十六条"), "{warning}");
+    assert!(warning.contains("不再受理"), "{warning}");
+    let m = t.matter(r.matter);
+    assert_eq!(m.status.state, State::NotAcceptedAgain);
+    assert_eq!(
+        m.status.refusal.as_ref().map(|f| f.ground),
+        Some(RefusalGround::AlreadyFinal)
+    );
+    assert!(m
+        .status
+        .refusal
+        .as_ref()
+        .unwrap()
+        .reason
+        .contains(&first.matter_number));
+    assert_eq!(
+        (m.content_class.as_str(), m.place.as_str()),
+        (closed.content_class.as_str(), closed.place.as_str())
+    );
+    assert_eq!(m.visitors, vec![first.visitor]);
+
+    // It counts as a 批次 and a 重复访 of the visitor, with a ticket to be told at the window.
+    let profile = t.hall.profile(&reg, first.visitor, false).unwrap();
+    assert_eq!(profile.card.visit_count, 2);
+    let visit = profile
+        .visits
+        .iter()
+        .find(|v| v.matter == r.matter)
+        .expect("visit");
+    assert!(visit.repeat);
+    assert_eq!(r.ticket_label, "人社-001"); // three days later: a new day's numbers
+                                            // The closed matter is untouched and the new one is not open either.
+    assert_eq!(t.matter(first.matter), closed);
+    assert!(t.visitor(first.visitor).summary.open_matters.is_empty());
+
+    // The window receives the visitor and explains: the lifecycle stays 不再受理.
+    t.hall.call_next(&rs).unwrap();
+    conflict(t.hall.finish(&rs, Outcome::Accepted, ""));
+    t.hall
+        .finish(&rs, Outcome::AnsweredOnSpot, "已告知不再受理")
+        .unwrap();
+    assert_eq!(t.matter(r.matter).status.state, State::NotAcceptedAgain);
+    t.assert_consistent();
+}
+
+#[test]
+fn a_visit_on_a_matter_closed_otherwise_is_still_refused() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let first = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.hall.call_next(&rs).unwrap();
+    t.hall
+        .finish(&rs, Outcome::AnsweredOnSpot, "当场解释")
+        .unwrap();
+    let before = t.snapshot();
+    let mut again = walk_in("张三", &nth_id(1), "", "rs");
+    again.matter = MatterChoice::Attach(first.matter);
+    let message = conflict(t.hall.register(&reg, again));
+    assert!(message.contains("当场化解"), "{message}");
+    assert_eq!(t.snapshot(), before);
 }

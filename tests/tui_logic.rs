@@ -349,14 +349,12 @@ fn the_caret_sits_after_wide_characters() {
 fn long_histories_page_with_pgdn() {
     let m = busy_morning();
     let id = id18("21010219580505001");
-    let mut first = None;
+    let mz = mz_window(&m);
     for day in 0..15 {
         m.t.clock.set(lianfang::domain::time::Timestamp(
             morning().0 - (20 - day) * 86_400,
         ));
-        let r =
-            m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
-        first.get_or_insert(r);
+        register_received(&m, &mz, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
     }
     m.t.clock.set(morning());
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
@@ -376,8 +374,9 @@ fn long_histories_page_with_pgdn() {
 fn the_selected_matter_stays_in_view() {
     let m = busy_morning();
     let id = id18("21010219580505001");
+    let mz = mz_window(&m);
     for _ in 0..15 {
-        m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
+        register_received(&m, &mz, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
     }
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(3));

@@ -3,6 +3,8 @@
 
 mod tui_support;
 
+use lianfang::domain::lifecycle::Transition;
+use lianfang::hall::HallExt;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -215,4 +217,30 @@ fn due_list_with_banner_and_matter() {
     snap(&desk, "due_hall");
     desk.key(KeyCode::Enter);
     snap(&desk, "due_matter");
+}
+
+#[test]
+fn intake_on_a_final_matter_warns_not_accepted_again() {
+    let m = busy_morning();
+    // 张秀英's wage matter has been through 复查 and 复核: 终结.
+    for step in [
+        Transition::Reply,
+        Transition::RequestReview,
+        Transition::StartReview,
+        Transition::AnswerReview,
+        Transition::RequestRecheck,
+        Transition::StartRecheck,
+        Transition::AnswerRecheck,
+    ] {
+        m.t.hall
+            .step(&m.admin, m.zhang.matter, step, "")
+            .expect("step");
+    }
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(ZHANG_ID);
+    desk.key(KeyCode::F(7));
+    snap(&desk, "intake_final_matter");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "intake_not_accepted_again");
 }

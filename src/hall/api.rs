@@ -131,6 +131,9 @@ pub struct Registered {
     pub repeat: bool,
     /// Tickets waiting before this one.
     pub waiting_ahead: usize,
+    /// What the officer must tell the visitor: the visit was on a 终结 matter and is
+    /// recorded as 不再受理 (Art 36).
+    pub warning: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -466,3 +466,26 @@ pub fn deadlines_due() -> Morning {
     m.t.clock.set(Timestamp(now.0 + 14 * day));
     m
 }
+
+/// A 民政 window officer, logged in at `民政-1号窗口`.
+pub fn mz_window(m: &Morning) -> SessionToken {
+    m.t.hall
+        .add_officer_direct(&officer("mz1", "钱芳", Role::Window, "mz"))
+        .expect("officer");
+    m.t.login("mz1", "民政-1号窗口")
+}
+
+/// Registers a visit and has `window` call and accept it at once, so the visitor is not
+/// left waiting (a waiting visitor is not given a second ticket).
+pub fn register_received(
+    m: &Morning,
+    window: &SessionToken,
+    input: RegistrationInput,
+) -> Registered {
+    let r = m.t.register(&m.admin, input);
+    m.t.hall.call_next(window).expect("call");
+    m.t.hall
+        .finish(window, Outcome::Accepted, "")
+        .expect("accept");
+    r
+}

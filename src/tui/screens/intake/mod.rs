@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::lifecycle::State;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -130,6 +131,8 @@ pub struct Attached {
     pub visitor: VisitorId,
     pub matter: MatterId,
     pub number: String,
+    /// The matter is 终结: the visit will be recorded as 不再受理 (Art 36).
+    pub closed_for_good: bool,
 }
 
 pub struct IntakeScreen {
@@ -303,11 +306,14 @@ impl IntakeScreen {
         };
         let visitor = hit.visitor;
         let name = hit.name.clone();
-        let open: Vec<(MatterId, String, DeptCode)> = self
+        let open: Vec<(MatterId, String, DeptCode, bool)> = self
             .panel
             .open_matters()
             .iter()
-            .map(|m| (m.id, m.number.clone(), m.department.clone()))
+            .map(|m| {
+                let closed = m.state == State::Final;
+                (m.id, m.number.clone(), m.department.clone(), closed)
+            })
             .collect();
         if open.is_empty() {
             ctx.error("所选来访人没有在办事项，本次按新事项登记");
@@ -317,7 +323,7 @@ impl IntakeScreen {
             .attached
             .as_ref()
             .filter(|a| a.visitor == visitor)
-            .and_then(|a| open.iter().position(|(id, _, _)| *id == a.matter));
+            .and_then(|a| open.iter().position(|(id, ..)| *id == a.matter));
         let next = match current {
             None => Some(0),
             Some(i) if i + 1 < open.len() => Some(i + 1),
@@ -325,11 +331,12 @@ impl IntakeScreen {
         };
         match next {
             Some(i) => {
-                let (matter, number, department) = open[i].clone();
+                let (matter, number, department, closed_for_good) = open[i].clone();
                 self.attached = Some(Attached {
                     visitor,
                     matter,
                     number: number.clone(),
+                    closed_for_good,
                 });
                 if self.name.value().trim().is_empty() {
                     self.name.set(&name);
@@ -345,7 +352,13 @@ impl IntakeScreen {
                 if self.focus.of_matter() {
                     self.focus = F::Department;
                 }
-                ctx.info_notice(format!("本次来访将追加到事项 {number}，不另立新事项"));
+                if closed_for_good {
+                    ctx.error(format!(
+                        "事项 {number} 已终结（条例第三十六条），本次来访将登记为不再受理"
+                    ));
+                } else {
+                    ctx.info_notice(format!("本次来访将追加到事项 {number}，不另立新事项"));
+                }
             }
             None => {
                 self.attached = None;
@@ -428,10 +441,10 @@ impl IntakeScreen {
     }
 
     pub fn registered(&mut self, r: Registered, ctx: &mut Ctx) {
-        let how = if r.repeat {
-            "重复访，已追加到事项"
-        } else {
-            "新立事项"
+        let how = match (&r.warning, r.repeat) {
+            (Some(_), _) => "原事项已终结，不再受理，登记为事项",
+            (None, true) => "重复访，已追加到事项",
+            (None, false) => "新立事项",
         };
         ctx.info_notice(format!(
             "已登记：{} 号，{how} {}，前面还有 {} 号",
@@ -611,7 +624,14 @@ impl IntakeScreen {
                         let line = Line::from(vec![
                             Span::styled(" 关联事项 ", t.label()),
                             Span::styled(a.number.clone(), t.ok()),
-                            Span::styled("（重复访，F7 切换/取消）", t.dim()),
+                            Span::styled(
+                                if a.closed_for_good {
+                                    "（已终结·不再受理，F7 切换）"
+                                } else {
+                                    "（重复访，F7 切换/取消）"
+                                },
+                                t.dim(),
+                            ),
                         ]);
                         f.render_widget(
                             Paragraph::new(line),

@@ -3,6 +3,7 @@
 //! earlier visits and open matters in every department, and picks the open
 //! matter this visit is attached to.
 
+use crate::domain::lifecycle::State;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -108,12 +109,13 @@ impl RepeatPanel {
         true
     }
 
-    /// The open matters of the highlighted visitor, in the order shown.
+    /// The matters of the highlighted visitor a visit may be attached to, in the order shown:
+    /// the open ones, and the 终结 ones — a visit on those is recorded as 不再受理.
     pub fn open_matters(&self) -> Vec<&MatterBrief> {
         self.profile
             .iter()
             .flat_map(|p| p.matters.iter())
-            .filter(|m| m.is_open())
+            .filter(|m| m.is_open() || m.state == State::Final)
             .collect()
     }
 
@@ -158,8 +160,13 @@ impl RepeatPanel {
             let rule = t.rule().repeat(cols);
             lines.push(Line::styled(rule.clone(), t.dim()));
             let open = self.open_matters();
+            let heading = if open.iter().any(|m| m.state == State::Final) {
+                "在办和终结事项"
+            } else {
+                "在办事项"
+            };
             lines.push(Line::styled(
-                format!("在办事项（{}）", open.len()),
+                format!("{heading}（{}）", open.len()),
                 t.title(),
             ));
             for m in &open {
