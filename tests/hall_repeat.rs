@@ -4,7 +4,7 @@
 mod support;
 
 use lianfang::domain::lifecycle::{RefusalGround, State, Transition};
-use lianfang::domain::matter::Outcome;
+use lianfang::domain::matter::{Category, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::MatterChoice;
 use lianfang::hall::{HallExt, Registered, SessionToken};
@@ -159,4 +159,111 @@ fn a_visit_on_a_matter_closed_otherwise_is_still_refused() {
     let message = conflict(t.hall.register(&reg, again));
     assert!(message.contains("当场化解"), "{message}");
     assert_eq!(t.snapshot(), before);
+}
+
+#[test]
+fn repeat_candidates_are_the_same_persons_or_a_co_petitioners_with_the_same_class_and_place() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let ga = t.officer("ga1", Role::Window, "ga");
+    let register = |name: &str, n: u32, department: &str, matter: MatterChoice| {
+        let mut input = walk_in(name, &nth_id(n), "", department);
+        input.matter = matter;
+        t.hall.register(&reg, input).unwrap()
+    };
+    let wages = || new_matter(Category::Claim, "劳动社保", "拖欠工资");
+    // 张三: the wage matter, one about housing, one answered on the spot, an accusation.
+    let a = register("张三", 1, "rs", wages());
+    let housing = register(
+        "张三",
+        1,
+        "zj",
+        new_matter(Category::Claim, "城乡建设", "拆迁补偿"),
+    );
+    let answered = register("张三", 1, "ga", wages());
+    t.hall.call_next(&ga).unwrap();
+    t.hall
+        .finish(&ga, Outcome::AnsweredOnSpot, "已解释")
+        .unwrap();
+    let accusation = register(
+        "张三",
+        1,
+        "jw",
+        new_matter(Category::Accusation, "劳动社保", "举报包工头"),
+    );
+    // 王五 joined 张三's wage matter, and has one of his own at the same place, one elsewhere.
+    register("王五", 3, "rs", MatterChoice::Attach(a.matter));
+    let w = register("王五", 3, "ga", wages());
+    let mut elsewhere = walk_in("王五", &nth_id(3), "", "zj");
+    if let MatterChoice::New(m) = &mut elsewhere.matter {
+        m.content_class = "劳动社保".into();
+        m.place = "朝阳区".into();
+    }
+    let chaoyang = t.hall.register(&reg, elsewhere).unwrap();
+    // A stranger with the same kind of matter is no candidate.
+    register("赵六", 4, "rs", wages());
+
+    let place = a_matter_place(&t, a.matter);
+    let numbers = |token| -> Vec<u64> {
+        t.hall
+            .repeat_candidates(token, a.visitor, "劳动社保", &place)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.id)
+            .collect()
+    };
+    // Newest first: 王五's own, then the shared one; the accusation only for those who may see it.
+    assert_eq!(numbers(&reg), vec![w.matter, a.matter]);
+    assert_eq!(numbers(&admin), vec![w.matter, accusation.matter, a.matter]);
+    assert!(!numbers(&reg).contains(&housing.matter));
+    assert!(!numbers(&reg).contains(&answered.matter));
+    // Another place: the matters there; a place or class nobody went with: nothing.
+    let there = t
+        .hall
+        .repeat_candidates(&reg, a.visitor, "劳动社保", "朝阳区")
+        .unwrap();
+    assert_eq!(there.len(), 1);
+    assert_eq!(there[0].id, chaoyang.matter);
+    for (class, place) in [("劳动社保", "丰台区"), ("教育", place.as_str())] {
+        assert!(t
+            .hall
+            .repeat_candidates(&reg, a.visitor, class, place)
+            .unwrap()
+            .is_empty());
+    }
+
+    // The officer confirms 王五's matter: 张三 is attached to it as a co-petitioner.
+    let confirmed = register("张三", 1, "ga", MatterChoice::Attach(w.matter));
+    assert_eq!(confirmed.matter, w.matter);
+    assert!(t.matter(w.matter).visitors.contains(&a.visitor));
+    // Or rejects them all: a new matter.
+    let rejected = register("张三", 1, "sf", wages());
+    assert!(![a.matter, w.matter].contains(&rejected.matter));
+    t.assert_consistent();
+}
+
+#[test]
+fn a_final_matter_is_a_repeat_candidate_and_confirming_it_records_not_accepted_again() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let first = final_matter(&t, &reg, &rs);
+    let place = a_matter_place(&t, first.matter);
+    let class = t.matter(first.matter).content_class;
+    let candidates = t
+        .hall
+        .repeat_candidates(&reg, first.visitor, &class, &place)
+        .unwrap();
+    assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0].state, State::Final);
+    let mut again = walk_in("张三", &nth_id(1), "", "rs");
+    again.matter = MatterChoice::Attach(candidates[0].id);
+    let r = t.hall.register(&reg, again).unwrap();
+    assert_eq!(t.matter(r.matter).status.state, State::NotAcceptedAgain);
+    assert!(r.warning.is_some());
+}
+
+fn a_matter_place(t: &TestHall, id: u64) -> String {
+    t.matter(id).place
 }

@@ -170,6 +170,15 @@ pub enum Query {
     DueMatters {
         hall_wide: bool,
     },
+    /// 同人+同事: before registering a known visitor's visit as a new matter, the matters it may
+    /// repeat — theirs or a co-petitioner's, same content class and place, open or 终结. The
+    /// officer confirms one by registering with `MatterChoice::Attach` (a 终结 one is then
+    /// recorded as 不再受理), or rejects them all by registering a new matter.
+    RepeatCandidates {
+        visitor: VisitorId,
+        content_class: String,
+        place: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod repeat;
 mod steps;
 
 use std::cmp::Reverse;
@@ -1494,6 +1495,13 @@ impl Hall for LocalHall {
             Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
             Query::DueMatters { hall_wide } => {
                 QueryReply::Matters(self.due_matters(&s, hall_wide)?)
+            }
+            Query::RepeatCandidates {
+                visitor,
+                content_class,
+                place,
+            } => {
+                QueryReply::Matters(self.repeat_candidates(&s, visitor, &content_class, &place)?)
             }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;

@@ -96,6 +96,27 @@ pub trait HallExt: Hall {
         }
     }
 
+    /// See `Query::RepeatCandidates`.
+    fn repeat_candidates(
+        &self,
+        t: &SessionToken,
+        visitor: VisitorId,
+        content_class: &str,
+        place: &str,
+    ) -> HallResult<Vec<MatterBrief>> {
+        match self.query(
+            t,
+            Query::RepeatCandidates {
+                visitor,
+                content_class: content_class.to_string(),
+                place: place.to_string(),
+            },
+        )? {
+            QueryReply::Matters(m) => Ok(m),
+            _ => unexpected("可能重复的事项"),
+        }
+    }
+
     fn lookup(&self, t: &SessionToken, text: &str, limit: usize) -> HallResult<Vec<LookupHit>> {
         match self.query(
             t,
