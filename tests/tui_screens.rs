@@ -244,3 +244,14 @@ fn intake_on_a_final_matter_warns_not_accepted_again() {
     desk.key(KeyCode::F(6));
     snap(&desk, "intake_not_accepted_again");
 }
+
+#[test]
+fn a_key_persons_profile_says_who_graded_them_when_and_why() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("欧阳建国");
+    snap(&desk, "lookup_key_person_hit");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_key_person");
+}

@@ -14,7 +14,7 @@ use crate::domain::registration::RegistrationInput;
 use crate::domain::ticket::TicketId;
 use crate::domain::time::Timestamp;
 use crate::domain::visit::{Channel, VisitId};
-use crate::domain::visitor::{KeyGrade, VisitorId};
+use crate::domain::visitor::{KeyGrade, KeyGradeChange, VisitorId};
 
 /// What a desk may know before anyone logs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,6 +317,8 @@ pub struct VisitorCard {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorProfile {
     pub card: VisitorCard,
+    /// Every change of the key-person grade, oldest first: who, when, why.
+    pub key_grades: Vec<KeyGradeChange>,
     /// Newest first.
     pub visits: Vec<VisitView>,
     /// Open matters first, then newest first.

@@ -34,7 +34,7 @@ use crate::domain::registration::{
 use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketId, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
-use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
+use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId, VisitorSummary};
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
@@ -987,12 +987,22 @@ impl LocalHall {
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         permissions::require(&s.officer, Action::SetKeyGrade)?;
         let reason = text_field(Field::Note, "理由", &reason, MAX_NOTE, true)?;
+        let now = self.now();
         self.store.write(|w| {
             let mut v: Visitor = w
                 .get_id(visitor)?
                 .ok_or_else(|| HallError::NotFound("来访人".into()))?;
             v.key_grade = grade;
             w.put(&v)?;
+            let seq = w.next("seq.key_grade")?;
+            w.put(&KeyGradeChange {
+                seq,
+                visitor,
+                grade,
+                reason: reason.clone(),
+                at: now,
+                officer: s.officer.username.clone(),
+            })?;
             let label = grade.map_or("取消", |g| g.label());
             self.audit(
                 w,
@@ -1204,8 +1214,14 @@ impl LocalHall {
                 .cmp(&a.is_open())
                 .then(b.received.cmp(&a.received))
         });
+        // The grade's latest change says who graded the visitor, when and why.
+        let mut key_grades = Vec::new();
+        for (key, _) in self.store.scan(TreeId::KeyGrades, &prefix, usize::MAX)? {
+            key_grades.extend(self.store.get::<KeyGradeChange>(&key)?);
+        }
         Ok(VisitorProfile {
             card: views::card(&v, full, self.sees_confidential(&s.officer)),
+            key_grades,
             visits: self.visit_views(s, visits.into_iter())?,
             matters,
         })
