@@ -3,6 +3,7 @@
 //! Layers, from the bottom: [`domain`] (pure rules), [`store`] (the only sled code),
 //! [`hall`] (the service API every front end uses), then the front ends.
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod demo;

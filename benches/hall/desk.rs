@@ -45,7 +45,7 @@ fn cpu_ticks(pid: u32) -> u64 {
     field(11) + field(12)
 }
 
-fn peak_rss_kib(pid: u32) -> u64 {
+pub fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -58,7 +58,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 }
 
 /// Start to first frame, keystroke to redrawn lookup panel, idle CPU, peak RSS.
-pub fn client_section(hall: &LocalHall, addr: &str, logs: &Path, names: &[String], idle: Duration) {
+pub fn client_section(hall: &dyn Hall, addr: &str, logs: &Path, names: &[String], idle: Duration) {
     let started = Instant::now();
     let args = [
         "--data".as_ref(),

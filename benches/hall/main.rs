@@ -5,19 +5,16 @@
 //! printing ratios measured in the same run. Timings are reported, never
 //! asserted: the CI smoke run (`--visitors 20000`) fails only if something breaks.
 
-// The allocator of the `lianfang` binary, so the service is measured as it runs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod desk;
 mod peer;
+#[path = "../../tests/process_support/mod.rs"]
+mod process_support;
 #[path = "../../tests/pty_support/mod.rs"]
 mod pty_support;
 mod stats;
 #[path = "../../tests/tui_support/mod.rs"]
 mod tui_support;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::{Arc, Barrier};
@@ -31,7 +28,7 @@ use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::Channel;
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::{Hall, HallExt, LocalHall, SessionToken};
-use lianfang::net::{self, RemoteHall, ServerConfig, ShutdownSignal};
+use lianfang::net::RemoteHall;
 use peer::{Kind, Peer, PeerRegistration};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -74,6 +71,8 @@ fn args() -> Args {
 }
 
 fn main() {
+    // As the `lianfang` binary does, so the builder's memory is measured as `demo` runs.
+    lianfang::allocator::keep_large_blocks_out_of_the_heap();
     // A fresh process that only opens the hall and runs one lookup.
     if let Ok(dir) = std::env::var("LIANFANG_BENCH_OPEN") {
         open_child(Path::new(&dir));
@@ -191,23 +190,31 @@ fn main() {
         1000,
     );
 
-    let before_loopback = stats::peak_rss_mib();
-    let (addr, shutdown, server) = start_server(&hall);
-    loopback_section(&hall, &addr, args.registrations, &mut rng);
+    // The server as a hall runs it: `lianfang serve`, its own process, over this data.
+    let clients = visitors_for_clients(&hall, args.registrations, &mut rng);
     println!(
-        "\npeak RSS of this process before the loopback section {before_loopback:.0} MiB, after it {:.0} MiB \
-         (server, {CLIENTS} desks and their threads share this process)",
+        "\npeak RSS of this process (builder, SQLite peer, in-process measurements): {:.0} MiB",
         stats::peak_rss_mib()
     );
+    drop(hall);
+    let server = process_support::Server::start(&hall_dir);
+    let acked = loopback_section(&server.addr, &clients);
+    let remote = RemoteHall::connect(&server.addr).expect("connect");
     desk::client_section(
-        &hall,
-        &addr,
+        &remote,
+        &server.addr,
         &work.path().join("desk-logs"),
         &names,
         std::time::Duration::from_secs(args.idle_seconds),
     );
-    shutdown.trigger();
-    let _ = server.join();
+    drop(remote);
+    let server_rss = desk::peak_rss_kib(server.child.id()) as f64 / 1024.0;
+    let (status, _) = server.terminate();
+    println!(
+        "\n**peak RSS of the server process** (`lianfang serve`, {CLIENTS} desks registering, then the desk client): {server_rss:.0} MiB; exit on SIGTERM: {status}"
+    );
+    let hall = LocalHall::open(&hall_dir, config.clone()).expect("reopen hall");
+    check_acknowledged(&hall, &acked);
 
     let disk_ours = stats::dir_size(&hall_dir);
     let disk_peer = stats::dir_size(work.path()) - disk_ours;
@@ -381,27 +388,8 @@ fn register_section(
 
 const CLIENTS: usize = 20;
 
-/// A server on a loopback port over the benchmark's hall, until `trigger`.
-fn start_server(
-    hall: &Arc<LocalHall>,
-) -> (
-    String,
-    ShutdownSignal,
-    std::thread::JoinHandle<std::io::Result<()>>,
-) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("local addr").to_string();
-    let shutdown = ShutdownSignal::new();
-    let server = {
-        let (hall, shutdown) = (hall.clone(), shutdown.clone());
-        std::thread::spawn(move || net::serve(hall, listener, ServerConfig::default(), shutdown))
-    };
-    (addr, shutdown, server)
-}
-
-/// Twenty desks registering at once through a real server on loopback; every
-/// acknowledged registration is then looked up in the store.
-fn loopback_section(hall: &Arc<LocalHall>, addr: &str, total: usize, rng: &mut StdRng) {
+/// The visitors each desk registers again, picked at random from the hall.
+fn visitors_for_clients(hall: &LocalHall, total: usize, rng: &mut StdRng) -> Vec<Vec<Visitor>> {
     let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
     let per_client = (total / CLIENTS).max(1);
     let mut work: Vec<Vec<Visitor>> = vec![Vec::new(); CLIENTS];
@@ -415,8 +403,14 @@ fn loopback_section(hall: &Arc<LocalHall>, addr: &str, total: usize, rng: &mut S
             }
         }
     }
+    work
+}
+
+/// Twenty desks registering at once through the server over loopback. Returns
+/// the visits the server acknowledged.
+fn loopback_section(addr: &str, work: &[Vec<Visitor>]) -> Vec<u64> {
     // Connecting and logging in (argon2) happen before the clock starts.
-    let start = Barrier::new(CLIENTS + 1);
+    let start = Barrier::new(work.len() + 1);
     let (acked, elapsed) = std::thread::scope(|scope| {
         let handles: Vec<_> = work
             .iter()
@@ -443,6 +437,19 @@ fn loopback_section(hall: &Arc<LocalHall>, addr: &str, total: usize, rng: &mut S
             .collect();
         (acked, started.elapsed())
     });
+    println!("\n## Sustained registrations, {CLIENTS} desks over loopback\n");
+    println!(
+        "{} acknowledged of {} sent in {:.2} s = **{:.0} registrations/s**",
+        acked.len(),
+        work.iter().map(Vec::len).sum::<usize>(),
+        elapsed.as_secs_f64(),
+        acked.len() as f64 / elapsed.as_secs_f64()
+    );
+    acked
+}
+
+/// Every visit the server acknowledged is in the store it left behind.
+fn check_acknowledged(hall: &LocalHall, acked: &[u64]) {
     let missing = acked
         .iter()
         .filter(|id| {
@@ -452,14 +459,7 @@ fn loopback_section(hall: &Arc<LocalHall>, addr: &str, total: usize, rng: &mut S
             )
         })
         .count();
-    println!("\n## Sustained registrations, {CLIENTS} desks over loopback\n");
-    println!(
-        "{} acknowledged of {} sent in {:.2} s = **{:.0} registrations/s**; acknowledged but missing from the store: {missing}",
-        acked.len(),
-        per_client * CLIENTS,
-        elapsed.as_secs_f64(),
-        acked.len() as f64 / elapsed.as_secs_f64()
-    );
+    println!("acknowledged but missing from the store after the server stopped: {missing}");
     if missing > 0 {
         eprintln!("{missing} acknowledged registrations are missing");
         std::process::exit(1);
@@ -515,8 +515,13 @@ fn queue_section(hall: &LocalHall, n: usize) {
             break;
         }
         calls.push(start.elapsed());
-        hall.finish(&s.token, lianfang::domain::matter::Outcome::Accepted, "")
-            .expect("finish");
+        // 当场答复 ends a reception whatever state the matter has reached.
+        hall.finish(
+            &s.token,
+            lianfang::domain::matter::Outcome::AnsweredOnSpot,
+            "已当场答复",
+        )
+        .expect("finish");
     }
     println!("\n## Queue\n");
     println!("| measure | n | p50 | p99 | max |");
