@@ -729,3 +729,53 @@ fn the_intake_form_shows_the_ticket_a_waiting_visitor_already_holds() {
     // The form is kept, so the officer can send the visitor to another department instead.
     assert!(text.contains("村委会账目仍未公开"), "{text}");
 }
+
+/// The intake form with 张秀英's number, 劳动社保 and 东城区: her wage matter's class and place.
+fn intake_with_wage_class_and_place(m: &Morning) -> Desk {
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(ZHANG_ID);
+    desk.tab(2);
+    desk.type_text("张秀英");
+    desk.tab(7);
+    assert_eq!(desk.app.intake.focus(), FormField::ContentClass);
+    desk.key(KeyCode::Right); // 城乡建设 → 劳动社保
+    desk.tab(1);
+    desk.type_text("东城区");
+    desk
+}
+
+#[test]
+fn the_intake_panel_proposes_repeat_candidates_and_f7_confirms_one() {
+    let m = busy_morning();
+    let mut desk = intake_with_wage_class_and_place(&m);
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("发现 1 件可能重复的事项"), "{text}");
+    assert!(text.contains("2026-000001 人社 办理中 可能重复"), "{text}");
+    desk.key(KeyCode::F(7));
+    assert_eq!(
+        desk.app.intake.attached().map(|a| a.matter),
+        Some(m.zhang.matter)
+    );
+    // Another place: no candidate any more.
+    desk.key(KeyCode::F(7)); // detach
+    for _ in 0..3 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    assert_eq!(desk.app.intake.focus(), FormField::Place);
+    desk.key(KeyCode::Backspace);
+    let text = desk.screen_text(120, 40);
+    assert!(!text.contains("可能重复"), "{text}");
+}
+
+#[test]
+fn saving_without_confirming_a_candidate_registers_a_new_matter() {
+    let m = busy_morning();
+    let mut desk = intake_with_wage_class_and_place(&m);
+    desk.tab(1);
+    desk.type_text("另一家公司也拖欠工资");
+    desk.key(KeyCode::F(6));
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("新立事项"), "{text}");
+    assert!(!text.contains("2026-000001，"), "{text}");
+}

@@ -387,7 +387,12 @@ impl App {
                 matches!(self.screen, Screen::Board | Screen::Window)
             }
             (Slot::PanelLookup, Answer::Query(QueryReply::Lookup(hits))) => {
-                self.intake.panel.hits_arrived(hits, ctx)
+                let changed = self.intake.panel.hits_arrived(hits, ctx);
+                self.intake.ask_candidates(ctx);
+                changed
+            }
+            (Slot::PanelCandidates, Answer::Query(QueryReply::Matters(list))) => {
+                self.intake.candidates_arrived(list, ctx)
             }
             (Slot::PanelProfile, Answer::Query(QueryReply::Visitor(p))) => {
                 self.intake.panel.profile_arrived(*p)

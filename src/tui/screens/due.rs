@@ -11,6 +11,7 @@ use ratatui::Frame;
 
 use super::records::{matter_lines, tier_style, visit_line};
 use crate::domain::lifecycle::Tier;
+use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
 use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
@@ -139,7 +140,7 @@ impl DueScreen {
     }
 
     /// Whether a change to this matter concerns what the screen shows.
-    pub fn shows_matter(&self, id: u64) -> bool {
+    pub fn shows_matter(&self, id: MatterId) -> bool {
         self.list().iter().any(|m| m.id == id)
             || self.matter.as_ref().map(|m| m.matter.id) == Some(id)
     }

@@ -28,7 +28,7 @@ use crate::domain::registration::{
 };
 use crate::domain::visit::Channel;
 use crate::domain::visitor::VisitorId;
-use crate::hall::{Command, HallInfo, Registered};
+use crate::hall::{Command, HallInfo, MatterBrief, Registered};
 use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::{Choice, TextBox, TextField};
@@ -280,6 +280,26 @@ impl IntakeScreen {
     }
 
     /// What the repeat panel searches: the field being typed, if it says enough.
+    /// Asks for repeat candidates of the highlighted visitor with the form's class and place.
+    pub fn ask_candidates(&mut self, ctx: &mut Ctx) {
+        let class = self.content_class.label().to_string();
+        self.panel.ask_candidates(&class, self.place.value(), ctx);
+    }
+
+    /// The hall's repeat candidates: the officer is told, and F7 offers them first.
+    pub fn candidates_arrived(&mut self, list: Vec<MatterBrief>, ctx: &mut Ctx) -> bool {
+        match self.panel.candidates_arrived(list) {
+            Some(0) => true,
+            Some(n) => {
+                ctx.info_notice(format!(
+                    "发现 {n} 件可能重复的事项（同人同事、同类同地），按 F7 关联；不是同一事项就直接保存，登记为新事项"
+                ));
+                true
+            }
+            None => false,
+        }
+    }
+
     fn panel_search(&mut self, ctx: &mut Ctx) {
         let text = match self.focus {
             F::IdNumber => normalize_query(self.id_number.value()),
@@ -460,6 +480,7 @@ impl IntakeScreen {
         self.department.select(department);
         ctx.outbox.cancel(Slot::PanelLookup);
         ctx.outbox.cancel(Slot::PanelProfile);
+        ctx.outbox.cancel(Slot::PanelCandidates);
     }
 
     fn edit(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<bool> {
@@ -491,6 +512,7 @@ impl IntakeScreen {
                 self.refresh_id_status(ctx);
             }
             self.panel_search(ctx);
+            self.ask_candidates(ctx);
         }
         Some(changed)
     }
@@ -518,6 +540,7 @@ impl Component for IntakeScreen {
             KeyCode::PageDown | KeyCode::PageUp => {
                 self.panel
                     .move_selection(key.code == KeyCode::PageDown, ctx);
+                self.ask_candidates(ctx);
                 return Consumed::Yes;
             }
             _ if is_back_tab(&key) => {
