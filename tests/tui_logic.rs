@@ -779,3 +779,21 @@ fn saving_without_confirming_a_candidate_registers_a_new_matter() {
     assert!(text.contains("新立事项"), "{text}");
     assert!(!text.contains("2026-000001，"), "{text}");
 }
+
+#[test]
+fn a_display_account_logs_in_without_a_deadline_query_or_error() {
+    let m = deadlines_due();
+    m.t.hall
+        .add_officer_direct(&officer(
+            "wall",
+            "大屏",
+            lianfang::domain::officer::Role::Display,
+            "xfj",
+        ))
+        .expect("officer");
+    let desk = Desk::logged_in(m.t.hall.clone(), "wall");
+    assert_eq!(desk.app.screen(), Screen::Board);
+    assert_eq!(desk.app.due_banner(), None);
+    let text = desk.screen_text(80, 24);
+    assert!(!text.contains("不能"), "{text}");
+}

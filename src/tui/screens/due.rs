@@ -96,7 +96,14 @@ impl DueScreen {
             may_switch: hall_wide,
             ..DueScreen::default()
         };
-        screen.reload(ctx);
+        // A wall-display account sees the queue only: no banner, and no refusal to show.
+        let reads_records = ctx
+            .session
+            .as_ref()
+            .is_some_and(|s| role_may(s.officer.role, Action::ViewRecords));
+        if reads_records {
+            screen.reload(ctx);
+        }
         screen
     }
 
