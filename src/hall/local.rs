@@ -390,8 +390,9 @@ impl LocalHall {
             if known.is_some() {
                 self.refuse_second_ticket(w, &waiting, &visitor, &dept)?;
             }
-            // 重复访: this visitor came before on this matter. A co-petitioner who
-            // joins an open matter is attached to it but is not a repeat visitor.
+            // 重复访: this visitor came before on this matter (or on the 终结 matter this
+            // visit repeats). A co-petitioner who joins an open matter is attached to it but
+            // is not a repeat visitor.
             let joined = matter.visitors.contains(&visitor.id);
             let repeat = came_before || joined;
             if !joined {
