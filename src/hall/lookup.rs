@@ -336,11 +336,12 @@ mod tests {
 
     #[test]
     fn a_broad_prefix_reads_the_longest_bucket_it_extends() {
-        assert_eq!(bucket_of(TreeId::IxIdNumber, "1101051"), Some("110105"));
-        assert_eq!(bucket_of(TreeId::IxIdNumber, "11010519"), Some("11010519"));
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "1101051985"), Some("110105"));
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "110105"), Some("110105"));
         assert_eq!(bucket_of(TreeId::IxIdNumber, "11010"), None);
-        assert_eq!(bucket_of(TreeId::IxName, "欧阳修"), Some("欧阳"));
-        assert_eq!(bucket_of(TreeId::IxPinyin, "zhang"), Some("zhan"));
+        assert_eq!(bucket_of(TreeId::IxName, "欧阳修"), Some("欧"));
+        assert_eq!(bucket_of(TreeId::IxPinyin, "zhangwei"), Some("zhang"));
+        assert_eq!(bucket_of(TreeId::IxPinyin, "zhan"), Some("zh"));
         assert_eq!(bucket_of(TreeId::IxPhone, "8765"), None);
     }
 }

@@ -237,15 +237,18 @@ pub fn parse_lookup_key(key: &[u8]) -> Option<LookupKey<'_>> {
 /// filed, ranked, in [`TreeId::IxPrefix`]: a prefix matching more visitors than
 /// [`SMALL_PREFIX`] is answered from the longest bucket it extends, reading
 /// entries in rank order until enough match, instead of ranking every match.
-/// Identity prefixes are region (6), region and century (8), birth year (10);
-/// longer ones are narrow enough to rank whole. Phone suffixes of 4 digits
-/// and more are narrow already.
+/// One short bucket per field is enough: a longer broad prefix (a birth year
+/// after the region code, 王小, zhangw) matches a good share of its bucket, so
+/// a few hundred entries give twenty. Each bucket costs an index entry per
+/// visitor, and sled stores an entry in ten times its bytes (docs/BENCHMARKS.md),
+/// so pinyin alone, whose 2-letter buckets are broad, has a second level.
+/// Phone suffixes of 4 digits and more are narrow already.
 pub fn prefix_buckets(tree: TreeId) -> &'static [usize] {
     match tree {
-        TreeId::IxIdNumber => &[6, 8, 10],
-        TreeId::IxName => &[1, 2],
-        TreeId::IxInitials => &[1, 2, 3],
-        TreeId::IxPinyin => &[2, 4, 6],
+        TreeId::IxIdNumber => &[6],
+        TreeId::IxName => &[1],
+        TreeId::IxInitials => &[1],
+        TreeId::IxPinyin => &[2, 5],
         _ => &[],
     }
 }
@@ -513,15 +516,13 @@ mod tests {
             .filter(|e| e.tree == TreeId::IxPrefix)
             .map(|e| (e.key.clone(), String::from_utf8(e.value.clone()).unwrap()))
             .collect();
-        // zh, zhen, zhengj for the common reading; zh and zhen shared by the two
-        // rarer ones, then zhengs and zhengd; no buckets for phones.
-        assert_eq!(buckets.len(), 7);
-        let rare_zhen = bucket_prefix(TreeId::IxPinyin, b"zhen");
+        // zh and zheng for the common reading; zh and zheng again, shared by the
+        // two rarer readings; no buckets for phones.
+        assert_eq!(buckets.len(), 4);
+        let zheng = bucket_prefix(TreeId::IxPinyin, b"zheng");
         let shared: Vec<_> = buckets
             .iter()
-            .filter(|(k, _)| {
-                k.starts_with(&rare_zhen) && parse_lookup_key(&k[1..]).unwrap().alternate
-            })
+            .filter(|(k, _)| k.starts_with(&zheng) && parse_lookup_key(&k[1..]).unwrap().alternate)
             .collect();
         assert_eq!(shared.len(), 1);
         let listed: Vec<&[u8]> = bucket_terms(shared[0].1.as_bytes()).collect();
