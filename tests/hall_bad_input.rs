@@ -296,8 +296,9 @@ fn an_identity_number_already_registered_to_someone_else_is_not_given_to_a_picke
     let hits = t.hall.lookup(&reg, &nth_id(1), 5).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].visitor, zhang.visitor);
-    // With their own number it works, and the visitor is then found by it.
-    let mut input = walk_in("李四", &nth_id(2), "", "rs");
+    // With their own number it works, and the visitor is then found by it (at another
+    // department: 李四 already waits at 人社).
+    let mut input = walk_in("李四", &nth_id(2), "", "zj");
     input.visitor = Some(li.visitor);
     assert_eq!(t.hall.register(&reg, input).unwrap().visitor, li.visitor);
     assert_eq!(

@@ -279,14 +279,12 @@ fn later_tickets_on_a_decided_matter_do_not_decide_it_again() {
         .hall
         .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
         .unwrap();
-    // Registered twice more on the same matter while the first ticket waits.
-    for _ in 0..2 {
-        let mut again = walk_in("甲一", &nth_id(1), "", "rs");
-        again.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
-        t.hall.register(&reg, again).unwrap();
-    }
-
+    // Registered once more on the same matter while the first ticket is at the window
+    // (a second waiting ticket would be refused).
     t.hall.call_next(&rs).unwrap();
+    let mut again = walk_in("甲一", &nth_id(1), "", "rs");
+    again.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    t.hall.register(&reg, again).unwrap();
     t.hall
         .finish(&rs, Outcome::AnsweredOnSpot, "已解释")
         .unwrap();

@@ -113,18 +113,18 @@ fn a_legacy_number_is_found_by_itself_and_by_its_18_digit_form() {
     let check = lianfang::domain::identity::check_char(first17).unwrap();
     let modern = format!("{first17}{check}");
     assert_eq!(p.ranked(&modern), vec![(p.li, MatchKind::IdNumber)]);
-    // Registering with the 18-digit form is the same person.
+    // Registering with the 18-digit form is the same person (at 卫健: 李四 waits at 民政).
     let r =
         p.t.hall
-            .register(&p.reg, walk_in("李四", &modern, "", "mz"))
+            .register(&p.reg, walk_in("李四", &modern, "", "wj"))
             .unwrap();
     assert_eq!(r.visitor, p.li);
     // And someone first registered with an 18-digit number who shows an old
-    // 15-digit card is the same person too.
+    // 15-digit card is the same person too (sent to 司法: 张三 already waits elsewhere).
     let old_card = format!("{}{}", &nth_id(1)[..6], &nth_id(1)[8..17]);
     let r =
         p.t.hall
-            .register(&p.reg, walk_in("张三", &old_card, "", "rs"))
+            .register(&p.reg, walk_in("张三", &old_card, "", "sf"))
             .unwrap();
     assert_eq!(r.visitor, p.zhang);
     p.t.assert_consistent();
@@ -315,7 +315,9 @@ fn the_matter_detail_lists_visitors_visits_and_deadlines() {
     // Attached to the matter, but 李四's first visit on it: not a 重复访.
     assert!(r2.repeat);
     assert!(!d.visits[0].repeat);
-    // 张三 coming back on it is.
+    // 张三 coming back on it is (once 人社 has called his first ticket).
+    let rs = t.officer("rs1", Role::Window, "rs");
+    t.hall.call_next(&rs).unwrap();
     t.clock.advance_minutes(60);
     let mut back = walk_in("张三", &nth_id(1), "", "rs");
     back.matter = MatterChoice::Attach(first.matter);

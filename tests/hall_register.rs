@@ -119,6 +119,9 @@ fn a_repeat_visit_attaches_to_the_open_matter_without_a_duplicate() {
         .hall
         .register(&reg, walk_in("王五", &nth_id(4), "", "rs"))
         .unwrap();
+    // 人社 has received him (a visitor still waiting is not given a second ticket).
+    let rs = t.officer("rs1", Role::Window, "rs");
+    t.hall.call_next(&rs).unwrap();
     t.clock.advance_minutes(60 * 24 * 3);
     let mut repeat = walk_in("王五", &nth_id(4), "", "rs");
     repeat.matter = MatterChoice::Attach(first.matter);
@@ -291,14 +294,15 @@ fn a_known_number_with_another_name_is_refused_unless_the_visitor_is_picked() {
         "{message}"
     );
     assert_eq!(t.snapshot(), before);
-    // Spacing typed through an IME is not a different name.
+    // Spacing typed through an IME is not a different name. (Each visit goes to another
+    // department: 张三 already waits at 人社.)
     let r = t
         .hall
-        .register(&reg, walk_in("张 三", &nth_id(1), "", "rs"))
+        .register(&reg, walk_in("张 三", &nth_id(1), "", "zj"))
         .unwrap();
     assert_eq!(r.visitor, first.visitor);
     // Picked from the repeat-visitor list, the officer has confirmed the person.
-    let mut picked = walk_in("张叁", &nth_id(1), "", "rs");
+    let mut picked = walk_in("张叁", &nth_id(1), "", "ga");
     picked.visitor = Some(first.visitor);
     assert_eq!(
         t.hall.register(&reg, picked).unwrap().visitor,

@@ -562,3 +562,29 @@ fn lifecycle_steps_and_the_due_list_travel_over_the_wire() {
     ));
     server.check_store();
 }
+
+#[test]
+fn repeat_candidates_and_the_second_ticket_refusal_travel_over_the_wire() {
+    let server = Server::start(1);
+    let (desk, s) = server.desk("rs0");
+    let r = desk.register(&s.token, registration(0)).unwrap();
+    assert_eq!(r.warning, None);
+    let candidates = desk
+        .repeat_candidates(&s.token, r.visitor, "劳动社保", "东城区")
+        .unwrap();
+    assert_eq!(
+        candidates.iter().map(|b| b.id).collect::<Vec<_>>(),
+        [r.matter]
+    );
+    // Still waiting: the same visitor picked again is refused, the ticket named.
+    let mut again = registration(0);
+    again.visitor = Some(r.visitor);
+    let message = match desk.register(&s.token, again) {
+        Err(HallError::Conflict(m)) => m,
+        other => panic!("expected a conflict, got {other:?}"),
+    };
+    assert!(message.contains(&r.ticket_label), "{message}");
+    let profile = desk.profile(&s.token, r.visitor, false).unwrap();
+    assert!(profile.key_grades.is_empty());
+    server.check_store();
+}

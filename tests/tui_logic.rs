@@ -4,10 +4,11 @@
 mod tui_support;
 
 use lianfang::domain::matter::{HistoryKind, LegalChannel, Outcome};
-use lianfang::hall::{HallExt, Query};
+use lianfang::hall::{Hall, HallExt, Query};
 use lianfang::tui::app::Screen;
 use lianfang::tui::event::AppEvent;
 use lianfang::tui::jobs::{execute, Reply, Slot};
+use lianfang::tui::screens::due::DuePage;
 use lianfang::tui::screens::intake::{FormField, IdStatus};
 use lianfang::tui::screens::lookup::Page;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -193,7 +194,7 @@ fn nothing_changed_means_no_redraw() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     assert_eq!(desk.app.screen(), Screen::Board);
     // A key nobody uses, a tick whose queue answer is unchanged.
-    assert!(!desk.key(KeyCode::F(12)));
+    assert!(!desk.key(KeyCode::F(11)));
     let before = desk.redraws;
     desk.update(AppEvent::Tick);
     desk.settle();
@@ -348,14 +349,12 @@ fn the_caret_sits_after_wide_characters() {
 fn long_histories_page_with_pgdn() {
     let m = busy_morning();
     let id = id18("21010219580505001");
-    let mut first = None;
+    let mz = mz_window(&m);
     for day in 0..15 {
         m.t.clock.set(lianfang::domain::time::Timestamp(
             morning().0 - (20 - day) * 86_400,
         ));
-        let r =
-            m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
-        first.get_or_insert(r);
+        register_received(&m, &mz, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
     }
     m.t.clock.set(morning());
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
@@ -375,8 +374,9 @@ fn long_histories_page_with_pgdn() {
 fn the_selected_matter_stays_in_view() {
     let m = busy_morning();
     let id = id18("21010219580505001");
+    let mz = mz_window(&m);
     for _ in 0..15 {
-        m.t.register(&m.admin, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
+        register_received(&m, &mz, visit("郑国庆", &id, "", "mz", "低保资格被取消"));
     }
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(3));
@@ -592,4 +592,208 @@ fn a_lost_server_link_shows_a_banner_until_it_is_back_and_keeps_the_form() {
         slots.contains(&Slot::Queue),
         "back online refreshes: {slots:?}"
     );
+}
+
+#[test]
+fn the_due_list_shows_the_department_and_leaders_switch_to_the_hall() {
+    let m = deadlines_due();
+    // A window officer of 人社 sees 人社's matters only, and cannot widen the list.
+    let mut rs = Desk::logged_in(m.t.hall.clone(), "rs1");
+    rs.key(KeyCode::F(12));
+    assert_eq!(rs.app.screen(), Screen::Due);
+    assert!(!rs.app.due().hall_wide());
+    let depts: Vec<String> = rs
+        .app
+        .due()
+        .list()
+        .iter()
+        .map(|b| b.department.to_string())
+        .collect();
+    assert!(
+        !depts.is_empty() && depts.iter().all(|d| *d == "rs"),
+        "{depts:?}"
+    );
+    rs.key(KeyCode::Tab);
+    assert!(!rs.app.due().hall_wide());
+    assert!(!rs.screen_text(80, 24).contains("Tab"));
+
+    // The administrator starts with the whole hall, most overdue first, and switches with Tab.
+    let mut admin = Desk::logged_in(m.t.hall.clone(), "admin");
+    admin.key(KeyCode::F(12));
+    assert!(admin.app.due().hall_wide());
+    let hall: Vec<i64> = admin
+        .app
+        .due()
+        .list()
+        .iter()
+        .map(|b| b.deadline.as_ref().map_or(i64::MAX, |d| d.days_left))
+        .collect();
+    assert!(hall.windows(2).all(|w| w[0] <= w[1]), "{hall:?}");
+    assert_eq!(hall.first(), Some(&-56));
+    assert!(hall.len() > depts.len());
+    admin.key(KeyCode::Tab);
+    assert!(!admin.app.due().hall_wide());
+    assert!(admin
+        .app
+        .due()
+        .list()
+        .iter()
+        .all(|b| b.department.as_str() == "xfj"));
+    assert!(admin
+        .screen_text(120, 40)
+        .contains("超期和临期事项 · 本部门"));
+}
+
+#[test]
+fn enter_opens_a_due_matter_and_esc_goes_back_to_the_list() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(12));
+    desk.key(KeyCode::Down);
+    let second = desk.app.due().list()[1].number.clone();
+    desk.key(KeyCode::Enter);
+    assert_eq!(desk.app.due().page(), DuePage::Matter);
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains(&format!("事项 {second}")), "{text}");
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.due().page(), DuePage::List);
+    assert_eq!(desk.app.screen(), Screen::Due);
+    // A second Esc goes home, as on every screen.
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.screen(), Screen::Board);
+}
+
+#[test]
+fn the_login_banner_counts_what_is_due_until_the_list_is_opened() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "rs1");
+    let banner = desk.app.due_banner().expect("banner");
+    // 人社: 吴晓燕's matter is 25 days late; four of this morning's are due tomorrow.
+    assert!(banner.contains("本部门"), "{banner}");
+    assert!(banner.contains("超期 1 件"), "{banner}");
+    assert!(banner.contains("临期预警 4 件"), "{banner}");
+    assert!(desk.screen_text(80, 24).contains("期限提醒"));
+    desk.key(KeyCode::F(12));
+    assert_eq!(desk.app.due_banner(), None);
+    assert!(!desk.screen_text(80, 24).contains("期限提醒"));
+
+    // Nothing due: no banner at all.
+    let quiet = busy_morning();
+    let desk = Desk::logged_in(quiet.t.hall.clone(), "rs1");
+    assert_eq!(desk.app.due_banner(), None);
+    assert!(!desk.screen_text(80, 24).contains("期限提醒"));
+}
+
+#[test]
+fn a_change_to_a_listed_matter_refreshes_the_due_list() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(12));
+    let before = desk.app.due().list().len();
+    let late = desk.app.due().list()[0].id;
+    // 住建 finally routes the 严重超期 matter: it leaves the list without a key press.
+    let rs = m.t.login("admin", "信访-2号窗口");
+    Hall::command(
+        m.t.hall.as_ref(),
+        &rs,
+        lianfang::hall::Command::Route {
+            matter: late,
+            to: lianfang::domain::department::DeptCode::new("ga"),
+            assigned: false,
+            reason: "属公安职责".into(),
+        },
+    )
+    .expect("route");
+    desk.settle();
+    assert!(desk.app.due().list().iter().all(|b| b.id != late));
+    assert_eq!(desk.app.due().list().len(), before - 1);
+}
+
+#[test]
+fn the_intake_form_shows_the_ticket_a_waiting_visitor_already_holds() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    // 陈静 waits at 信访局 with 信访-001 and is registered there again.
+    desk.type_text(&id18("44030419920808004"));
+    desk.tab(2);
+    desk.type_text("陈静");
+    desk.tab(8);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("村委会账目仍未公开");
+    desk.key(KeyCode::F(6));
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("已持有信访局的 信访-001 号"), "{text}");
+    assert_eq!(desk.app.screen(), Screen::Intake);
+    // The form is kept, so the officer can send the visitor to another department instead.
+    assert!(text.contains("村委会账目仍未公开"), "{text}");
+}
+
+/// The intake form with 张秀英's number, 劳动社保 and 东城区: her wage matter's class and place.
+fn intake_with_wage_class_and_place(m: &Morning) -> Desk {
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(ZHANG_ID);
+    desk.tab(2);
+    desk.type_text("张秀英");
+    desk.tab(7);
+    assert_eq!(desk.app.intake.focus(), FormField::ContentClass);
+    desk.key(KeyCode::Right); // 城乡建设 → 劳动社保
+    desk.tab(1);
+    desk.type_text("东城区");
+    desk
+}
+
+#[test]
+fn the_intake_panel_proposes_repeat_candidates_and_f7_confirms_one() {
+    let m = busy_morning();
+    let mut desk = intake_with_wage_class_and_place(&m);
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("发现 1 件可能重复的事项"), "{text}");
+    assert!(text.contains("2026-000001 人社 办理中 可能重复"), "{text}");
+    desk.key(KeyCode::F(7));
+    assert_eq!(
+        desk.app.intake.attached().map(|a| a.matter),
+        Some(m.zhang.matter)
+    );
+    // Another place: no candidate any more.
+    desk.key(KeyCode::F(7)); // detach
+    for _ in 0..3 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    assert_eq!(desk.app.intake.focus(), FormField::Place);
+    desk.key(KeyCode::Backspace);
+    let text = desk.screen_text(120, 40);
+    assert!(!text.contains("可能重复"), "{text}");
+}
+
+#[test]
+fn saving_without_confirming_a_candidate_registers_a_new_matter() {
+    let m = busy_morning();
+    let mut desk = intake_with_wage_class_and_place(&m);
+    desk.tab(1);
+    desk.type_text("另一家公司也拖欠工资");
+    desk.key(KeyCode::F(6));
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("新立事项"), "{text}");
+    assert!(!text.contains("2026-000001，"), "{text}");
+}
+
+#[test]
+fn a_display_account_logs_in_without_a_deadline_query_or_error() {
+    let m = deadlines_due();
+    m.t.hall
+        .add_officer_direct(&officer(
+            "wall",
+            "大屏",
+            lianfang::domain::officer::Role::Display,
+            "xfj",
+        ))
+        .expect("officer");
+    let desk = Desk::logged_in(m.t.hall.clone(), "wall");
+    assert_eq!(desk.app.screen(), Screen::Board);
+    assert_eq!(desk.app.due_banner(), None);
+    let text = desk.screen_text(80, 24);
+    assert!(!text.contains("不能"), "{text}");
 }

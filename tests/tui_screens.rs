@@ -3,6 +3,8 @@
 
 mod tui_support;
 
+use lianfang::domain::lifecycle::Transition;
+use lianfang::hall::HallExt;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -204,4 +206,52 @@ fn help_overlay() {
     desk.key(KeyCode::F(4));
     desk.key(KeyCode::F(1));
     snap(&desk, "help_window");
+}
+
+#[test]
+fn due_list_with_banner_and_matter() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    snap(&desk, "due_banner");
+    desk.key(KeyCode::F(12));
+    snap(&desk, "due_hall");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "due_matter");
+}
+
+#[test]
+fn intake_on_a_final_matter_warns_not_accepted_again() {
+    let m = busy_morning();
+    // 张秀英's wage matter has been through 复查 and 复核: 终结.
+    for step in [
+        Transition::Reply,
+        Transition::RequestReview,
+        Transition::StartReview,
+        Transition::AnswerReview,
+        Transition::RequestRecheck,
+        Transition::StartRecheck,
+        Transition::AnswerRecheck,
+    ] {
+        m.t.hall
+            .step(&m.admin, m.zhang.matter, step, "")
+            .expect("step");
+    }
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(ZHANG_ID);
+    desk.key(KeyCode::F(7));
+    snap(&desk, "intake_final_matter");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "intake_not_accepted_again");
+}
+
+#[test]
+fn a_key_persons_profile_says_who_graded_them_when_and_why() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("欧阳建国");
+    snap(&desk, "lookup_key_person_hit");
+    desk.key(KeyCode::Enter);
+    snap(&desk, "lookup_key_person");
 }

@@ -30,6 +30,19 @@ impl KeyGrade {
     }
 }
 
+/// One change of a visitor's key-person grade (set, changed or lifted), kept for good: who
+/// graded them, when and why. The visitor record holds only the current grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGradeChange {
+    pub seq: u64,
+    pub visitor: VisitorId,
+    /// `None`: the grade was lifted.
+    pub grade: Option<KeyGrade>,
+    pub reason: String,
+    pub at: Timestamp,
+    pub officer: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visitor {
     pub id: VisitorId,

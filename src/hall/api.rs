@@ -14,7 +14,7 @@ use crate::domain::registration::RegistrationInput;
 use crate::domain::ticket::TicketId;
 use crate::domain::time::Timestamp;
 use crate::domain::visit::{Channel, VisitId};
-use crate::domain::visitor::{KeyGrade, VisitorId};
+use crate::domain::visitor::{KeyGrade, KeyGradeChange, VisitorId};
 
 /// What a desk may know before anyone logs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +131,9 @@ pub struct Registered {
     pub repeat: bool,
     /// Tickets waiting before this one.
     pub waiting_ahead: usize,
+    /// What the officer must tell the visitor: the visit was on a 终结 matter and is
+    /// recorded as 不再受理 (Art 36).
+    pub warning: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +169,15 @@ pub enum Query {
     /// (leaders and administrators).
     DueMatters {
         hall_wide: bool,
+    },
+    /// 同人+同事: before registering a known visitor's visit as a new matter, the matters it may
+    /// repeat — theirs or a co-petitioner's, same content class and place, open or 终结. The
+    /// officer confirms one by registering with `MatterChoice::Attach` (a 终结 one is then
+    /// recorded as 不再受理), or rejects them all by registering a new matter.
+    RepeatCandidates {
+        visitor: VisitorId,
+        content_class: String,
+        place: String,
     },
 }
 
@@ -305,6 +317,8 @@ pub struct VisitorCard {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorProfile {
     pub card: VisitorCard,
+    /// Every change of the key-person grade, oldest first: who, when, why.
+    pub key_grades: Vec<KeyGradeChange>,
     /// Newest first.
     pub visits: Vec<VisitView>,
     /// Open matters first, then newest first.

@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod repeat;
 mod steps;
 
 use std::cmp::Reverse;
@@ -23,16 +24,17 @@ use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
-use crate::domain::lifecycle::{Lifecycle, LifecycleError, Transition};
+use crate::domain::lifecycle::{Lifecycle, LifecycleError, RefusalGround, Transition};
 use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
-    self, text_field, Field, FieldError, MatterChoice, RegistrationInput, Rules, MAX_NOTE,
+    self, text_field, Field, FieldError, MatterChoice, NewMatter, RegistrationInput, Rules,
+    MAX_NOTE,
 };
 use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketId, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
-use crate::domain::visitor::{OpenMatterRef, Visitor, VisitorId, VisitorSummary};
+use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId, VisitorSummary};
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
@@ -353,54 +355,47 @@ impl LocalHall {
             };
 
             let visit_id = w.next("seq.visit")?;
+            // A visit on a 终结 matter: recorded on a matter of its own, marked 不再受理.
+            let mut warning = None;
+            let mut came_before = false;
             let (mut matter, attached) = match &valid.matter {
                 MatterChoice::Attach(id) => {
                     let m: Matter = w
                         .get_id(*id)?
                         .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
                     permissions::require_visible(&s.officer, &self.config, m.category)?;
-                    if !m.is_open() {
+                    if m.status.is_final() {
+                        let (fresh, text) =
+                            self.not_accepted_again(w, s, &m, &valid.department, now)?;
+                        warning = Some(text);
+                        came_before = m.visitors.contains(&visitor.id);
+                        (fresh, false)
+                    } else if !m.is_open() {
                         return Err(HallError::Conflict(format!(
                             "事项 {} 已{}，不能再追加来访；请登记为新事项",
                             m.number,
                             m.status.label()
                         )));
+                    } else {
+                        (m, true)
                     }
-                    (m, true)
                 }
                 MatterChoice::New(new) => {
-                    let year = now.local(tz).year();
-                    let seq = w.next(&format!("seq.matter.{year}"))?;
-                    let id = w.next("seq.matter")?;
-                    let m = Matter {
-                        id,
-                        number: matter_number(year, seq),
-                        category: new.category,
-                        content_class: new.content_class.clone(),
-                        place: new.place.clone(),
-                        summary: new.summary.clone(),
-                        demands: new.demands.clone(),
-                        department: valid.department.clone(),
-                        status: Lifecycle::new(now.local_date(tz)),
-                        received: now,
-                        visitors: Vec::new(),
-                        visits: Vec::new(),
-                        history: vec![HistoryEntry {
-                            at: now,
-                            officer: s.officer.username.clone(),
-                            kind: HistoryKind::Registered {
-                                department: valid.department.clone(),
-                            },
-                        }],
-                    };
-                    (m, false)
+                    (self.new_matter(w, s, new, &valid.department, now)?, false)
                 }
             };
             permissions::may_hold(&self.config, &dept.code, matter.category)?;
-            // 重复访: this visitor came before on this matter. A co-petitioner who
-            // joins an open matter is attached to it but is not a repeat visitor.
-            let repeat = matter.visitors.contains(&visitor.id);
-            if !repeat {
+            // Read before this ticket is staged: the tickets it waits behind.
+            let waiting = self.waiting_tickets(&dept.code)?;
+            if known.is_some() {
+                self.refuse_second_ticket(w, &waiting, &visitor, &dept)?;
+            }
+            // 重复访: this visitor came before on this matter (or on the 终结 matter this
+            // visit repeats). A co-petitioner who joins an open matter is attached to it but
+            // is not a repeat visitor.
+            let joined = matter.visitors.contains(&visitor.id);
+            let repeat = came_before || joined;
+            if !joined {
                 matter.visitors.push(visitor.id);
             }
             matter.visits.push(visit_id);
@@ -412,8 +407,6 @@ impl LocalHall {
                 });
             }
 
-            // Read before this ticket is staged: the tickets it waits behind.
-            let waiting = self.waiting_tickets(&dept.code)?;
             let label = self.next_ticket_label(w, &dept, &waiting, now)?;
             let ticket_id = w.next("seq.ticket")?;
             let first_today = first_ticket_key(now.day_number(tz));
@@ -461,7 +454,11 @@ impl LocalHall {
             let action = format!(
                 "登记来访 {} {}事项 {}",
                 ticket.label,
-                if attached { "追加到" } else { "新建" },
+                match (attached, &warning) {
+                    (true, _) => "追加到",
+                    (false, None) => "新建",
+                    (false, Some(_)) => "新建不再受理",
+                },
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
@@ -476,6 +473,7 @@ impl LocalHall {
                 department: dept.code.clone(),
                 repeat: attached,
                 waiting_ahead,
+                warning,
             })
         })?;
         let events = vec![
@@ -492,6 +490,89 @@ impl LocalHall {
         Ok((CommandReply::Registered(registered), events))
     }
 
+    /// A matter as registered by intake, numbered in this year's sequence.
+    fn new_matter(
+        &self,
+        w: &mut Writer,
+        s: &Session,
+        new: &NewMatter,
+        department: &DeptCode,
+        now: Timestamp,
+    ) -> HallResult<Matter> {
+        let tz = self.config.timezone;
+        let year = now.local(tz).year();
+        let seq = w.next(&format!("seq.matter.{year}"))?;
+        let id = w.next("seq.matter")?;
+        Ok(Matter {
+            id,
+            number: matter_number(year, seq),
+            category: new.category,
+            content_class: new.content_class.clone(),
+            place: new.place.clone(),
+            summary: new.summary.clone(),
+            demands: new.demands.clone(),
+            department: department.clone(),
+            status: Lifecycle::new(now.local_date(tz)),
+            received: now,
+            visitors: Vec::new(),
+            visits: Vec::new(),
+            history: vec![HistoryEntry {
+                at: now,
+                officer: s.officer.username.clone(),
+                kind: HistoryKind::Registered {
+                    department: department.clone(),
+                },
+            }],
+        })
+    }
+
+    /// A new request on a 终结 matter (Art 36): registered as a matter of its own — it counts
+    /// as a 批次 — and at once 不再受理, citing the earlier matter, which stays closed.
+    /// Returns the matter and the warning the desk shows.
+    fn not_accepted_again(
+        &self,
+        w: &mut Writer,
+        s: &Session,
+        closed: &Matter,
+        department: &DeptCode,
+        now: Timestamp,
+    ) -> HallResult<(Matter, String)> {
+        let ended = closed
+            .status
+            .recheck_answered
+            .unwrap_or(closed.status.since);
+        let reason = format!(
+            "同一事项 {} 已于 {ended} 复核答复终结，同一事实和理由不再受理",
+            closed.number
+        );
+        let same = NewMatter {
+            category: closed.category,
+            content_class: closed.content_class.clone(),
+            place: closed.place.clone(),
+            summary: closed.summary.clone(),
+            demands: closed.demands.clone(),
+        };
+        let mut m = self.new_matter(w, s, &same, department, now)?;
+        let step = Transition::Refuse {
+            ground: RefusalGround::AlreadyFinal,
+            reason: reason.clone(),
+        };
+        self.apply_step(&mut m, step.clone())?;
+        m.history.push(HistoryEntry {
+            at: now,
+            officer: s.officer.username.clone(),
+            kind: HistoryKind::Step {
+                step,
+                note: String::new(),
+            },
+        });
+        let warning = format!(
+            "事项 {} 已于 {ended} 终结：复核意见为最终处理意见，同一事实和理由不再受理（《信访工作条例》第三十六条）。本次来访已登记为事项 {}，记为不再受理；原事项不重新办理",
+            closed.number, m.number
+        );
+        Ok((m, warning))
+    }
+
     /// The waiting tickets of a department, in queue order.
     fn waiting_tickets(&self, dept: &DeptCode) -> HallResult<Vec<TicketId>> {
         Ok(self
@@ -504,6 +585,31 @@ impl LocalHall {
             .into_iter()
             .filter_map(|(_, v)| keys::trailing_id(&v))
             .collect())
+    }
+
+    /// A visitor waits in a department's queue once: a second ticket would call them twice.
+    fn refuse_second_ticket(
+        &self,
+        w: &Writer,
+        waiting: &[TicketId],
+        visitor: &Visitor,
+        dept: &Department,
+    ) -> HallResult<()> {
+        for id in waiting {
+            let Some(t) = w.get_id::<Ticket>(*id)? else {
+                continue;
+            };
+            if t.visitor == visitor.id {
+                return Err(HallError::Conflict(format!(
+                    "{}已持有{}的 {} 号（{} 取号），正在等候，不再发第二个号；请告知来访人按原号等候叫号",
+                    visitor.name.as_str(),
+                    dept.name,
+                    t.label,
+                    t.issued.format(self.config.timezone)
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Today's next ticket label of a department. Numbers restart every day, but a
@@ -882,12 +988,22 @@ impl LocalHall {
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         permissions::require(&s.officer, Action::SetKeyGrade)?;
         let reason = text_field(Field::Note, "理由", &reason, MAX_NOTE, true)?;
+        let now = self.now();
         self.store.write(|w| {
             let mut v: Visitor = w
                 .get_id(visitor)?
                 .ok_or_else(|| HallError::NotFound("来访人".into()))?;
             v.key_grade = grade;
             w.put(&v)?;
+            let seq = w.next("seq.key_grade")?;
+            w.put(&KeyGradeChange {
+                seq,
+                visitor,
+                grade,
+                reason: reason.clone(),
+                at: now,
+                officer: s.officer.username.clone(),
+            })?;
             let label = grade.map_or("取消", |g| g.label());
             self.audit(
                 w,
@@ -1099,8 +1215,14 @@ impl LocalHall {
                 .cmp(&a.is_open())
                 .then(b.received.cmp(&a.received))
         });
+        // The grade's latest change says who graded the visitor, when and why.
+        let mut key_grades = Vec::new();
+        for (key, _) in self.store.scan(TreeId::KeyGrades, &prefix, usize::MAX)? {
+            key_grades.extend(self.store.get::<KeyGradeChange>(&key)?);
+        }
         Ok(VisitorProfile {
             card: views::card(&v, full, self.sees_confidential(&s.officer)),
+            key_grades,
             visits: self.visit_views(s, visits.into_iter())?,
             matters,
         })
@@ -1390,6 +1512,13 @@ impl Hall for LocalHall {
             Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
             Query::DueMatters { hall_wide } => {
                 QueryReply::Matters(self.due_matters(&s, hall_wide)?)
+            }
+            Query::RepeatCandidates {
+                visitor,
+                content_class,
+                place,
+            } => {
+                QueryReply::Matters(self.repeat_candidates(&s, visitor, &content_class, &place)?)
             }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;

@@ -16,6 +16,7 @@ mod views;
 pub use api::*;
 pub use error::{HallError, HallResult};
 pub use local::LocalHall;
+pub use permissions::{allowed as role_may, Action};
 
 use crossbeam_channel::Receiver;
 
@@ -92,6 +93,27 @@ pub trait HallExt: Hall {
         match self.query(t, Query::DueMatters { hall_wide })? {
             QueryReply::Matters(m) => Ok(m),
             _ => unexpected("超期和临期事项"),
+        }
+    }
+
+    /// See `Query::RepeatCandidates`.
+    fn repeat_candidates(
+        &self,
+        t: &SessionToken,
+        visitor: VisitorId,
+        content_class: &str,
+        place: &str,
+    ) -> HallResult<Vec<MatterBrief>> {
+        match self.query(
+            t,
+            Query::RepeatCandidates {
+                visitor,
+                content_class: content_class.to_string(),
+                place: place.to_string(),
+            },
+        )? {
+            QueryReply::Matters(m) => Ok(m),
+            _ => unexpected("可能重复的事项"),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
 use crate::domain::visit::Visit;
-use crate::domain::visitor::Visitor;
+use crate::domain::visitor::{KeyGradeChange, Visitor};
 
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -36,6 +36,7 @@ pub fn check(store: &Store) -> Result<CheckReport> {
     forward::<Officer>(store, &mut report)?;
     forward::<DeskState>(store, &mut report)?;
     forward::<AuditRecord>(store, &mut report)?;
+    forward::<KeyGradeChange>(store, &mut report)?;
     for tree in TreeId::INDEXES {
         backward(store, tree, &mut report)?;
     }

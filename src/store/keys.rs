@@ -17,7 +17,7 @@ use crate::domain::pinyin;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
-use crate::domain::visitor::Visitor;
+use crate::domain::visitor::{KeyGradeChange, Visitor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TreeId {
@@ -29,6 +29,8 @@ pub enum TreeId {
     Officers,
     Desks,
     Audit,
+    /// Key-person grade changes, by visitor then sequence.
+    KeyGrades,
     IxIdNumber,
     IxPhone,
     IxName,
@@ -43,7 +45,7 @@ pub enum TreeId {
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 19] = [
+    pub const ALL: [TreeId; 20] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -52,6 +54,7 @@ impl TreeId {
         TreeId::Officers,
         TreeId::Desks,
         TreeId::Audit,
+        TreeId::KeyGrades,
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -89,6 +92,7 @@ impl TreeId {
             TreeId::Officers => "officers",
             TreeId::Desks => "desks",
             TreeId::Audit => "audit",
+            TreeId::KeyGrades => "key_grades",
             TreeId::IxIdNumber => "ix_id_number",
             TreeId::IxPhone => "ix_phone",
             TreeId::IxName => "ix_name",
@@ -412,6 +416,17 @@ impl Stored for DeskState {
     const TREE: TreeId = TreeId::Desks;
     fn key(&self) -> Vec<u8> {
         self.desk.as_bytes().to_vec()
+    }
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
+    }
+}
+
+impl Stored for KeyGradeChange {
+    const TREE: TreeId = TreeId::KeyGrades;
+    /// `visitor ‖ seq`: a visitor's changes are one prefix scan, oldest first.
+    fn key(&self) -> Vec<u8> {
+        pair_key(self.visitor, self.seq)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         Vec::new()

@@ -13,6 +13,7 @@ use super::component::{hint, is_ctrl, Component, Consumed, Ctx, KeyHint, Notice}
 use super::event::AppEvent;
 use super::jobs::{Answer, Outbox, Reply, Request, Slot};
 use super::screens::board::BoardScreen;
+use super::screens::due::DueScreen;
 use super::screens::help::draw_help;
 use super::screens::intake::IntakeScreen;
 use super::screens::login::LoginScreen;
@@ -31,6 +32,7 @@ pub enum Screen {
     Intake,
     Window,
     Lookup,
+    Due,
 }
 
 impl Screen {
@@ -42,20 +44,27 @@ impl Screen {
             Screen::Intake => "来访登记",
             Screen::Window => "本窗口",
             Screen::Lookup => "查询",
+            Screen::Due => "期限",
         }
     }
 }
 
-/// Keys that work on every screen once logged in.
-pub const GLOBAL_KEYS: [KeyHint; 7] = [
+/// Keys that work on every screen once logged in: help, the screens, then Esc and quit.
+pub const GLOBAL_KEYS: [KeyHint; 8] = [
     hint("F1", "帮助"),
     hint("F2", "登记"),
     hint("F3", "查询"),
     hint("F4", "本窗口"),
     hint("F10", "排队总览"),
-    hint("Esc", "返回"),
-    hint("Ctrl-Q", "退出"),
+    // Not F11: terminal emulators take it for full screen.
+    hint("F12", "期限"),
+    ESC_KEY,
+    QUIT_KEY,
 ];
+const ESC_KEY: KeyHint = hint("Esc", "返回");
+const QUIT_KEY: KeyHint = hint("Ctrl-Q", "退出");
+/// The keys of `GLOBAL_KEYS` that open screens.
+const SCREEN_KEYS: usize = 6;
 
 pub struct App {
     pub ctx: Ctx,
@@ -66,6 +75,9 @@ pub struct App {
     pub intake: IntakeScreen,
     window: WindowScreen,
     lookup: LookupScreen,
+    due: DueScreen,
+    /// The after-login banner with the due counts stays until the officer opens the list.
+    due_banner: bool,
     help: bool,
     quit: bool,
     /// Sequence number of the last hall event seen.
@@ -102,6 +114,8 @@ impl App {
             intake,
             window: WindowScreen::default(),
             lookup: LookupScreen::default(),
+            due: DueScreen::default(),
+            due_banner: false,
             help: false,
             quit: false,
             last_event: None,
@@ -125,6 +139,22 @@ impl App {
         &self.lookup
     }
 
+    pub fn due(&self) -> &DueScreen {
+        &self.due
+    }
+
+    /// The due counts the banner shows now, if it shows.
+    pub fn due_banner(&self) -> Option<String> {
+        let counts = self.due.counts().filter(|c| !c.is_empty())?;
+        self.due_banner.then(|| {
+            format!(
+                " 期限提醒（{}）：{}。按 F12 查看",
+                self.due.scope(),
+                counts.text()
+            )
+        })
+    }
+
     /// Requests posted since the last call, for the worker.
     pub fn take_requests(&mut self) -> Vec<Request> {
         self.ctx.outbox.take()
@@ -138,6 +168,7 @@ impl App {
             Screen::Intake => &self.intake,
             Screen::Window => &self.window,
             Screen::Lookup => &self.lookup,
+            Screen::Due => &self.due,
         }
     }
 
@@ -150,6 +181,7 @@ impl App {
             Screen::Intake => self.intake.event(key, ctx),
             Screen::Window => self.window.event(key, ctx),
             Screen::Lookup => self.lookup.event(key, ctx),
+            Screen::Due => self.due.event(key, ctx),
         }
     }
 
@@ -231,6 +263,7 @@ impl App {
             KeyCode::F(3) => Screen::Lookup,
             KeyCode::F(4) => Screen::Window,
             KeyCode::F(10) => Screen::Board,
+            KeyCode::F(12) => Screen::Due,
             KeyCode::Esc if self.screen != Screen::Board => Screen::Board,
             _ => return false,
         };
@@ -243,6 +276,10 @@ impl App {
         match screen {
             Screen::Window => self.window.refresh(&mut self.ctx),
             Screen::Lookup => self.lookup.reload(&mut self.ctx),
+            Screen::Due => {
+                self.due.reload(&mut self.ctx);
+                self.due_banner = false;
+            }
             _ => {}
         }
         self.screen = screen;
@@ -256,6 +293,7 @@ impl App {
         self.ctx.query(Slot::Queue, Query::Queue);
         self.window.load_records(&mut self.ctx);
         self.lookup.reload(&mut self.ctx);
+        self.due.reload(&mut self.ctx);
     }
 
     fn hall_event(&mut self, kind: EventKind) -> bool {
@@ -277,6 +315,10 @@ impl App {
                     self.window.load_records(&mut self.ctx);
                 }
                 self.lookup.reload(&mut self.ctx);
+                // The list reads every matter: asked again only when someone looks at it.
+                if self.screen == Screen::Due || self.due.shows_matter(matter) {
+                    self.due.reload(&mut self.ctx);
+                }
                 false
             }
             EventKind::VisitorChanged { .. } => {
@@ -331,6 +373,8 @@ impl App {
                 ctx.session = Some(*session);
                 ctx.info_notice(name);
                 ctx.query(Slot::Queue, Query::Queue);
+                self.due = DueScreen::for_session(ctx);
+                self.due_banner = true;
                 self.login = LoginScreen::default();
                 self.screen = Screen::Board;
                 true
@@ -343,7 +387,12 @@ impl App {
                 matches!(self.screen, Screen::Board | Screen::Window)
             }
             (Slot::PanelLookup, Answer::Query(QueryReply::Lookup(hits))) => {
-                self.intake.panel.hits_arrived(hits, ctx)
+                let changed = self.intake.panel.hits_arrived(hits, ctx);
+                self.intake.ask_candidates(ctx);
+                changed
+            }
+            (Slot::PanelCandidates, Answer::Query(QueryReply::Matters(list))) => {
+                self.intake.candidates_arrived(list, ctx)
             }
             (Slot::PanelProfile, Answer::Query(QueryReply::Visitor(p))) => {
                 self.intake.panel.profile_arrived(*p)
@@ -381,6 +430,12 @@ impl App {
                 self.lookup.profile_arrived(*p)
             }
             (Slot::Matter, Answer::Query(QueryReply::Matter(m))) => self.lookup.matter_arrived(*m),
+            (Slot::Due, Answer::Query(QueryReply::Matters(list))) => {
+                self.due.list_arrived(list) && (self.screen == Screen::Due || self.due_banner)
+            }
+            (Slot::DueMatter, Answer::Query(QueryReply::Matter(m))) => {
+                self.due.matter_arrived(*m) && self.screen == Screen::Due
+            }
             (slot, answer) => {
                 ctx.error(format!(
                     "服务返回了意外的应答（{slot:?}: {answer:?}），请重试"
@@ -411,14 +466,22 @@ impl App {
 
     pub fn draw(&self, f: &mut Frame) {
         let area = f.area();
-        let [header, body, notice, keys] = Layout::vertical([
+        let banner = self.due_banner();
+        let [header, banner_row, body, notice, keys] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(u16::from(banner.is_some())),
             Constraint::Fill(1),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
         .areas(area);
         self.draw_header(f, header);
+        if let Some(text) = banner {
+            f.render_widget(
+                Paragraph::new(text).style(self.ctx.theme.banner()),
+                banner_row,
+            );
+        }
         self.focused().draw(f, body, &self.ctx);
         self.draw_notice(f, notice);
         self.draw_keys(f, keys);
@@ -426,7 +489,7 @@ impl App {
             let global: &[KeyHint] = if self.logged_in() {
                 &GLOBAL_KEYS
             } else {
-                &GLOBAL_KEYS[6..]
+                std::slice::from_ref(&QUIT_KEY)
             };
             let caret = draw_help(
                 f,
@@ -485,18 +548,15 @@ impl App {
             .into_iter()
             .filter(KeyHint::in_status_line)
             .collect();
-        let global: &[KeyHint] = if !self.logged_in() {
-            &GLOBAL_KEYS[6..]
-        } else if self.screen == Screen::Board {
-            &GLOBAL_KEYS[..5]
-        } else {
-            &GLOBAL_KEYS[..6]
-        };
-        let has_esc = hints.iter().any(|h| h.key == "Esc");
-        hints.extend(global.iter().filter(|g| g.key != "Esc" || !has_esc));
         if self.logged_in() {
-            hints.push(GLOBAL_KEYS[6]);
+            hints.extend(&GLOBAL_KEYS[..SCREEN_KEYS]);
+            // Esc goes home from any other screen, unless the screen uses it itself.
+            let has_esc = hints.iter().any(|h| h.key == ESC_KEY.key);
+            if self.screen != Screen::Board && !has_esc {
+                hints.push(ESC_KEY);
+            }
         }
+        hints.push(QUIT_KEY);
         let mut spans = Vec::new();
         let mut used = 0;
         let max = usize::from(area.width);

@@ -20,6 +20,8 @@ pub enum Slot {
     /// The repeat-visitor panel's search and the profile of its highlighted visitor.
     PanelLookup,
     PanelProfile,
+    /// The matters the visit may repeat (同人+同事), for the panel.
+    PanelCandidates,
     Register,
     Desk,
     /// Call next, recall, skip.
@@ -31,6 +33,9 @@ pub enum Slot {
     Lookup,
     Profile,
     Matter,
+    /// The overdue / due-soon list and the matter opened from it.
+    Due,
+    DueMatter,
 }
 
 #[derive(Clone, Debug)]

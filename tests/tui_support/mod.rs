@@ -17,7 +17,7 @@ use lianfang::domain::registration::{MatterChoice, NewMatter, RegistrationInput}
 use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::Channel;
 use lianfang::domain::visitor::KeyGrade;
-use lianfang::hall::clock::ManualClock;
+use lianfang::hall::clock::{Clock, ManualClock};
 use lianfang::hall::{
     Command, DemoAccount, Event, Hall, HallExt, LocalHall, NewOfficer, Registered, SessionToken,
 };
@@ -435,4 +435,57 @@ pub fn text_of(terminal: &Terminal<TestBackend>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Two weeks after the busy morning (2026-12-11), with older matters left unrouted: the due
+/// list holds 严重超期, 超期 and 临期预警 matters of several departments.
+pub fn deadlines_due() -> Morning {
+    let m = busy_morning();
+    let now = m.t.clock.now();
+    let day = 86_400;
+    // Registered on 10-01 at 住建 and on 11-01 at 人社, never routed (15 days each).
+    for (days_back, name, first17, dept, summary) in [
+        (
+            57,
+            "郑国华",
+            "11010219700505001",
+            "zj",
+            "物业公司擅自提高收费标准",
+        ),
+        (
+            26,
+            "吴晓燕",
+            "11010219850707002",
+            "rs",
+            "劳动合同到期后未支付经济补偿",
+        ),
+    ] {
+        m.t.clock.set(Timestamp(now.0 - days_back * day));
+        m.t.register(&m.admin, visit(name, &id18(first17), "", dept, summary));
+    }
+    m.t.clock.set(Timestamp(now.0 + 14 * day));
+    m
+}
+
+/// A 民政 window officer, logged in at `民政-1号窗口`.
+pub fn mz_window(m: &Morning) -> SessionToken {
+    m.t.hall
+        .add_officer_direct(&officer("mz1", "钱芳", Role::Window, "mz"))
+        .expect("officer");
+    m.t.login("mz1", "民政-1号窗口")
+}
+
+/// Registers a visit and has `window` call and accept it at once, so the visitor is not
+/// left waiting (a waiting visitor is not given a second ticket).
+pub fn register_received(
+    m: &Morning,
+    window: &SessionToken,
+    input: RegistrationInput,
+) -> Registered {
+    let r = m.t.register(&m.admin, input);
+    m.t.hall.call_next(window).expect("call");
+    m.t.hall
+        .finish(window, Outcome::Accepted, "")
+        .expect("accept");
+    r
 }

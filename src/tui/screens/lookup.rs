@@ -305,7 +305,7 @@ impl LookupScreen {
             f.render_widget(Paragraph::new("正在读取档案…").style(t.dim()), inner);
             return;
         };
-        let card = card_lines(&p.card, ctx);
+        let card = card_lines(p, ctx);
         let [card_area, matters_area, visits_area] = Layout::vertical([
             Constraint::Length(card.len() as u16 + 1),
             Constraint::Fill(1),

@@ -1,6 +1,7 @@
 //! The desk's screens; each is a [`Component`](super::component::Component).
 
 pub mod board;
+pub mod due;
 pub mod help;
 pub mod intake;
 pub mod login;

@@ -4,12 +4,15 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::{HistoryKind, Outcome};
-use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorCard};
+use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorProfile};
 use crate::tui::component::Ctx;
 use crate::tui::widgets::text::fit;
 
-pub fn card_lines(c: &VisitorCard, ctx: &Ctx) -> Vec<Line<'static>> {
+/// The visitor's card: name, number, grade, facts, phone, address; under a key person's grade,
+/// who graded them, when and why.
+pub fn card_lines(p: &VisitorProfile, ctx: &Ctx) -> Vec<Line<'static>> {
     let t = &ctx.theme;
+    let c = &p.card;
     let mut first = vec![
         Span::styled(c.name.clone(), t.strong()),
         Span::raw("  "),
@@ -48,6 +51,16 @@ pub fn card_lines(c: &VisitorCard, ctx: &Ctx) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![
             Span::styled("住址 ", t.label()),
             Span::raw(c.address.clone()),
+        ]));
+    }
+    if let (Some(_), Some(last)) = (c.key_grade, p.key_grades.last()) {
+        lines.push(Line::from(vec![
+            Span::styled("定级理由 ", t.label()),
+            Span::raw(last.reason.replace('\n', " ")),
+            Span::styled(
+                format!("（{} {} 定级）", ctx.date(last.at), last.officer),
+                t.dim(),
+            ),
         ]));
     }
     lines
@@ -97,7 +110,8 @@ pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     Line::from(spans)
 }
 
-fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
+/// Red when late, yellow when nearly due.
+pub fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
     let t = &ctx.theme;
     match tier {
         Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::lifecycle::State;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -27,7 +28,7 @@ use crate::domain::registration::{
 };
 use crate::domain::visit::Channel;
 use crate::domain::visitor::VisitorId;
-use crate::hall::{Command, HallInfo, Registered};
+use crate::hall::{Command, HallInfo, MatterBrief, Registered};
 use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::{Choice, TextBox, TextField};
@@ -130,6 +131,8 @@ pub struct Attached {
     pub visitor: VisitorId,
     pub matter: MatterId,
     pub number: String,
+    /// The matter is 终结: the visit will be recorded as 不再受理 (Art 36).
+    pub closed_for_good: bool,
 }
 
 pub struct IntakeScreen {
@@ -277,6 +280,26 @@ impl IntakeScreen {
     }
 
     /// What the repeat panel searches: the field being typed, if it says enough.
+    /// Asks for repeat candidates of the highlighted visitor with the form's class and place.
+    pub fn ask_candidates(&mut self, ctx: &mut Ctx) {
+        let class = self.content_class.label().to_string();
+        self.panel.ask_candidates(&class, self.place.value(), ctx);
+    }
+
+    /// The hall's repeat candidates: the officer is told, and F7 offers them first.
+    pub fn candidates_arrived(&mut self, list: Vec<MatterBrief>, ctx: &mut Ctx) -> bool {
+        match self.panel.candidates_arrived(list) {
+            Some(0) => true,
+            Some(n) => {
+                ctx.info_notice(format!(
+                    "发现 {n} 件可能重复的事项（同人同事、同类同地），按 F7 关联；不是同一事项就直接保存，登记为新事项"
+                ));
+                true
+            }
+            None => false,
+        }
+    }
+
     fn panel_search(&mut self, ctx: &mut Ctx) {
         let text = match self.focus {
             F::IdNumber => normalize_query(self.id_number.value()),
@@ -303,11 +326,14 @@ impl IntakeScreen {
         };
         let visitor = hit.visitor;
         let name = hit.name.clone();
-        let open: Vec<(MatterId, String, DeptCode)> = self
+        let open: Vec<(MatterId, String, DeptCode, bool)> = self
             .panel
             .open_matters()
             .iter()
-            .map(|m| (m.id, m.number.clone(), m.department.clone()))
+            .map(|m| {
+                let closed = m.state == State::Final;
+                (m.id, m.number.clone(), m.department.clone(), closed)
+            })
             .collect();
         if open.is_empty() {
             ctx.error("所选来访人没有在办事项，本次按新事项登记");
@@ -317,7 +343,7 @@ impl IntakeScreen {
             .attached
             .as_ref()
             .filter(|a| a.visitor == visitor)
-            .and_then(|a| open.iter().position(|(id, _, _)| *id == a.matter));
+            .and_then(|a| open.iter().position(|(id, ..)| *id == a.matter));
         let next = match current {
             None => Some(0),
             Some(i) if i + 1 < open.len() => Some(i + 1),
@@ -325,11 +351,12 @@ impl IntakeScreen {
         };
         match next {
             Some(i) => {
-                let (matter, number, department) = open[i].clone();
+                let (matter, number, department, closed_for_good) = open[i].clone();
                 self.attached = Some(Attached {
                     visitor,
                     matter,
                     number: number.clone(),
+                    closed_for_good,
                 });
                 if self.name.value().trim().is_empty() {
                     self.name.set(&name);
@@ -345,7 +372,13 @@ impl IntakeScreen {
                 if self.focus.of_matter() {
                     self.focus = F::Department;
                 }
-                ctx.info_notice(format!("本次来访将追加到事项 {number}，不另立新事项"));
+                if closed_for_good {
+                    ctx.error(format!(
+                        "事项 {number} 已终结（条例第三十六条），本次来访将登记为不再受理"
+                    ));
+                } else {
+                    ctx.info_notice(format!("本次来访将追加到事项 {number}，不另立新事项"));
+                }
             }
             None => {
                 self.attached = None;
@@ -428,10 +461,10 @@ impl IntakeScreen {
     }
 
     pub fn registered(&mut self, r: Registered, ctx: &mut Ctx) {
-        let how = if r.repeat {
-            "重复访，已追加到事项"
-        } else {
-            "新立事项"
+        let how = match (&r.warning, r.repeat) {
+            (Some(_), _) => "原事项已终结，不再受理，登记为事项",
+            (None, true) => "重复访，已追加到事项",
+            (None, false) => "新立事项",
         };
         ctx.info_notice(format!(
             "已登记：{} 号，{how} {}，前面还有 {} 号",
@@ -447,6 +480,7 @@ impl IntakeScreen {
         self.department.select(department);
         ctx.outbox.cancel(Slot::PanelLookup);
         ctx.outbox.cancel(Slot::PanelProfile);
+        ctx.outbox.cancel(Slot::PanelCandidates);
     }
 
     fn edit(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<bool> {
@@ -478,6 +512,7 @@ impl IntakeScreen {
                 self.refresh_id_status(ctx);
             }
             self.panel_search(ctx);
+            self.ask_candidates(ctx);
         }
         Some(changed)
     }
@@ -505,6 +540,7 @@ impl Component for IntakeScreen {
             KeyCode::PageDown | KeyCode::PageUp => {
                 self.panel
                     .move_selection(key.code == KeyCode::PageDown, ctx);
+                self.ask_candidates(ctx);
                 return Consumed::Yes;
             }
             _ if is_back_tab(&key) => {
@@ -611,7 +647,14 @@ impl IntakeScreen {
                         let line = Line::from(vec![
                             Span::styled(" 关联事项 ", t.label()),
                             Span::styled(a.number.clone(), t.ok()),
-                            Span::styled("（重复访，F7 切换/取消）", t.dim()),
+                            Span::styled(
+                                if a.closed_for_good {
+                                    "（已终结·不再受理，F7 切换）"
+                                } else {
+                                    "（重复访，F7 切换/取消）"
+                                },
+                                t.dim(),
+                            ),
                         ]);
                         f.render_widget(
                             Paragraph::new(line),

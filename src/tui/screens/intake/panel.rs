@@ -3,12 +3,14 @@
 //! earlier visits and open matters in every department, and picks the open
 //! matter this visit is attached to.
 
+use crate::domain::lifecycle::State;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::matter::MatterId;
+use crate::domain::visitor::VisitorId;
 use crate::hall::{LookupHit, MatterBrief, Query, VisitorProfile};
 use crate::tui::component::Ctx;
 use crate::tui::jobs::Slot;
@@ -22,6 +24,10 @@ pub struct RepeatPanel {
     hits: Vec<LookupHit>,
     selected: usize,
     profile: Option<VisitorProfile>,
+    /// What repeat candidates were last asked for: visitor, content class, place.
+    asked: Option<(VisitorId, String, String)>,
+    /// Matters this visit may repeat (同人+同事), as the hall proposed them.
+    candidates: Vec<MatterBrief>,
 }
 
 impl RepeatPanel {
@@ -85,6 +91,45 @@ impl RepeatPanel {
         }
     }
 
+    /// Asks the hall which matters of the highlighted visitor, or of someone who shared a
+    /// matter with them, have this content class and place; unless already asked.
+    pub fn ask_candidates(&mut self, class: &str, place: &str, ctx: &mut Ctx) {
+        let place = place.trim();
+        let wanted = self
+            .hit()
+            .filter(|_| !place.is_empty())
+            .map(|h| (h.visitor, class.to_string(), place.to_string()));
+        if wanted == self.asked {
+            return;
+        }
+        self.candidates.clear();
+        self.asked = wanted.clone();
+        match wanted {
+            Some((visitor, content_class, place)) => ctx.query(
+                Slot::PanelCandidates,
+                Query::RepeatCandidates {
+                    visitor,
+                    content_class,
+                    place,
+                },
+            ),
+            None => ctx.outbox.cancel(Slot::PanelCandidates),
+        }
+    }
+
+    /// Returns how many candidates arrived when they changed.
+    pub fn candidates_arrived(&mut self, list: Vec<MatterBrief>) -> Option<usize> {
+        if list == self.candidates {
+            return None;
+        }
+        self.candidates = list;
+        Some(self.candidates.len())
+    }
+
+    fn is_candidate(&self, id: MatterId) -> bool {
+        self.candidates.iter().any(|c| c.id == id)
+    }
+
     pub fn hit(&self) -> Option<&LookupHit> {
         self.hits.get(self.selected)
     }
@@ -108,13 +153,17 @@ impl RepeatPanel {
         true
     }
 
-    /// The open matters of the highlighted visitor, in the order shown.
+    /// The matters a visit may be attached to, in the order shown: the repeat candidates the
+    /// hall proposed (a co-petitioner's among them), then the highlighted visitor's other
+    /// open and 终结 ones — a visit on a 终结 matter is recorded as 不再受理.
     pub fn open_matters(&self) -> Vec<&MatterBrief> {
-        self.profile
+        let own = self
+            .profile
             .iter()
             .flat_map(|p| p.matters.iter())
-            .filter(|m| m.is_open())
-            .collect()
+            .filter(|m| m.is_open() || m.state == State::Final)
+            .filter(|m| !self.is_candidate(m.id));
+        self.candidates.iter().chain(own).collect()
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx, attached: Option<MatterId>) {
@@ -158,17 +207,27 @@ impl RepeatPanel {
             let rule = t.rule().repeat(cols);
             lines.push(Line::styled(rule.clone(), t.dim()));
             let open = self.open_matters();
+            let heading = if open.iter().any(|m| m.state == State::Final) {
+                "在办和终结事项"
+            } else {
+                "在办事项"
+            };
             lines.push(Line::styled(
-                format!("在办事项（{}）", open.len()),
+                format!("{heading}（{}）", open.len()),
                 t.title(),
             ));
             for m in &open {
                 let mark = if attached == Some(m.id) { "[*]" } else { "[ ]" };
                 let head = format!(
-                    "{mark}{} {} {}",
+                    "{mark}{} {} {}{}",
                     m.number,
                     ctx.dept_short(&m.department),
                     m.status,
+                    if self.is_candidate(m.id) {
+                        " 可能重复"
+                    } else {
+                        ""
+                    },
                 );
                 let style = if attached == Some(m.id) {
                     t.ok()

@@ -14,7 +14,9 @@ use crate::tui::widgets::text;
 /// The issued ticket, large, over the form: the officer reads it out.
 pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
     let t = &ctx.theme;
-    let popup = open_popup(f, area, 56, 13);
+    // A visit on a 终结 matter: the warning is read out with the ticket.
+    let extra = if r.warning.is_some() { 3 } else { 0 };
+    let popup = open_popup(f, area, 56, 13 + extra);
     let block = t.block(" 已取号 ");
     let inner = block.inner(popup);
     f.render_widget(block, popup);
@@ -51,15 +53,18 @@ pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
         None => lines.push(Line::styled(r.ticket_label.clone(), t.strong())),
     }
     lines.push(Line::raw(""));
-    let kind = if r.repeat {
-        "重复访，追加到事项"
-    } else {
-        "新立事项"
+    let kind = match (&r.warning, r.repeat) {
+        (Some(_), _) => "不再受理，登记为事项",
+        (None, true) => "重复访，追加到事项",
+        (None, false) => "新立事项",
     };
     lines.push(Line::from(format!(
         "{kind} {}  前面还有 {} 号",
         r.matter_number, r.waiting_ahead
     )));
+    if let Some(w) = &r.warning {
+        lines.push(Line::styled(format!("！{w}"), t.warn()));
+    }
     lines.push(Line::styled("按 Enter 登记下一位", t.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

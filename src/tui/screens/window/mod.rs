@@ -277,7 +277,7 @@ impl Component for WindowScreen {
             (None, _) => Vec::new(),
             (Some(_), None) => vec![Line::styled("正在读取来访记录…", t.dim())],
             (Some(_), Some(p)) => {
-                let mut lines = card_lines(&p.card, ctx);
+                let mut lines = card_lines(p, ctx);
                 lines.push(Line::styled(
                     format!("来访 {} 次：", p.visits.len()),
                     t.title(),
