@@ -15,6 +15,7 @@ mod stats;
 #[path = "../../tests/tui_support/mod.rs"]
 mod tui_support;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::{Arc, Barrier};
@@ -24,11 +25,13 @@ use lianfang::config::HallConfig;
 use lianfang::demo::{self, DemoOptions};
 use lianfang::domain::matter::{Category, Matter};
 use lianfang::domain::registration::{MatterChoice, NewMatter, RegistrationInput};
+use lianfang::domain::ticket::Ticket;
 use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::Channel;
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::{Hall, HallExt, LocalHall, SessionToken};
 use lianfang::net::RemoteHall;
+use lianfang::store::keys::{self, TreeId};
 use peer::{Kind, Peer, PeerRegistration};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -177,7 +180,15 @@ fn main() {
         disagreements += n - same;
     }
 
-    register_section(&hall, &token, &mut peer, args.registrations, &mut rng);
+    let mut picker = Picker::new(&hall);
+    register_section(
+        &hall,
+        &token,
+        &mut peer,
+        args.registrations,
+        &mut picker,
+        &mut rng,
+    );
     queue_section(&hall, args.registrations.min(500));
     let names: Vec<String> = samples
         .iter()
@@ -191,7 +202,7 @@ fn main() {
     );
 
     // The server as a hall runs it: `lianfang serve`, its own process, over this data.
-    let clients = visitors_for_clients(&hall, args.registrations, &mut rng);
+    let clients = visitors_for_clients(&hall, args.registrations, &mut picker, &mut rng);
     println!(
         "\npeak RSS of this process (builder, SQLite peer, in-process measurements): {:.0} MiB",
         stats::peak_rss_mib()
@@ -331,22 +342,55 @@ fn sample_queries(
     out
 }
 
+/// Picks visitors to register again: each once, and none already waiting in a
+/// queue (the service gives nobody a second ticket).
+struct Picker {
+    taken: HashSet<u64>,
+    max_visitor: u64,
+}
+
+impl Picker {
+    fn new(hall: &LocalHall) -> Picker {
+        let store = hall.store();
+        let taken = store
+            .scan(TreeId::IxQueue, b"", usize::MAX)
+            .expect("queue index")
+            .into_iter()
+            .filter_map(|(_, ticket)| keys::trailing_id(&ticket))
+            .filter_map(|t| store.get_id::<Ticket>(t).ok().flatten())
+            .map(|t| t.visitor)
+            .collect();
+        Picker {
+            taken,
+            max_visitor: store.counter("seq.visitor").unwrap_or(1),
+        }
+    }
+
+    fn pick(&mut self, hall: &LocalHall, n: usize, rng: &mut StdRng) -> Vec<Visitor> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let id = rng.gen_range(1..=self.max_visitor);
+            if self.taken.contains(&id) {
+                continue;
+            }
+            if let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) {
+                self.taken.insert(id);
+                out.push(v);
+            }
+        }
+        out
+    }
+}
+
 fn register_section(
     hall: &LocalHall,
     token: &SessionToken,
     peer: &mut Peer,
     n: usize,
+    picker: &mut Picker,
     rng: &mut StdRng,
 ) {
-    let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
-    let mut inputs = Vec::with_capacity(n);
-    while inputs.len() < n {
-        let id = rng.gen_range(1..=max_visitor);
-        let Ok(Some(v)) = hall.store().get_id::<Visitor>(id) else {
-            continue;
-        };
-        inputs.push(v);
-    }
+    let inputs = picker.pick(hall, n, rng);
     let ours = stats::time_each(&inputs, |v| {
         hall.register(token, registration(v)).expect("register");
     });
@@ -389,21 +433,16 @@ fn register_section(
 const CLIENTS: usize = 20;
 
 /// The visitors each desk registers again, picked at random from the hall.
-fn visitors_for_clients(hall: &LocalHall, total: usize, rng: &mut StdRng) -> Vec<Vec<Visitor>> {
-    let max_visitor = hall.store().counter("seq.visitor").unwrap_or(1);
+fn visitors_for_clients(
+    hall: &LocalHall,
+    total: usize,
+    picker: &mut Picker,
+    rng: &mut StdRng,
+) -> Vec<Vec<Visitor>> {
     let per_client = (total / CLIENTS).max(1);
-    let mut work: Vec<Vec<Visitor>> = vec![Vec::new(); CLIENTS];
-    for list in work.iter_mut() {
-        while list.len() < per_client {
-            if let Ok(Some(v)) = hall
-                .store()
-                .get_id::<Visitor>(rng.gen_range(1..=max_visitor))
-            {
-                list.push(v);
-            }
-        }
-    }
-    work
+    (0..CLIENTS)
+        .map(|_| picker.pick(hall, per_client, rng))
+        .collect()
 }
 
 /// Twenty desks registering at once through the server over loopback. Returns
@@ -445,6 +484,14 @@ fn loopback_section(addr: &str, work: &[Vec<Visitor>]) -> Vec<u64> {
         elapsed.as_secs_f64(),
         acked.len() as f64 / elapsed.as_secs_f64()
     );
+    let sent: usize = work.iter().map(Vec::len).sum();
+    if acked.len() < sent {
+        eprintln!(
+            "{} registrations over loopback were refused or failed",
+            sent - acked.len()
+        );
+        std::process::exit(1);
+    }
     acked
 }
 
