@@ -6,17 +6,17 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::records::{matter_lines, tier_style, visit_line};
+use super::records::{draw_matter_detail, tier_style};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
 use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
-use crate::tui::widgets::scroll::{clamp_scroll, page_scroll};
+use crate::tui::widgets::scroll::page_scroll;
 use crate::tui::widgets::text::fit;
 
 /// How many matters of a due list are late and how many nearly due.
@@ -292,27 +292,7 @@ impl DueScreen {
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        let t = &ctx.theme;
-        let block = t.block(" 事项详情 ");
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let Some(d) = &self.matter else {
-            f.render_widget(Paragraph::new("正在读取事项…").style(t.dim()), inner);
-            return;
-        };
-        let mut lines = matter_lines(d, ctx);
-        lines.push(Line::styled(
-            format!("来访记录（{}）", d.visits.len()),
-            t.title(),
-        ));
-        lines.extend(d.visits.iter().map(|v| visit_line(v, ctx)));
-        let scroll = clamp_scroll(self.scroll, lines.len());
-        f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            inner,
-        );
+        draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
     }
 }
 

@@ -5,10 +5,10 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::records::{card_lines, matter_brief_line, matter_lines, visit_line};
+use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
 use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
@@ -350,26 +350,6 @@ impl LookupScreen {
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        let t = &ctx.theme;
-        let block = t.block(" 事项详情 ");
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let Some(d) = &self.matter else {
-            f.render_widget(Paragraph::new("正在读取事项…").style(t.dim()), inner);
-            return;
-        };
-        let mut lines = matter_lines(d, ctx);
-        lines.push(Line::styled(
-            format!("来访记录（{}）", d.visits.len()),
-            t.title(),
-        ));
-        lines.extend(d.visits.iter().map(|v| visit_line(v, ctx)));
-        let scroll = clamp_scroll(self.scroll, lines.len());
-        f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            inner,
-        );
+        draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
     }
 }

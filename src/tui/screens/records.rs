@@ -1,11 +1,15 @@
 //! How visitors and matters read on screen; shared by the window and the lookup.
 
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
 
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::{HistoryKind, Outcome};
 use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorProfile};
 use crate::tui::component::Ctx;
+use crate::tui::widgets::scroll::clamp_scroll;
 use crate::tui::widgets::text::fit;
 
 /// The visitor's card: name, number, grade, facts, phone, address; under a key person's grade,
@@ -204,4 +208,35 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
         lines.push(history_line(ctx.time(h.at), &h.officer, &h.kind, ctx));
     }
     lines
+}
+
+/// A matter's detail with its visits, in a block: the same on every screen that opens a matter.
+pub fn draw_matter_detail(
+    f: &mut Frame,
+    area: Rect,
+    matter: Option<&MatterDetail>,
+    scroll: u16,
+    ctx: &Ctx,
+) {
+    let t = &ctx.theme;
+    let block = t.block(" 事项详情 ");
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(d) = matter else {
+        f.render_widget(Paragraph::new("正在读取事项…").style(t.dim()), inner);
+        return;
+    };
+    let mut lines = matter_lines(d, ctx);
+    lines.push(Line::styled(
+        format!("来访记录（{}）", d.visits.len()),
+        t.title(),
+    ));
+    lines.extend(d.visits.iter().map(|v| visit_line(v, ctx)));
+    let scroll = clamp_scroll(scroll, lines.len());
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
