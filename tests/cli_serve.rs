@@ -47,6 +47,8 @@ fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
                     place: "东城区".into(),
                     summary: "拖欠工资".into(),
                     demands: String::new(),
+                    accused: String::new(),
+                    accused_department: None,
                 }),
                 department: DeptCode::new("xfj"),
             },

@@ -797,3 +797,106 @@ fn a_display_account_logs_in_without_a_deadline_query_or_error() {
     let text = desk.screen_text(80, 24);
     assert!(!text.contains("不能"), "{text}");
 }
+
+/// From the form's category to its department, choosing `rights` steps right at the category.
+fn walk_matter_fields(desk: &mut Desk, rights: usize) -> Vec<FormField> {
+    let mut seen = Vec::new();
+    desk.key(KeyCode::Home);
+    for _ in 0..rights {
+        desk.key(KeyCode::Right);
+    }
+    while desk.app.intake.focus() != FormField::Department {
+        desk.key(KeyCode::Tab);
+        seen.push(desk.app.intake.focus());
+    }
+    seen
+}
+
+#[test]
+fn an_accusation_is_registered_with_whom_it_accuses() {
+    let m = busy_morning();
+    let config = m.t.hall.config().clone();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text(&id18("11010819781111002"));
+    desk.tab(2);
+    desk.type_text("周晓梅");
+    desk.tab(6);
+    assert_eq!(desk.app.intake.focus(), FormField::Category);
+
+    // The accused is asked of a 检举控告类 matter only (建议意见类 → 检举控告类 → 申诉求决类).
+    use FormField as F;
+    let plain = [
+        F::ContentClass,
+        F::Place,
+        F::Summary,
+        F::Demands,
+        F::Department,
+    ];
+    assert_eq!(walk_matter_fields(&mut desk, 2), plain);
+    desk.tab(9); // round to the category again
+    assert_eq!(desk.app.intake.focus(), FormField::Category);
+    let asked = walk_matter_fields(&mut desk, 1);
+    assert_eq!(
+        asked,
+        [
+            F::ContentClass,
+            F::Place,
+            F::Summary,
+            F::Demands,
+            F::Accused,
+            F::AccusedDepartment,
+            F::Department
+        ]
+    );
+
+    // Fill the matter in, naming 人社 as the accused unit's department, sent to 纪委监委.
+    desk.key(KeyCode::End); // 纪委监委, the last department of the config
+    for _ in 0..6 {
+        desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    }
+    assert_eq!(desk.app.intake.focus(), FormField::ContentClass);
+    let class = config
+        .content_classes
+        .iter()
+        .position(|c| c == "纪检监察")
+        .expect("the embedded config has 纪检监察");
+    desk.key(KeyCode::Home);
+    for _ in 0..class {
+        desk.key(KeyCode::Right);
+    }
+    desk.tab(1);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("举报某科长收受礼金");
+    desk.tab(2);
+    assert_eq!(desk.app.intake.focus(), FormField::Accused);
+    desk.type_text("人社某科长");
+    desk.tab(1);
+    let rs = config
+        .departments
+        .iter()
+        .position(|d| d.code.as_str() == "rs")
+        .expect("the embedded config has 人社");
+    for _ in 0..=rs {
+        desk.key(KeyCode::Right); // past 不详
+    }
+    desk.key(KeyCode::F(6));
+    let screen = desk.screen_text(100, 30);
+    let issued = desk
+        .app
+        .intake
+        .issued()
+        .unwrap_or_else(|| panic!("no ticket:\n{screen}"))
+        .clone();
+    let accused =
+        m.t.hall
+            .matter(&m.admin, issued.matter)
+            .expect("admin sees it");
+    let accused = accused.matter.accused.expect("the accused is recorded");
+    assert_eq!(accused.party, "人社某科长");
+    assert_eq!(
+        accused.department.map(|d| d.as_str().to_string()),
+        Some("rs".into())
+    );
+}

@@ -155,6 +155,31 @@ fn intake_ticket_issued() {
 }
 
 #[test]
+fn intake_form_for_an_accusation() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(8);
+    desk.key(KeyCode::Right); // 检举控告类: the accused party is asked
+    desk.tab(1);
+    desk.key(KeyCode::End);
+    desk.tab(1);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("举报某科长收受礼金");
+    desk.tab(2);
+    desk.type_text("人社某科长");
+    desk.tab(1);
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Right); // 不详 → 信访局 → 公安局 → 人社
+    desk.tab(1);
+    desk.key(KeyCode::End); // 纪委监委
+    desk.key(KeyCode::Up);
+    snap(&desk, "intake_accusation");
+}
+
+#[test]
 fn department_window_serving_with_outcome_form() {
     let m = busy_morning();
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");

@@ -534,6 +534,8 @@ fn registration(v: &Visitor) -> RegistrationInput {
             place: "本市".into(),
             summary: "基准测试登记的事项".into(),
             demands: String::new(),
+            accused: String::new(),
+            accused_department: None,
         }),
         department: lianfang::domain::department::DeptCode::new("rs"),
     }

@@ -6,7 +6,7 @@ use rand::prelude::*;
 
 use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
-use crate::domain::matter::Category;
+use crate::domain::matter::{Accused, Category};
 
 /// Content classes of the default config with how often they come up, the
 /// departments that usually handle them, and (summary, demands) templates.
@@ -167,6 +167,8 @@ pub struct Subject {
     pub department: DeptCode,
     pub summary: String,
     pub demands: String,
+    /// Set for 检举控告类 subjects.
+    pub accused: Option<Accused>,
 }
 
 /// The content classes of one config, weighted, with their departments.
@@ -241,6 +243,10 @@ impl Subjects {
             department,
             summary: summary.replace("{p}", place),
             demands: demands.to_string(),
+            accused: (category == Category::Accusation).then(|| Accused {
+                party: format!("{place}某单位工作人员"),
+                department: None,
+            }),
         }
     }
 

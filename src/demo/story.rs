@@ -396,6 +396,7 @@ fn new_matter(
         place: place.to_string(),
         summary: s.summary.clone(),
         demands: s.demands.clone(),
+        accused: s.accused.clone(),
         department: s.department.clone(),
         status: Lifecycle::new(plan.received.local_date(g.tz())),
         received: plan.received,

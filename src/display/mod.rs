@@ -197,6 +197,8 @@ mod tests {
                 place: "东城区".into(),
                 summary: "拖欠工资".into(),
                 demands: String::new(),
+                accused: String::new(),
+                accused_department: None,
             }),
             department: DeptCode::new("rs"),
         };

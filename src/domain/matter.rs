@@ -37,6 +37,15 @@ impl Category {
     }
 }
 
+/// The person or unit a 检举控告类 matter accuses (被反映人或单位). Its materials are never
+/// shown or passed to them (Art 30): it is seen only where the matter itself is seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accused {
+    pub party: String,
+    /// The department the accused unit belongs to, when known: the matter never goes there.
+    pub department: Option<DeptCode>,
+}
+
 /// Legal channels a matter may be guided into instead of the 信访 procedure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LegalChannel {
@@ -178,6 +187,8 @@ pub struct Matter {
     pub place: String,
     pub summary: String,
     pub demands: String,
+    /// Set for 检举控告类 matters only.
+    pub accused: Option<Accused>,
     pub department: DeptCode,
     /// Where the matter stands in the 信访 procedure, with the dates its clocks count from.
     pub status: Lifecycle,
@@ -190,6 +201,11 @@ pub struct Matter {
 impl Matter {
     pub fn confidential(&self) -> bool {
         self.category.confidential()
+    }
+
+    /// The department the accused unit belongs to, when the matter names one.
+    pub fn accused_department(&self) -> Option<&DeptCode> {
+        self.accused.as_ref().and_then(|a| a.department.as_ref())
     }
 
     /// Not closed for good (终结, 当场化解, 不予受理, a lapsed window …): visits may be added.

@@ -26,6 +26,8 @@ pub enum Field {
     Summary,
     Demands,
     Department,
+    Accused,
+    AccusedDepartment,
     Matter,
     Note,
     Username,
@@ -53,6 +55,7 @@ pub const MAX_PLACE: usize = 100;
 pub const MAX_SUMMARY: usize = 4000;
 pub const MAX_DEMANDS: usize = 2000;
 pub const MAX_NOTE: usize = 2000;
+pub const MAX_ACCUSED: usize = 100;
 pub const MAX_HEADCOUNT: u16 = 999;
 
 /// A free-text field: trimmed, no control characters but line breaks, bounded length.
@@ -90,6 +93,10 @@ pub struct NewMatter {
     pub place: String,
     pub summary: String,
     pub demands: String,
+    /// 被反映人或单位: required for 检举控告类, empty otherwise.
+    pub accused: String,
+    /// The department the accused unit belongs to, when known (检举控告类 only).
+    pub accused_department: Option<DeptCode>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,13 +262,42 @@ pub fn validate_new_matter(m: &NewMatter, rules: &Rules) -> Result<NewMatter, Fi
             ),
         ));
     }
+    let (accused, accused_department) = validate_accused(m, rules)?;
     Ok(NewMatter {
         category: m.category,
         content_class: m.content_class.trim().to_string(),
         place: text_field(Field::Place, "问题属地", &m.place, MAX_PLACE, true)?,
         summary: text_field(Field::Summary, "反映的问题", &m.summary, MAX_SUMMARY, true)?,
         demands: text_field(Field::Demands, "诉求", &m.demands, MAX_DEMANDS, false)?,
+        accused,
+        accused_department,
     })
+}
+
+/// The accused party of a 检举控告类 matter: required there, and nowhere else, so that no
+/// other matter carries a name that must stay with 纪委监委.
+fn validate_accused(
+    m: &NewMatter,
+    rules: &Rules,
+) -> Result<(String, Option<DeptCode>), FieldError> {
+    let confidential = m.category.confidential();
+    let label = "被反映人或单位";
+    let accused = text_field(Field::Accused, label, &m.accused, MAX_ACCUSED, confidential)?;
+    if !confidential && (!accused.is_empty() || m.accused_department.is_some()) {
+        return Err(FieldError::new(
+            Field::Accused,
+            format!("只有检举控告类事项登记{label}，请清空该项或改选事项性质"),
+        ));
+    }
+    if let Some(code) = &m.accused_department {
+        if !rules.departments.iter().any(|d| &d.code == code) {
+            return Err(FieldError::new(
+                Field::AccusedDepartment,
+                format!("没有代码为“{code}”的部门，请从列表中选择被反映单位所属部门"),
+            ));
+        }
+    }
+    Ok((accused, m.accused_department.clone()))
 }
 
 pub fn validate(input: &RegistrationInput, rules: &Rules) -> Result<ValidRegistration, FieldError> {
@@ -320,6 +356,8 @@ mod tests {
                 place: "东城区".into(),
                 summary: "拖欠工资".into(),
                 demands: "".into(),
+                accused: "".into(),
+                accused_department: None,
             }),
             department: DeptCode::new("rs"),
         }
@@ -396,5 +434,53 @@ mod tests {
             m.summary = "字".repeat(MAX_SUMMARY + 1);
         }
         assert_eq!(field_of(&i), Field::Summary);
+    }
+
+    fn accusation(accused: &str, department: Option<&str>) -> RegistrationInput {
+        let mut i = input();
+        if let MatterChoice::New(m) = &mut i.matter {
+            m.category = Category::Accusation;
+            m.accused = accused.into();
+            m.accused_department = department.map(DeptCode::new);
+        }
+        i
+    }
+
+    fn accused_of(v: ValidRegistration) -> (String, Option<DeptCode>) {
+        match v.matter {
+            MatterChoice::New(m) => (m.accused, m.accused_department),
+            MatterChoice::Attach(_) => panic!("a new matter was registered"),
+        }
+    }
+
+    #[test]
+    fn an_accusation_names_the_accused_and_nothing_else_does() {
+        let valid = check(&accusation("  某街道办事处 ", Some("rs"))).unwrap();
+        assert_eq!(
+            accused_of(valid),
+            ("某街道办事处".to_string(), Some(DeptCode::new("rs")))
+        );
+        assert_eq!(
+            accused_of(check(&accusation("王某", None)).unwrap()).1,
+            None
+        );
+
+        let err = check(&accusation(" ", None)).unwrap_err();
+        assert_eq!(err.field, Field::Accused);
+        assert!(err.message.contains("被反映人或单位"), "{}", err.message);
+        let long = "某".repeat(MAX_ACCUSED + 1);
+        assert_eq!(field_of(&accusation(&long, None)), Field::Accused);
+        assert!(check(&accusation(&"某".repeat(MAX_ACCUSED), None)).is_ok());
+        assert_eq!(
+            field_of(&accusation("王某", Some("nope"))),
+            Field::AccusedDepartment
+        );
+
+        // A claim carrying an accused party is refused, not silently stripped.
+        let mut claim = accusation("王某", None);
+        if let MatterChoice::New(m) = &mut claim.matter {
+            m.category = Category::Claim;
+        }
+        assert_eq!(field_of(&claim), Field::Accused);
     }
 }

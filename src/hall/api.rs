@@ -61,7 +61,7 @@ pub struct NewOfficer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     /// Register a visit: new or known visitor, new matter or a repeat on an open one; issues a ticket.
-    Register(RegistrationInput),
+    Register(Box<RegistrationInput>),
     /// Call the next waiting ticket of the officer's department to this desk.
     CallNext,
     /// Announce this desk's current ticket again.

@@ -25,7 +25,9 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
 use crate::domain::lifecycle::{Lifecycle, LifecycleError, RefusalGround, Transition};
-use crate::domain::matter::{matter_number, HistoryEntry, HistoryKind, Matter, MatterId, Outcome};
+use crate::domain::matter::{
+    matter_number, Accused, HistoryEntry, HistoryKind, Matter, MatterId, Outcome,
+};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
     self, text_field, Field, FieldError, MatterChoice, NewMatter, RegistrationInput, Rules,
@@ -363,7 +365,7 @@ impl LocalHall {
                     let m: Matter = w
                         .get_id(*id)?
                         .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?;
-                    permissions::require_visible(&s.officer, &self.config, m.category)?;
+                    permissions::require_visible(&s.officer, &self.config, &m)?;
                     if m.status.is_final() {
                         let (fresh, text) =
                             self.not_accepted_again(w, s, &m, &valid.department, now)?;
@@ -384,7 +386,7 @@ impl LocalHall {
                     (self.new_matter(w, s, new, &valid.department, now)?, false)
                 }
             };
-            permissions::may_hold(&self.config, &dept.code, matter.category)?;
+            permissions::may_hold(&self.config, &dept.code, &matter)?;
             // Read before this ticket is staged: the tickets it waits behind.
             let waiting = self.waiting_tickets(&dept.code)?;
             if known.is_some() {
@@ -511,6 +513,10 @@ impl LocalHall {
             place: new.place.clone(),
             summary: new.summary.clone(),
             demands: new.demands.clone(),
+            accused: new.category.confidential().then(|| Accused {
+                party: new.accused.clone(),
+                department: new.accused_department.clone(),
+            }),
             department: department.clone(),
             status: Lifecycle::new(now.local_date(tz)),
             received: now,
@@ -551,6 +557,12 @@ impl LocalHall {
             place: closed.place.clone(),
             summary: closed.summary.clone(),
             demands: closed.demands.clone(),
+            accused: closed
+                .accused
+                .as_ref()
+                .map(|a| a.party.clone())
+                .unwrap_or_default(),
+            accused_department: closed.accused_department().cloned(),
         };
         let mut m = self.new_matter(w, s, &same, department, now)?;
         let step = Transition::Refuse {
@@ -822,7 +834,7 @@ impl LocalHall {
             )
             .into());
         }
-        permissions::may_hold(&self.config, to, m.category)
+        permissions::may_hold(&self.config, to, m)
     }
 
     fn finish(
@@ -907,7 +919,7 @@ impl LocalHall {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            permissions::require_visible(&s.officer, &self.config, &m)?;
             permissions::may_route(&s.officer, &self.config, &m.department)?;
             self.apply_step(
                 &mut m,
@@ -958,7 +970,7 @@ impl LocalHall {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            permissions::require_visible(&s.officer, &self.config, &m)?;
             m.history.push(HistoryEntry {
                 at: now,
                 officer: s.officer.username.clone(),
@@ -1156,7 +1168,7 @@ impl LocalHall {
                 continue;
             };
             // A visit about an accusation would reveal it: hide both together.
-            if !permissions::can_see(&s.officer, &self.config, m.category) {
+            if !permissions::can_see_matter(&s.officer, &self.config, &m) {
                 continue;
             }
             let label = match v.ticket {
@@ -1205,7 +1217,7 @@ impl LocalHall {
             .scan_ids(TreeId::IxVisitorMatters, &prefix, usize::MAX)?
         {
             if let Some(m) = self.store.get_id::<Matter>(mid)? {
-                if permissions::can_see(&s.officer, &self.config, m.category) {
+                if permissions::can_see_matter(&s.officer, &self.config, &m) {
                     matters.push(self.brief(&m));
                 }
             }
@@ -1233,7 +1245,7 @@ impl LocalHall {
             .store
             .get_id(id)?
             .ok_or_else(|| HallError::NotFound("该事项".into()))?;
-        permissions::require_visible(&s.officer, &self.config, m.category)?;
+        permissions::require_visible(&s.officer, &self.config, &m)?;
         let mut visitor_names = Vec::new();
         for vid in &m.visitors {
             if let Some(v) = self.store.get_id::<Visitor>(*vid)? {
@@ -1331,7 +1343,7 @@ impl LocalHall {
             .store
             .get_id(id)?
             .ok_or_else(|| HallError::NotFound("该事项".into()))?;
-        permissions::require_visible(&s.officer, &self.config, m.category)?;
+        permissions::require_visible(&s.officer, &self.config, &m)?;
         let mut out = Vec::new();
         for seq in self
             .store
@@ -1467,7 +1479,7 @@ impl Hall for LocalHall {
     fn command(&self, token: &SessionToken, command: Command) -> HallResult<CommandReply> {
         let s = self.session(token)?;
         let (reply, events) = match command {
-            Command::Register(input) => self.register(&s, input),
+            Command::Register(input) => self.register(&s, *input),
             Command::CallNext => self.call_next(&s),
             Command::Recall => self.recall(&s),
             Command::Skip => self.skip(&s),

@@ -46,7 +46,7 @@ fn unexpected<T>(what: &str) -> HallResult<T> {
 /// Typed shortcuts over [`Hall::command`] and [`Hall::query`].
 pub trait HallExt: Hall {
     fn register(&self, t: &SessionToken, input: RegistrationInput) -> HallResult<Registered> {
-        match self.command(t, Command::Register(input))? {
+        match self.command(t, Command::Register(Box::new(input)))? {
             CommandReply::Registered(r) => Ok(r),
             _ => unexpected("登记结果"),
         }

@@ -5,7 +5,7 @@ use super::error::{HallError, HallResult};
 use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
 use crate::domain::lifecycle::TransitionKind;
-use crate::domain::matter::Category;
+use crate::domain::matter::{Category, Matter};
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::registration::{Field, FieldError};
 
@@ -74,12 +74,19 @@ pub fn can_see(officer: &OfficerInfo, config: &HallConfig, category: Category) -
             .is_some_and(|d| d.accusations)
 }
 
+/// A matter as its category allows, and never to the department of the unit it accuses
+/// (Art 30), whatever that department's remit; administrators see every matter.
+pub fn can_see_matter(officer: &OfficerInfo, config: &HallConfig, matter: &Matter) -> bool {
+    can_see(officer, config, matter.category)
+        && (officer.role == Role::Admin || matter.accused_department() != Some(&officer.department))
+}
+
 pub fn require_visible(
     officer: &OfficerInfo,
     config: &HallConfig,
-    category: Category,
+    matter: &Matter,
 ) -> HallResult<()> {
-    if can_see(officer, config, category) {
+    if can_see_matter(officer, config, matter) {
         Ok(())
     } else {
         Err(HallError::Denied(
@@ -90,8 +97,20 @@ pub fn require_visible(
 
 /// A department may hold a matter — queue it, be routed it — only if its windows
 /// may see it: otherwise a 检举控告类 matter would sit in a queue whose officers
-/// call and close it without being allowed to read it.
-pub fn may_hold(config: &HallConfig, department: &DeptCode, category: Category) -> HallResult<()> {
+/// call and close it without being allowed to read it. An accusation never goes to the
+/// department of the unit it accuses (Art 30).
+pub fn may_hold(config: &HallConfig, department: &DeptCode, matter: &Matter) -> HallResult<()> {
+    if matter.accused_department() == Some(department) {
+        return Err(FieldError::new(
+            Field::Department,
+            format!(
+                "该事项检举控告的是{}的人员或单位，不能交由该部门办理，也不能让其知悉（《信访工作条例》第三十条）；请交由其他有权处理的机关或上级纪检监察机关",
+                config.dept_short(department)
+            ),
+        )
+        .into());
+    }
+    let category = matter.category;
     let holds =
         !category.confidential() || config.department(department).is_some_and(|d| d.accusations);
     if holds {

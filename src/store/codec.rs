@@ -10,7 +10,9 @@ use serde::Serialize;
 /// held data in format 1, so there is no migration from it.)
 /// 3: `Matter` carries its `Lifecycle` instead of a status and two dates. (No hall
 /// held data in format 2.)
-pub const FORMAT_VERSION: u8 = 3;
+/// 4: `Matter` records the accused party of a 检举控告类 matter. (No hall held data in
+/// format 3.)
+pub const FORMAT_VERSION: u8 = 4;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

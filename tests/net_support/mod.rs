@@ -51,6 +51,8 @@ pub fn registration(n: usize) -> RegistrationInput {
             place: "东城区".into(),
             summary: format!("拖欠工资 第{n}件"),
             demands: String::new(),
+            accused: String::new(),
+            accused_department: None,
         }),
         department: DeptCode::new("rs"),
     }

@@ -72,6 +72,13 @@ pub fn new_matter(category: Category, class: &str, summary: &str) -> MatterChoic
         place: "东城区".to_string(),
         summary: summary.to_string(),
         demands: "依法处理".to_string(),
+        // Every accusation names whom it accuses; tests of that field set their own.
+        accused: if category.confidential() {
+            "某局长".to_string()
+        } else {
+            String::new()
+        },
+        accused_department: None,
     })
 }
 

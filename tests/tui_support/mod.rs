@@ -146,6 +146,8 @@ pub fn visit(name: &str, id: &str, phone: &str, dept: &str, summary: &str) -> Re
             place: "东城区".into(),
             summary: summary.into(),
             demands: "".into(),
+            accused: String::new(),
+            accused_department: None,
         }),
         department: DeptCode::new(dept),
     }

@@ -42,7 +42,7 @@ impl LocalHall {
             };
             let same = m.content_class == class && m.place.trim() == place;
             let attachable = m.is_open() || m.status.state == State::Final;
-            if same && attachable && permissions::can_see(&s.officer, &self.config, m.category) {
+            if same && attachable && permissions::can_see_matter(&s.officer, &self.config, &m) {
                 out.push(self.brief(&m));
             }
         }

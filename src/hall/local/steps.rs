@@ -30,7 +30,7 @@ impl LocalHall {
             let mut m: Matter = w
                 .get_id(matter)?
                 .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, m.category)?;
+            permissions::require_visible(&s.officer, &self.config, &m)?;
             permissions::may_step(&s.officer, &self.config, &m.department, step.kind())?;
             self.apply_step(&mut m, step.clone())?;
             if let Transition::ReturnToSender { .. } = step {
@@ -69,8 +69,7 @@ impl LocalHall {
         for m in self.store.all::<Matter>() {
             let m = m?;
             let mine = hall_wide || m.department == s.officer.department;
-            if !mine || !m.is_open() || !permissions::can_see(&s.officer, &self.config, m.category)
-            {
+            if !mine || !m.is_open() || !permissions::can_see_matter(&s.officer, &self.config, &m) {
                 continue;
             }
             // Not only the earliest clock: a routed matter's objection window may still be

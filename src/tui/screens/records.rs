@@ -200,6 +200,18 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
             Span::raw(m.demands.replace('\n', " ")),
         ]));
     }
+    // Only 纪委监委 and administrators are sent a 检举控告类 matter at all.
+    if let Some(a) = &m.accused {
+        let mut spans = vec![
+            Span::styled("被反映人 ", t.label()),
+            Span::raw(a.party.clone()),
+        ];
+        if let Some(d) = &a.department {
+            spans.push(Span::styled("  所属部门 ", t.label()));
+            spans.push(Span::raw(ctx.dept_short(d)));
+        }
+        lines.push(Line::from(spans));
+    }
     lines.push(Line::styled(
         format!("办理经过（{}）", m.history.len()),
         t.title(),

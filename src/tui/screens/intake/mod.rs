@@ -50,12 +50,14 @@ pub enum FormField {
     Place,
     Summary,
     Demands,
+    Accused,
+    AccusedDepartment,
     Department,
 }
 
 use FormField as F;
 
-const ORDER: [F; 14] = [
+const ORDER: [F; 16] = [
     F::IdNumber,
     F::NoDocument,
     F::Name,
@@ -69,8 +71,13 @@ const ORDER: [F; 14] = [
     F::Place,
     F::Summary,
     F::Demands,
+    F::Accused,
+    F::AccusedDepartment,
     F::Department,
 ];
+
+/// The first choice of the accused unit's department: not known.
+const UNKNOWN_DEPARTMENT: &str = "不详";
 
 impl FormField {
     fn label(self) -> &'static str {
@@ -88,6 +95,8 @@ impl FormField {
             F::Place => "问题属地",
             F::Summary => "反映问题",
             F::Demands => "诉求",
+            F::Accused => "被反映人",
+            F::AccusedDepartment => "所属部门",
             F::Department => "去向部门",
         }
     }
@@ -96,8 +105,19 @@ impl FormField {
     fn of_matter(self) -> bool {
         matches!(
             self,
-            F::Category | F::ContentClass | F::Place | F::Summary | F::Demands
+            F::Category
+                | F::ContentClass
+                | F::Place
+                | F::Summary
+                | F::Demands
+                | F::Accused
+                | F::AccusedDepartment
         )
+    }
+
+    /// Fields asked only of a 检举控告类 matter.
+    fn of_accusation(self) -> bool {
+        matches!(self, F::Accused | F::AccusedDepartment)
     }
 
     fn of_domain(field: Field) -> Option<F> {
@@ -113,6 +133,8 @@ impl FormField {
             Field::Summary => F::Summary,
             Field::Demands => F::Demands,
             Field::Department => F::Department,
+            Field::Accused => F::Accused,
+            Field::AccusedDepartment => F::AccusedDepartment,
             _ => return None,
         })
     }
@@ -149,6 +171,9 @@ pub struct IntakeScreen {
     place: TextField,
     summary: TextBox,
     demands: TextField,
+    accused: TextField,
+    /// [`UNKNOWN_DEPARTMENT`], then the hall's departments in config order.
+    accused_department: Choice,
     department: Choice,
     focus: F,
     errors: HashMap<F, String>,
@@ -178,6 +203,12 @@ impl IntakeScreen {
             place: TextField::default(),
             summary: TextBox::default(),
             demands: TextField::default(),
+            accused: TextField::default(),
+            accused_department: Choice::new(
+                std::iter::once(UNKNOWN_DEPARTMENT.to_string())
+                    .chain(info.departments.iter().map(|d| d.name.clone()))
+                    .collect(),
+            ),
             department: Choice::new(info.departments.iter().map(|d| d.name.clone()).collect()),
             focus: F::IdNumber,
             errors: HashMap::new(),
@@ -221,7 +252,16 @@ impl IntakeScreen {
     }
 
     fn skipped(&self, f: F) -> bool {
-        self.attached.is_some() && f.of_matter()
+        self.attached.is_some() && f.of_matter() || f.of_accusation() && !self.accusation()
+    }
+
+    fn category(&self) -> Category {
+        Category::ALL[self.category.index()]
+    }
+
+    /// A 检举控告类 matter: the form asks whom it accuses.
+    fn accusation(&self) -> bool {
+        self.category().confidential()
     }
 
     fn move_focus(&mut self, forward: bool) {
@@ -391,13 +431,30 @@ impl IntakeScreen {
         let headcount = self.headcount_value()?;
         let matter = match &self.attached {
             Some(a) => MatterChoice::Attach(a.matter),
-            None => MatterChoice::New(NewMatter {
-                category: Category::ALL[self.category.index()],
-                content_class: self.content_class.label().to_string(),
-                place: self.place.value().to_string(),
-                summary: self.summary.value(),
-                demands: self.demands.value().to_string(),
-            }),
+            None => {
+                // Typed for an accusation, then the category changed: not sent.
+                let accusation = self.accusation();
+                let accused_department = self
+                    .accused_department
+                    .index()
+                    .checked_sub(1)
+                    .and_then(|i| ctx.info.departments.get(i))
+                    .filter(|_| accusation)
+                    .map(|d| d.code.clone());
+                MatterChoice::New(NewMatter {
+                    category: self.category(),
+                    content_class: self.content_class.label().to_string(),
+                    place: self.place.value().to_string(),
+                    summary: self.summary.value(),
+                    demands: self.demands.value().to_string(),
+                    accused: if accusation {
+                        self.accused.value().to_string()
+                    } else {
+                        String::new()
+                    },
+                    accused_department,
+                })
+            }
         };
         let department = ctx
             .info
@@ -453,7 +510,7 @@ impl IntakeScreen {
         match checked {
             Ok(input) => {
                 self.errors.clear();
-                ctx.command(Slot::Register, Command::Register(input));
+                ctx.command(Slot::Register, Command::Register(Box::new(input)));
                 ctx.info_notice("正在登记…");
             }
             Err(e) => self.field_error(e, ctx),
@@ -504,6 +561,8 @@ impl IntakeScreen {
             F::Place => self.place.handle(key),
             F::Summary => self.summary.handle(key),
             F::Demands => self.demands.handle(key),
+            F::Accused => self.accused.handle(key),
+            F::AccusedDepartment => self.accused_department.handle(key),
             F::Department => self.department.handle(key),
         }?;
         if changed {
@@ -578,7 +637,7 @@ impl Component for IntakeScreen {
         }
         let choice = matches!(
             self.focus,
-            F::Channel | F::Category | F::ContentClass | F::Department
+            F::Channel | F::Category | F::ContentClass | F::AccusedDepartment | F::Department
         );
         let hits = self.panel.has_hits();
         vec![
@@ -617,7 +676,8 @@ impl IntakeScreen {
         // The summary grows with the terminal; every other field is one row.
         // The last two rows repeat the error in full: beside a field it may be cut.
         const ERROR_ROWS: u16 = 2;
-        let fixed = ORDER.len() as u16 - 1;
+        let shown = ORDER.iter().filter(|f| !self.skipped(**f)).count() as u16;
+        let fixed = shown.saturating_sub(1);
         let summary_rows = inner.height.saturating_sub(fixed + ERROR_ROWS).clamp(1, 8);
         let mut y = inner.y;
         let bottom = (inner.y + inner.height).saturating_sub(ERROR_ROWS);
@@ -703,6 +763,8 @@ impl IntakeScreen {
                 _ => format!("{}人及以上为集体访", self.group_threshold),
             },
             F::Representatives => "集体访填代表，用、分隔".to_string(),
+            F::Accused => "保密，仅纪委监委可见".to_string(),
+            F::AccusedDepartment => "不转交该部门".to_string(),
             _ => String::new(),
         };
         (note, Note::Hint)
@@ -722,6 +784,7 @@ impl IntakeScreen {
             F::Channel => self.channel.cols(),
             F::Category => self.category.cols(),
             F::ContentClass => self.content_class.cols(),
+            F::AccusedDepartment => self.accused_department.cols(),
             F::Department => self.department.cols(),
             _ => rest.width,
         };
@@ -758,6 +821,8 @@ impl IntakeScreen {
                 self.summary.render(f, area, style, focused)
             }
             F::Demands => self.demands.render(f, input, style, focused),
+            F::Accused => self.accused.render(f, input, style, focused),
+            F::AccusedDepartment => self.accused_department.render(f, input, style, focused),
             F::Department => self.department.render(f, input, style, focused),
         }
         let note_style = match kind {
