@@ -899,4 +899,13 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
         accused.department.map(|d| d.as_str().to_string()),
         Some("rs".into())
     );
+
+    // The administrator's matter detail names the accused and the unit's department.
+    desk.key(KeyCode::F(3));
+    desk.type_text("周晓梅");
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    let screen = desk.screen_text(120, 40);
+    assert!(screen.contains("被反映人 人社某科长"), "{screen}");
+    assert!(screen.contains("所属部门 人社"), "{screen}");
 }
