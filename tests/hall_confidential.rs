@@ -151,6 +151,24 @@ fn only_the_commission_and_administrators_see_the_accused_party() {
     denied(t.hall.matter(&jcy, a.r.matter));
     denied(t.hall.matter_audit(&jcy, a.r.matter));
     assert!(t.hall.due_matters(&jcy, true).unwrap().is_empty());
+    // Its profile of the petitioner shows neither the matter nor the visit about it.
+    let seen_by_jcy = t.hall.profile(&jcy, a.r.visitor, false).unwrap();
+    assert!(seen_by_jcy.matters.is_empty() && seen_by_jcy.visits.is_empty());
+    assert_eq!(
+        t.hall
+            .profile(&jw, a.r.visitor, false)
+            .unwrap()
+            .matters
+            .len(),
+        1
+    );
+    // Nor find the petitioner by the matter's number, while the commission can.
+    assert!(t
+        .hall
+        .lookup(&jcy, &a.r.matter_number, 5)
+        .unwrap()
+        .is_empty());
+    assert_eq!(t.hall.lookup(&jw, &a.r.matter_number, 5).unwrap().len(), 1);
 
     // A step by the commission, then everything others can read: no trace of the party.
     t.hall

@@ -1124,7 +1124,7 @@ impl LocalHall {
                 let Some(m) = self.store.get_id::<Matter>(id)? else {
                     continue;
                 };
-                if !permissions::can_see(&s.officer, &self.config, m.category) {
+                if !permissions::can_see_matter(&s.officer, &self.config, &m) {
                     continue;
                 }
                 for vid in m.visitors {
