@@ -171,39 +171,37 @@ fn rank_scan_with(
     if scan.mode == Mode::Exact {
         return whole(store);
     }
-    // Narrow: every match, ranked here.
-    let mut all = Vec::new();
-    let complete = store.scan_while(scan.tree, term, |key, _| {
-        if let Some(k) = parse_lookup_key(key) {
-            all.push((rank(&k, k.term != term), k.id));
-        }
-        all.len() <= narrow
-    })?;
-    if complete {
-        return Ok(all);
-    }
-    // Broad: the whole term's own best, then the longer terms' best from the bucket.
+    // The whole term's best are its first keys. Longer terms' keys follow them
+    // (`zs‖0x01…` after `zs‖0x00…`): a few are ranked here, many read from the bucket.
     let mut out = whole(store)?;
-    let longer = |t: &[u8]| t.len() > term.len() && t.starts_with(term);
-    match bucket_of(scan.tree, &scan.term) {
-        Some(bucket) => out.extend(first_matches(
-            store,
-            TreeId::IxPrefix,
-            &bucket_prefix(scan.tree, bucket.as_bytes()),
-            limit,
-            |k, value| bucket_terms(value).any(longer).then(|| rank(k, true)),
-        )?),
-        // No bucket this short: rank every match (only a query shorter than any bucket).
-        None => {
-            all.clear();
-            store.scan_while(scan.tree, term, |key, _| {
-                if let Some(k) = parse_lookup_key(key) {
-                    all.push((rank(&k, k.term != term), k.id));
-                }
-                true
-            })?;
-            out.extend(all);
+    let mut after_whole = term.to_vec();
+    after_whole.push(1);
+    let read_longer = |cap: usize| -> Result<(Vec<(Rank, VisitorId)>, bool), StoreError> {
+        let mut found = Vec::new();
+        let complete = store.scan_while_from(scan.tree, term, &after_whole, |key, _| {
+            if let Some(k) = parse_lookup_key(key) {
+                found.push((rank(&k, true), k.id));
+            }
+            found.len() <= cap
+        })?;
+        Ok((found, complete))
+    };
+    let (longer_terms, narrow_enough) = read_longer(narrow)?;
+    let bucket = bucket_of(scan.tree, &scan.term);
+    match bucket {
+        Some(bucket) if !narrow_enough => {
+            let longer = |t: &[u8]| t.len() > term.len() && t.starts_with(term);
+            out.extend(first_matches(
+                store,
+                TreeId::IxPrefix,
+                &bucket_prefix(scan.tree, bucket.as_bytes()),
+                limit,
+                |k, value| bucket_terms(value).any(longer).then(|| rank(k, true)),
+            )?);
         }
+        // No bucket this short: rank every longer term (only a query shorter than any bucket).
+        None if !narrow_enough => out.extend(read_longer(usize::MAX)?.0),
+        _ => out.extend(longer_terms),
     }
     Ok(out)
 }

@@ -185,6 +185,26 @@ impl Store {
         Ok(true)
     }
 
+    /// Like [`Store::scan_while`], starting at the first key at or after `from`.
+    pub fn scan_while_from(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        from: &[u8],
+        mut f: impl FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<bool> {
+        for item in self.tree(tree).range(from..) {
+            let (k, v) = item?;
+            if !k.starts_with(prefix) {
+                break;
+            }
+            if !f(&k, &v) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Ids at the end of the index keys under `prefix`.
     pub fn scan_ids(&self, tree: TreeId, prefix: &[u8], limit: usize) -> Result<Vec<u64>> {
         Ok(self
