@@ -16,7 +16,7 @@ use crate::domain::officer::Role;
 use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
-use crate::tui::widgets::scroll::page_scroll;
+use crate::tui::widgets::scroll::{draw_pinned_list, page_scroll};
 use crate::tui::widgets::text::fit;
 
 /// How many matters of a due list are late and how many nearly due.
@@ -258,37 +258,16 @@ impl DueScreen {
             return;
         };
         let counts = DueCounts::of(list);
-        let mut lines = vec![Line::styled(counts.text(), t.title())];
+        let head = Line::styled(counts.text(), t.title());
+        // The counts line stays; the list scrolls to keep the selection in view.
         if list.is_empty() {
-            lines.push(Line::styled(
-                format!("{}没有超期或临期的事项。", self.scope()),
-                t.dim(),
-            ));
+            let empty = Line::styled(format!("{}没有超期或临期的事项。", self.scope()), t.dim());
+            draw_pinned_list(f, inner, head, vec![empty], None, t.selected());
+            return;
         }
         let wide = inner.width >= 100;
-        for (i, m) in list.iter().enumerate() {
-            let mut line = due_line(m, wide, ctx);
-            line.spans
-                .insert(0, Span::raw(if i == self.selected { ">" } else { " " }));
-            lines.push(if i == self.selected {
-                line.style(t.selected())
-            } else {
-                line
-            });
-        }
-        // The counts line stays; the list scrolls to keep the selection in view.
-        let room = usize::from(inner.height.saturating_sub(1)).max(1);
-        let top = (self.selected + 1).saturating_sub(room);
-        let head = lines.remove(0);
-        f.render_widget(Paragraph::new(head), inner);
-        f.render_widget(
-            Paragraph::new(lines).scroll((u16::try_from(top).unwrap_or(0), 0)),
-            Rect {
-                y: inner.y + 1,
-                height: inner.height.saturating_sub(1),
-                ..inner
-            },
-        );
+        let rows = list.iter().map(|m| due_line(m, wide, ctx)).collect();
+        draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {

@@ -14,7 +14,7 @@ use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::label_cell;
-use crate::tui::widgets::scroll::{clamp_scroll, page_scroll};
+use crate::tui::widgets::scroll::{clamp_scroll, draw_pinned_list, page_scroll};
 use crate::tui::widgets::text::fit;
 
 const LIMIT: usize = 50;
@@ -313,32 +313,23 @@ impl LookupScreen {
         ])
         .areas(inner);
         f.render_widget(Paragraph::new(card), card_area);
-        let mut lines = vec![Line::styled(
+        let title = Line::styled(
             format!("事项 {} 件（Enter 打开）", p.matters.len()),
             t.title(),
-        )];
-        for (i, m) in p.matters.iter().enumerate() {
-            let marker = if i == self.matter_selected { ">" } else { " " };
-            let mut line = matter_brief_line(m, ctx);
-            line.spans.insert(0, Span::raw(marker));
-            lines.push(if i == self.matter_selected {
-                line.style(t.selected())
-            } else {
-                line
-            });
-        }
+        );
         // The title stays; the list scrolls to keep the selected matter in view.
-        let room = usize::from(matters_area.height.saturating_sub(1)).max(1);
-        let top = (self.matter_selected + 1).saturating_sub(room);
-        let title = lines.remove(0);
-        f.render_widget(Paragraph::new(title), matters_area);
-        f.render_widget(
-            Paragraph::new(lines).scroll((u16::try_from(top).unwrap_or(0), 0)),
-            Rect {
-                y: matters_area.y + 1,
-                height: matters_area.height.saturating_sub(1),
-                ..matters_area
-            },
+        let rows = p
+            .matters
+            .iter()
+            .map(|m| matter_brief_line(m, ctx))
+            .collect();
+        draw_pinned_list(
+            f,
+            matters_area,
+            title,
+            rows,
+            Some(self.matter_selected),
+            t.selected(),
         );
         let mut lines = vec![Line::styled(
             format!("来访 {} 次（PgDn 翻页）", p.visits.len()),
