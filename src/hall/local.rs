@@ -869,16 +869,16 @@ impl LocalHall {
                     )),
                     other => other,
                 })?;
-            m.history.push(HistoryEntry {
-                at: now,
-                officer: s.officer.username.clone(),
-                kind: HistoryKind::Outcome {
+            save_changed_matter(
+                w,
+                &mut m,
+                s,
+                now,
+                HistoryKind::Outcome {
                     outcome: outcome.clone(),
                     note: note.clone(),
                 },
-            });
-            w.put(&m)?;
-            refresh_open_matter(w, &m)?;
+            )?;
             t.state = TicketState::Done {
                 outcome: outcome.clone(),
             };
@@ -930,18 +930,18 @@ impl LocalHall {
             )?;
             self.check_target(&to, &m)?;
             let from = std::mem::replace(&mut m.department, to.clone());
-            m.history.push(HistoryEntry {
-                at: now,
-                officer: s.officer.username.clone(),
-                kind: HistoryKind::Routed {
+            save_changed_matter(
+                w,
+                &mut m,
+                s,
+                now,
+                HistoryKind::Routed {
                     from: from.clone(),
                     to: to.clone(),
                     assigned,
                     reason: reason.clone(),
                 },
-            });
-            w.put(&m)?;
-            refresh_open_matter(w, &m)?;
+            )?;
             let verb = if assigned { "交办" } else { "转送" };
             self.audit(
                 w,
@@ -1379,6 +1379,24 @@ fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind>
 /// (`20261127`); 0 (absent) means none yet, or not known.
 fn first_ticket_key(day: u32) -> String {
     format!("day.first_ticket.{day}")
+}
+
+/// Writes a matter whose state or department may have changed, with the history
+/// entry saying what happened, and brings its visitors' open-matter lists up to date.
+fn save_changed_matter(
+    w: &mut Writer,
+    m: &mut Matter,
+    s: &Session,
+    at: Timestamp,
+    kind: HistoryKind,
+) -> HallResult<()> {
+    m.history.push(HistoryEntry {
+        at,
+        officer: s.officer.username.clone(),
+        kind,
+    });
+    w.put(m)?;
+    refresh_open_matter(w, m)
 }
 
 /// Keeps every visitor's list of open matters in step with the matter.

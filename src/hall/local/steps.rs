@@ -1,9 +1,9 @@
 //! Lifecycle steps on a matter outside a window's reception (acceptance by written notice,
 //! extension, reply, 复查 / 复核, return …) and the list of matters whose deadlines are due.
 
-use super::{refresh_open_matter, visitors_changed, LocalHall};
+use super::{save_changed_matter, visitors_changed, LocalHall};
 use crate::domain::lifecycle::Transition;
-use crate::domain::matter::{HistoryEntry, HistoryKind, Matter, MatterId};
+use crate::domain::matter::{HistoryKind, Matter, MatterId};
 use crate::domain::registration::{text_field, Field, MAX_NOTE};
 use crate::hall::api::{CommandReply, EventKind, MatterBrief, Session};
 use crate::hall::error::{HallError, HallResult};
@@ -38,16 +38,11 @@ impl LocalHall {
                 m.department = self.config.intake_department().code.clone();
             }
             let what = step.describe();
-            m.history.push(HistoryEntry {
-                at: now,
-                officer: s.officer.username.clone(),
-                kind: HistoryKind::Step {
-                    step: step.clone(),
-                    note: note.clone(),
-                },
-            });
-            w.put(&m)?;
-            refresh_open_matter(w, &m)?;
+            let kind = HistoryKind::Step {
+                step: step.clone(),
+                note: note.clone(),
+            };
+            save_changed_matter(w, &mut m, s, now, kind)?;
             self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)?;
             Ok::<_, HallError>(m.visitors)
         })?;
