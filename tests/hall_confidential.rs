@@ -239,3 +239,32 @@ fn the_accused_party_is_validated_on_the_field() {
         .register(&reg, accusation(&limit, None, "jw"))
         .unwrap();
 }
+
+#[test]
+fn an_accusation_outside_a_bodys_remit_is_passed_on_not_returned_to_intake_which_may_not_see_it() {
+    let t = TestHall::with_config(two_accusation_bodies());
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let r = t
+        .hall
+        .register(&reg, accusation("某局某科长", None, "jw"))
+        .unwrap();
+    let jw = t.officer("jw1", Role::Window, "jw");
+    let route = Transition::Route {
+        to: dept("jcy"),
+        assigned: false,
+    };
+    t.hall
+        .step(&jw, r.matter, route, "涉嫌职务犯罪，转检察院")
+        .unwrap();
+    let jcy = t.officer("jcy1", Role::Window, "jcy");
+    let before = t.snapshot();
+    let back = Transition::ReturnToSender {
+        reason: "不属本院管辖".into(),
+    };
+    let message = conflict(t.hall.step(&jcy, r.matter, back, ""));
+    assert!(message.contains("不能退回"), "{message}");
+    assert!(message.contains("转送"), "{message}");
+    assert_eq!(t.snapshot(), before);
+    assert_eq!(t.matter(r.matter).department, dept("jcy"));
+    t.assert_consistent();
+}

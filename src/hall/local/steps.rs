@@ -35,7 +35,14 @@ impl LocalHall {
             self.apply_step(&mut m, step.clone())?;
             if let Transition::ReturnToSender { .. } = step {
                 // Outside the receiving department's remit: intake routes it again.
-                m.department = self.config.intake_department().code.clone();
+                let intake = &self.config.intake_department().code;
+                if permissions::may_hold(&self.config, intake, &m).is_err() {
+                    // Intake may not read an accusation (Art 30): it would sit there unseen.
+                    return Err(HallError::Conflict(
+                        "检举控告类事项不能退回登记部门（登记部门无权查看）；不属本机关职责的，请转送其他有权处理的机关或上级纪检监察机关".into(),
+                    ));
+                }
+                m.department = intake.clone();
             }
             let what = step.describe();
             let kind = HistoryKind::Step {
