@@ -685,6 +685,23 @@ fn the_login_banner_counts_what_is_due_until_the_list_is_opened() {
 }
 
 #[test]
+fn the_login_banner_warns_when_the_holiday_file_misses_the_year() {
+    // The shipped holiday file lists 2025 and 2026; the morning is in November 2026.
+    let m = busy_morning();
+    let desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    assert!(!desk.screen_text(120, 40).contains("holidays.toml"));
+    // Eight weeks later it is 2027: the banner says the calendar must be updated.
+    m.t.minutes(55 * 24 * 60);
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    let lines = desk.app.banner_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[1].contains("缺 2027 年"), "{lines:?}");
+    assert!(desk.screen_text(120, 40).contains("holidays.toml"));
+    desk.key(KeyCode::F(12));
+    assert!(desk.app.banner_lines().is_empty());
+}
+
+#[test]
 fn a_change_to_a_listed_matter_refreshes_the_due_list() {
     let m = deadlines_due();
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");

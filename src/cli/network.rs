@@ -9,6 +9,7 @@ use super::paths::open_hall;
 use super::CliError;
 use crate::config::HallConfig;
 use crate::display::run_display;
+use crate::hall::Hall;
 use crate::net::{self, RemoteHall, ServerConfig};
 
 /// The port a hall listens on unless told otherwise.
@@ -31,6 +32,9 @@ pub fn serve(data: &Path, config: HallConfig, listen: &str) -> Result<(), CliErr
         hall.config().name,
         data.display()
     );
+    if let Some(warning) = hall.info().ok().and_then(|i| i.calendar_warning) {
+        eprintln!("注意：{warning}");
+    }
     tracing::info!(listen = %bound, "serving");
     net::serve_until_signal(hall, listener, ServerConfig::default())
         .map_err(|e| CliError::Input(e.to_string()))?;

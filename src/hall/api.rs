@@ -30,6 +30,8 @@ pub struct HallInfo {
     pub needs_setup: bool,
     /// Accounts of a `--demo` hall, shown on its login screen.
     pub demo_accounts: Vec<DemoAccount>,
+    /// The holiday file misses a year a working-day deadline may reach: said at login.
+    pub calendar_warning: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1434,6 +1434,7 @@ impl Hall for LocalHall {
             utc_offset_seconds: self.config.timezone.local_minus_utc(),
             needs_setup: self.store.is_empty_of::<Officer>(),
             demo_accounts: self.demo_accounts.clone(),
+            calendar_warning: self.config.limits.calendar_warning(self.today()),
         })
     }
 

@@ -143,7 +143,7 @@ impl App {
         &self.due
     }
 
-    /// The due counts the banner shows now, if it shows.
+    /// The due counts the banner shows after login, if any are due.
     pub fn due_banner(&self) -> Option<String> {
         let counts = self.due.counts().filter(|c| !c.is_empty())?;
         self.due_banner.then(|| {
@@ -153,6 +153,16 @@ impl App {
                 counts.text()
             )
         })
+    }
+
+    /// The banner's lines: the due counts, and a gap in the holiday file that makes
+    /// working-day deadlines unreliable.
+    pub fn banner_lines(&self) -> Vec<String> {
+        let calendar = self.ctx.info.calendar_warning.as_ref();
+        let calendar = calendar
+            .filter(|_| self.due_banner)
+            .map(|w| format!(" {w}"));
+        self.due_banner().into_iter().chain(calendar).collect()
     }
 
     /// Requests posted since the last call, for the worker.
@@ -466,20 +476,21 @@ impl App {
 
     pub fn draw(&self, f: &mut Frame) {
         let area = f.area();
-        let banner = self.due_banner();
-        let [header, banner_row, body, notice, keys] = Layout::vertical([
+        let banner = self.banner_lines();
+        let [header, banner_rows, body, notice, keys] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Length(u16::from(banner.is_some())),
+            Constraint::Length(banner.len() as u16),
             Constraint::Fill(1),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
         .areas(area);
         self.draw_header(f, header);
-        if let Some(text) = banner {
+        if !banner.is_empty() {
+            let lines: Vec<Line> = banner.into_iter().map(Line::from).collect();
             f.render_widget(
-                Paragraph::new(text).style(self.ctx.theme.banner()),
-                banner_row,
+                Paragraph::new(lines).style(self.ctx.theme.banner()),
+                banner_rows,
             );
         }
         self.focused().draw(f, body, &self.ctx);

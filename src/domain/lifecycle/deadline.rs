@@ -3,7 +3,7 @@
 //! Every limit counts from a start date with the convention of `calendar`: the last allowed
 //! day is start + N, the start day itself not counted.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Lifecycle, State};
@@ -248,6 +248,25 @@ impl TimeLimits {
             day_kind,
             due: self.calendar.add(start, days, day_kind),
         }
+    }
+
+    /// Says which year the holiday file misses when a deadline counted in working days from
+    /// `today` could fall in it: there working days only skip weekends, so a 5-day objection
+    /// window may end inside the Spring Festival. The objection window always counts working
+    /// days; in working-day mode the longest clock (handling plus extension) does too.
+    pub fn calendar_warning(&self, today: NaiveDate) -> Option<String> {
+        let r = &self.rules;
+        let reach = match r.day_kind {
+            // Working days within a fortnight, then calendar days.
+            DayKind::Calendar => 14,
+            // Working days run at most 5 to 7 calendar days: double for holiday weeks.
+            DayKind::Working => u64::from(r.handle_days + 30) * 2,
+        };
+        let last = today + chrono::Days::new(reach);
+        let year = (today.year()..=last.year()).find(|y| !self.calendar.covers(*y))?;
+        Some(format!(
+            "节假日文件缺 {year} 年的放假安排，工作日期限只跳过周末，请补上 holidays.toml"
+        ))
     }
 
     /// The highest warning band reached: the share of the limit used by `today`, counted in

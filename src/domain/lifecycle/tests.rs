@@ -709,3 +709,19 @@ fn a_full_lifecycle_survives_the_store_encoding() {
     let (back, _): (Lifecycle, usize) = bincode::serde::decode_from_slice(&bytes, config).unwrap();
     assert_eq!(back, full);
 }
+
+#[test]
+fn a_year_missing_from_the_holiday_file_is_warned_about_before_a_deadline_reaches_it() {
+    // The shipped file lists 2025 and 2026.
+    let calendar_mode = limits();
+    assert_eq!(calendar_mode.calendar_warning(d("2026-06-01")), None);
+    // A fortnight ahead of 17 December is still 2026; from the 20th it is 2027.
+    assert_eq!(calendar_mode.calendar_warning(d("2026-12-17")), None);
+    let warning = calendar_mode.calendar_warning(d("2026-12-20")).unwrap();
+    assert!(warning.contains("2027"), "{warning}");
+    assert!(calendar_mode.calendar_warning(d("2027-01-04")).is_some());
+    // Counting in working days, a handling limit from August already reaches 2027.
+    let working = working_limits();
+    assert!(working.calendar_warning(d("2026-08-01")).is_some());
+    assert_eq!(working.calendar_warning(d("2026-01-02")), None);
+}
