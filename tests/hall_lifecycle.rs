@@ -10,6 +10,7 @@ use lianfang::domain::matter::{Category, HistoryKind, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::Field;
 use lianfang::hall::{EventKind, Hall, HallExt, Registered, SessionToken};
+use lianfang::store::keys::{self, TreeId};
 use support::*;
 
 fn advance_days(t: &TestHall, days: i64) {
@@ -348,6 +349,21 @@ fn the_due_list_is_per_department_for_desks_and_hall_wide_for_leaders() {
             (2, Some(Tier::Warning)),
         ]
     );
+    // The list reads open matters only, from their index by department: the refused
+    // matter has left it, the routed one moved to 住建.
+    let open = |code: &str| {
+        t.hall
+            .store()
+            .scan_ids(TreeId::IxOpenMatters, &keys::exact_prefix(code), usize::MAX)
+            .unwrap()
+    };
+    assert_eq!(open("zj"), vec![routed.matter, zj_due.matter]);
+    assert_eq!(
+        open("rs").len(),
+        2,
+        "accepted and later, not the refused one"
+    );
+    assert_eq!(open("xfj"), Vec::<u64>::new());
 }
 
 #[test]

@@ -42,10 +42,12 @@ pub enum TreeId {
     IxQueue,
     IxMatterAudit,
     IxPrefix,
+    /// Open matters by department, for the due list: `department ‖ 0x00 ‖ matter id`.
+    IxOpenMatters,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 20] = [
+    pub const ALL: [TreeId; 21] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -66,9 +68,10 @@ impl TreeId {
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
+        TreeId::IxOpenMatters,
     ];
 
-    pub const INDEXES: [TreeId; 11] = [
+    pub const INDEXES: [TreeId; 12] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -80,6 +83,7 @@ impl TreeId {
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
+        TreeId::IxOpenMatters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -104,6 +108,7 @@ impl TreeId {
             TreeId::IxQueue => "ix_queue",
             TreeId::IxMatterAudit => "ix_matter_audit",
             TreeId::IxPrefix => "ix_prefix",
+            TreeId::IxOpenMatters => "ix_open_matters",
         }
     }
 
@@ -370,6 +375,13 @@ impl Stored for Matter {
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         let mut out = vec![term(TreeId::IxMatterNumber, &self.number, self.id)];
+        if self.is_open() {
+            out.push(term(
+                TreeId::IxOpenMatters,
+                self.department.as_str(),
+                self.id,
+            ));
+        }
         out.extend(
             self.visitors
                 .iter()

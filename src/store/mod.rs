@@ -58,7 +58,7 @@ fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
 
 /// Version of the key layout `keys` derives. A data directory written with
 /// another layout would answer lookups wrongly, so it is refused at open.
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 
 /// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.

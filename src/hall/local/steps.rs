@@ -8,6 +8,7 @@ use crate::domain::registration::{text_field, Field, MAX_NOTE};
 use crate::hall::api::{CommandReply, EventKind, MatterBrief, Session};
 use crate::hall::error::{HallError, HallResult};
 use crate::hall::permissions::{self, Action};
+use crate::store::keys::{self, TreeId};
 
 /// The longest approver's name or title accepted (`分管副局长王某某`).
 const MAX_APPROVER: usize = 20;
@@ -59,19 +60,27 @@ impl LocalHall {
     }
 
     /// Open matters with a duty's deadline past or within the warning days, most overdue
-    /// first; each shows that deadline. Reads every matter: an index of open matters by
-    /// department would spare that.
+    /// first; each shows that deadline. Reads only open matters, through their index: every
+    /// login asks, and a city hall keeps years of closed ones.
     pub(super) fn due_matters(&self, s: &Session, hall_wide: bool) -> HallResult<Vec<MatterBrief>> {
         if hall_wide {
             permissions::require(&s.officer, Action::ViewHallDeadlines)?;
         }
         let limits = &self.config.limits;
         let today = self.today();
+        let prefix = match hall_wide {
+            true => Vec::new(),
+            false => keys::exact_prefix(s.officer.department.as_str()),
+        };
         let mut due = Vec::new();
-        for m in self.store.all::<Matter>() {
-            let m = m?;
-            let mine = hall_wide || m.department == s.officer.department;
-            if !mine || !m.is_open() || !permissions::can_see_matter(&s.officer, &self.config, &m) {
+        for id in self
+            .store
+            .scan_ids(TreeId::IxOpenMatters, &prefix, usize::MAX)?
+        {
+            let Some(m) = self.store.get_id::<Matter>(id)? else {
+                continue;
+            };
+            if !permissions::can_see_matter(&s.officer, &self.config, &m) {
                 continue;
             }
             // Not only the earliest clock: a routed matter's objection window may still be
