@@ -9,6 +9,7 @@ use crate::domain::calendar::{Calendar, DayKind, HolidayError};
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::lifecycle::{DeadlineRules, TimeLimits};
 use crate::domain::time::parse_offset;
+use crate::notice::{NoticeTemplates, TemplateError};
 
 /// The shipped default, so a fresh machine needs no file at all.
 pub const DEFAULT_TOML: &str = include_str!("../config/lianfang.toml");
@@ -28,6 +29,8 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Holidays(#[from] HolidayError),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
 }
 
 #[derive(Clone, Debug)]
@@ -42,6 +45,8 @@ pub struct HallConfig {
     pub limits: TimeLimits,
     pub content_classes: Vec<String>,
     pub departments: Vec<Department>,
+    /// The written notices' templates: embedded, or the hall's own `templates/` files.
+    pub notices: NoticeTemplates,
 }
 
 // The file's shape; checked and turned into `HallConfig` by `HallConfig::parse`.
@@ -154,9 +159,16 @@ impl HallConfig {
     pub fn load(path: &Path) -> Result<HallConfig, ConfigError> {
         let mut config = HallConfig::parse(&read(path)?, &path.display().to_string())?;
         if let Some(dir) = path.parent() {
-            config.load_holidays(dir)?;
+            config.load_beside(dir)?;
         }
         Ok(config)
+    }
+
+    /// What a hall keeps beside its config: the holiday calendar and notice templates.
+    pub fn load_beside(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        self.load_holidays(dir)?;
+        self.notices.load_dir(dir)?;
+        Ok(())
     }
 
     /// Counts deadlines on `DIR/holidays.toml` when that file exists; the embedded
@@ -274,6 +286,7 @@ impl HallConfig {
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,
+            notices: NoticeTemplates::embedded(),
         })
     }
 

@@ -1,0 +1,32 @@
+//! Written notices: filled from the matter as the officer may see it, and audited.
+
+use super::LocalHall;
+use crate::domain::matter::MatterId;
+use crate::hall::api::{NoticeText, Session};
+use crate::hall::error::{HallError, HallResult};
+use crate::notice::{self, NoticeKind};
+
+impl LocalHall {
+    /// The matter's detail checks that the officer may see it (检举控告: Art 30); a notice
+    /// the matter's state does not call for is refused with the reason.
+    pub(super) fn notice(
+        &self,
+        s: &Session,
+        matter: MatterId,
+        kind: NoticeKind,
+    ) -> HallResult<NoticeText> {
+        let detail = self.matter_detail(s, matter)?;
+        let text = notice::fill(kind, &detail, &self.config, self.today())
+            .map_err(|e| HallError::Conflict(e.to_string()))?;
+        let number = detail.matter.number;
+        self.store.write(|w| {
+            let action = format!("出具{} 事项 {number}", kind.label());
+            self.audit(w, s, action, Some(matter), None)
+        })?;
+        Ok(NoticeText {
+            kind,
+            matter_number: number,
+            text,
+        })
+    }
+}
