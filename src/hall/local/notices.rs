@@ -5,6 +5,7 @@ use crate::domain::matter::MatterId;
 use crate::hall::api::{NoticeText, Session};
 use crate::hall::error::{HallError, HallResult};
 use crate::notice::{self, NoticeKind};
+use crate::store::keys::{self, TreeId};
 
 impl LocalHall {
     /// The matter's detail checks that the officer may see it (检举控告: Art 30); a notice
@@ -28,5 +29,17 @@ impl LocalHall {
             matter_number: number,
             text,
         })
+    }
+}
+
+impl LocalHall {
+    /// The matter numbered `2026-000123`, for the command line, which is given the number.
+    pub fn matter_id(&self, number: &str) -> HallResult<MatterId> {
+        let prefix = keys::exact_prefix(number.trim());
+        self.store
+            .scan_ids(TreeId::IxMatterNumber, &prefix, 1)?
+            .first()
+            .copied()
+            .ok_or_else(|| HallError::NotFound(format!("编号为 {} 的事项", number.trim())))
     }
 }
