@@ -41,6 +41,9 @@ pub struct HallConfig {
     pub max_representatives: usize,
     pub cache_mb: u64,
     pub ascii_borders: bool,
+    /// Where a desk writes the notices it prints (`[ui] notice_dir`); relative to the data
+    /// directory. None: `notices/` in the data directory.
+    pub notice_dir: Option<PathBuf>,
     /// The `[deadlines]` section and the holiday calendar they count on.
     pub limits: TimeLimits,
     pub content_classes: Vec<String>,
@@ -82,6 +85,8 @@ struct RawStore {
 struct RawUi {
     #[serde(default)]
     ascii_borders: bool,
+    #[serde(default)]
+    notice_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -283,6 +288,7 @@ impl HallConfig {
             max_representatives: raw.hall.max_representatives,
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
+            notice_dir: raw.ui.notice_dir,
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,
@@ -334,6 +340,14 @@ mod tests {
     fn line_starting(text: &str, start: &str) -> String {
         let line = text.lines().position(|l| l.starts_with(start)).unwrap() + 1;
         format!("第 {line} 行")
+    }
+
+    #[test]
+    fn the_notice_folder_is_optional() {
+        assert_eq!(HallConfig::embedded().notice_dir, None);
+        let own = DEFAULT_TOML.replace("[ui]", "[ui]\nnotice_dir = \"/srv/告知书\"");
+        let c = HallConfig::parse(&own, "x.toml").unwrap();
+        assert_eq!(c.notice_dir, Some(PathBuf::from("/srv/告知书")));
     }
 
     #[test]

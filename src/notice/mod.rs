@@ -3,8 +3,10 @@
 
 mod fill;
 mod kind;
+mod save;
 mod template;
 
 pub use fill::{check_applies, chinese_date, fill, NotApplicable, CONFIDENTIAL_TEXT};
 pub use kind::NoticeKind;
+pub use save::{file_name, save, SaveError, DEFAULT_DIR};
 pub use template::{Field, NoticeTemplates, Piece, Template, TemplateError, TEMPLATES_DIR};
