@@ -70,7 +70,7 @@ fn a_notice_goes_to_stdout_or_a_file_and_is_audited() {
     let audit: Vec<AuditRecord> = hall.store().all().map(Result::unwrap).collect();
     let issued = audit
         .iter()
-        .filter(|a| a.officer == "system" && a.action == format!("出具受理告知书 事项 {number}"))
+        .filter(|a| a.officer == "system" && a.action == format!("生成受理告知书 事项 {number}"))
         .count();
     assert_eq!(issued, 2, "{audit:?}");
 }

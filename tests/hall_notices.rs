@@ -138,7 +138,7 @@ fn notices_that_do_not_fit_the_state_are_refused_with_the_reason() {
     // A refused notice is not audited: nothing left the service.
     let audit = d.t.hall.matter_audit(&d.reg, accepted.matter).unwrap();
     assert!(
-        audit.iter().all(|a| !a.action.contains("出具")),
+        audit.iter().all(|a| !a.action.contains("生成")),
         "{audit:?}"
     );
 }
@@ -261,7 +261,7 @@ fn every_notice_issued_is_audited_and_a_display_may_not_print() {
     let audit = d.t.hall.matter_audit(&d.reg, r.matter).unwrap();
     let issued = audit
         .iter()
-        .find(|a| a.action.contains("出具受理告知书"))
+        .find(|a| a.action.contains("生成受理告知书"))
         .expect("the notice is audited");
     assert_eq!(issued.officer, "rs1");
     assert!(issued.action.contains(&r.matter_number));

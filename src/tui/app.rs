@@ -461,10 +461,13 @@ impl App {
                 return;
             }
             (Slot::Finish, _) => self.window.refused(message.clone()),
-            // The preview says why; the status line need not repeat it.
-            (Slot::Notice, _) => {
+            // The preview says why a notice is refused; the status line need not repeat it.
+            (Slot::Notice, HallError::Conflict(_) | HallError::Denied(_)) => {
                 self.lookup.notice_refused(message);
                 return;
+            }
+            (Slot::Notice, _) => {
+                self.lookup.notice_refused(message.clone());
             }
             _ => {}
         }

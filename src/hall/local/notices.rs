@@ -21,7 +21,7 @@ impl LocalHall {
             .map_err(|e| HallError::Conflict(e.to_string()))?;
         let number = detail.matter.number;
         self.store.write(|w| {
-            let action = format!("出具{} 事项 {number}", kind.label());
+            let action = format!("生成{} 事项 {number}", kind.label());
             self.audit(w, s, action, Some(matter), None)
         })?;
         Ok(NoticeText {
