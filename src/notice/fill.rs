@@ -75,7 +75,7 @@ pub fn fill(
 }
 
 /// `2026年11月27日`
-pub fn chinese_date(date: NaiveDate) -> String {
+fn chinese_date(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 

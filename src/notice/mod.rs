@@ -6,7 +6,7 @@ mod kind;
 mod save;
 mod template;
 
-pub use fill::{check_applies, chinese_date, fill, NotApplicable, CONFIDENTIAL_TEXT};
+pub use fill::{check_applies, fill, NotApplicable, CONFIDENTIAL_TEXT};
 pub use kind::NoticeKind;
-pub use save::{file_name, save, SaveError, DEFAULT_DIR};
-pub use template::{Field, NoticeTemplates, Piece, Template, TemplateError, TEMPLATES_DIR};
+pub use save::{save, SaveError, DEFAULT_DIR};
+pub use template::{NoticeTemplates, TemplateError, TEMPLATES_DIR};

@@ -16,7 +16,7 @@ pub struct SaveError {
 
 /// `2026-000123-受理告知书.txt`: printing the same notice again overwrites it, so the folder
 /// holds the latest text of each (every issue is in the audit trail).
-pub fn file_name(notice: &NoticeText) -> String {
+fn file_name(notice: &NoticeText) -> String {
     format!("{}-{}.txt", notice.matter_number, notice.kind.label())
 }
 
