@@ -9,6 +9,7 @@ use crate::domain::calendar::{Calendar, DayKind, HolidayError};
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::lifecycle::{DeadlineRules, TimeLimits};
 use crate::domain::time::parse_offset;
+use crate::notice::{NoticeTemplates, TemplateError};
 
 /// The shipped default, so a fresh machine needs no file at all.
 pub const DEFAULT_TOML: &str = include_str!("../config/lianfang.toml");
@@ -28,6 +29,8 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Holidays(#[from] HolidayError),
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
 }
 
 #[derive(Clone, Debug)]
@@ -38,10 +41,15 @@ pub struct HallConfig {
     pub max_representatives: usize,
     pub cache_mb: u64,
     pub ascii_borders: bool,
+    /// Where a desk writes the notices it prints (`[ui] notice_dir`); relative to the data
+    /// directory. None: `notices/` in the data directory.
+    pub notice_dir: Option<PathBuf>,
     /// The `[deadlines]` section and the holiday calendar they count on.
     pub limits: TimeLimits,
     pub content_classes: Vec<String>,
     pub departments: Vec<Department>,
+    /// The written notices' templates: embedded, or the hall's own `templates/` files.
+    pub notices: NoticeTemplates,
 }
 
 // The file's shape; checked and turned into `HallConfig` by `HallConfig::parse`.
@@ -77,6 +85,8 @@ struct RawStore {
 struct RawUi {
     #[serde(default)]
     ascii_borders: bool,
+    #[serde(default)]
+    notice_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -154,9 +164,16 @@ impl HallConfig {
     pub fn load(path: &Path) -> Result<HallConfig, ConfigError> {
         let mut config = HallConfig::parse(&read(path)?, &path.display().to_string())?;
         if let Some(dir) = path.parent() {
-            config.load_holidays(dir)?;
+            config.load_beside(dir)?;
         }
         Ok(config)
+    }
+
+    /// What a hall keeps beside its config: the holiday calendar and notice templates.
+    pub fn load_beside(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        self.load_holidays(dir)?;
+        self.notices.load_dir(dir)?;
+        Ok(())
     }
 
     /// Counts deadlines on `DIR/holidays.toml` when that file exists; the embedded
@@ -271,9 +288,11 @@ impl HallConfig {
             max_representatives: raw.hall.max_representatives,
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
+            notice_dir: raw.ui.notice_dir,
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,
+            notices: NoticeTemplates::embedded(),
         })
     }
 
@@ -321,6 +340,14 @@ mod tests {
     fn line_starting(text: &str, start: &str) -> String {
         let line = text.lines().position(|l| l.starts_with(start)).unwrap() + 1;
         format!("第 {line} 行")
+    }
+
+    #[test]
+    fn the_notice_folder_is_optional() {
+        assert_eq!(HallConfig::embedded().notice_dir, None);
+        let own = DEFAULT_TOML.replace("[ui]", "[ui]\nnotice_dir = \"/srv/告知书\"");
+        let c = HallConfig::parse(&own, "x.toml").unwrap();
+        assert_eq!(c.notice_dir, Some(PathBuf::from("/srv/告知书")));
     }
 
     #[test]

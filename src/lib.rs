@@ -11,5 +11,6 @@ pub mod display;
 pub mod domain;
 pub mod hall;
 pub mod net;
+pub mod notice;
 pub mod store;
 pub mod tui;

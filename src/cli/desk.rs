@@ -28,6 +28,13 @@ pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliErr
     let options = DeskOptions {
         ascii_borders: args.ascii || config.ascii_borders,
         desk: args.desk,
+        // `join` keeps an absolute configured folder as it is.
+        notice_dir: data.join(
+            config
+                .notice_dir
+                .clone()
+                .unwrap_or_else(|| crate::notice::DEFAULT_DIR.into()),
+        ),
     };
     // The desk gets a `Hall` and never knows which kind.
     let hall: Arc<dyn Hall> = match (args.server, args.demo_visitors) {

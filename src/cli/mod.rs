@@ -6,6 +6,7 @@
 mod accounts;
 mod desk;
 mod network;
+mod notices;
 mod output;
 mod paths;
 mod tools;
@@ -110,6 +111,18 @@ enum Command {
         #[arg(long, value_name = "USERNAME")]
         user: String,
     },
+    /// 出具事项的书面告知（受理告知书、不予受理告知书、转送告知、延期告知、答复意见书）
+    Notice {
+        /// 事项编号，如 2026-000123
+        #[arg(long, value_name = "NUMBER")]
+        matter: String,
+        /// 告知书种类：受理告知书（accept）、不予受理告知书（refuse）、转送告知（route）、延期告知（extend）、答复意见书（reply）
+        #[arg(long, value_name = "KIND", value_parser = notices::parse_kind)]
+        kind: crate::notice::NoticeKind,
+        /// 写入这个文本文件（UTF-8），不指定时输出到屏幕
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 impl Command {
@@ -124,6 +137,7 @@ impl Command {
             Command::Check => "check",
             Command::Serve { .. } => "serve",
             Command::Display { .. } => "display",
+            Command::Notice { .. } => "notice",
         }
     }
 }
@@ -273,5 +287,8 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
         Some(Command::Check) => tools::check(data, config),
         Some(Command::Serve { listen }) => network::serve(data, config, &listen),
         Some(Command::Display { server, user }) => network::display(&server, &user),
+        Some(Command::Notice { matter, kind, out }) => {
+            notices::notice(data, config, &matter, kind, out.as_deref())
+        }
     }
 }

@@ -61,7 +61,8 @@ pub fn start_logging(dir: &Path) -> Option<WorkerGuard> {
 }
 
 /// `--config FILE`, else `DIR/lianfang.toml` when it exists, else the embedded default;
-/// the holiday calendar is the `holidays.toml` beside the config used, or the embedded one.
+/// the holiday calendar is the `holidays.toml` beside the config used, or the embedded one,
+/// and so are the notice templates (`templates/`).
 pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<HallConfig, ConfigError> {
     match explicit {
         Some(file) => HallConfig::load(file),
@@ -71,7 +72,7 @@ pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<HallConfig, Co
                 HallConfig::load(&own)
             } else {
                 let mut config = HallConfig::embedded();
-                config.load_holidays(dir)?;
+                config.load_beside(dir)?;
                 Ok(config)
             }
         }
@@ -156,6 +157,23 @@ mod tests {
             err.contains(HOLIDAYS_FILE) && err.contains("第 2 行"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn notice_templates_beside_the_config_are_checked_when_it_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join(crate::notice::TEMPLATES_DIR);
+        std::fs::create_dir(&own).unwrap();
+        std::fs::write(own.join("extend.txt"), "延期告知\n{延期天数} {延期日}\n").unwrap();
+        let err = load_config(None, dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("extend.txt 第 2 行") && err.contains("{延期日}"),
+            "{err}"
+        );
+        // Beside an explicit config file as well.
+        let other = dir.path().join("other.toml");
+        std::fs::write(&other, crate::config::DEFAULT_TOML).unwrap();
+        assert!(load_config(Some(&other), dir.path()).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::domain::ticket::TicketId;
 use crate::domain::time::Timestamp;
 use crate::domain::visit::{Channel, VisitId};
 use crate::domain::visitor::{KeyGrade, KeyGradeChange, VisitorId};
+use crate::notice::NoticeKind;
 
 /// What a desk may know before anyone logs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +182,13 @@ pub enum Query {
         content_class: String,
         place: String,
     },
+    /// A written notice of a matter filled from the hall's template, for printing; refused
+    /// when the matter has not reached the step it tells about. Audited: the text leaves the
+    /// service with the visitor's name on it.
+    Notice {
+        matter: MatterId,
+        kind: NoticeKind,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +201,15 @@ pub enum QueryReply {
     Audit(Vec<AuditRecord>),
     Officers(Vec<OfficerInfo>),
     Matters(Vec<MatterBrief>),
+    Notice(NoticeText),
+}
+
+/// A filled notice, ready to show and print.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeText {
+    pub kind: NoticeKind,
+    pub matter_number: String,
+    pub text: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod notices;
 mod repeat;
 mod steps;
 
@@ -1551,6 +1552,7 @@ impl Hall for LocalHall {
             } => {
                 QueryReply::Matters(self.repeat_candidates(&s, visitor, &content_class, &place)?)
             }
+            Query::Notice { matter, kind } => QueryReply::Notice(self.notice(&s, matter, kind)?),
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)

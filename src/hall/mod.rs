@@ -174,6 +174,19 @@ pub trait HallExt: Hall {
         }
     }
 
+    /// See `Query::Notice`.
+    fn notice(
+        &self,
+        t: &SessionToken,
+        matter: MatterId,
+        kind: crate::notice::NoticeKind,
+    ) -> HallResult<NoticeText> {
+        match self.query(t, Query::Notice { matter, kind })? {
+            QueryReply::Notice(n) => Ok(n),
+            _ => unexpected("告知书"),
+        }
+    }
+
     fn officers(&self, t: &SessionToken) -> HallResult<Vec<crate::domain::officer::OfficerInfo>> {
         match self.query(t, Query::Officers)? {
             QueryReply::Officers(o) => Ok(o),

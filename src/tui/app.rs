@@ -106,6 +106,7 @@ impl App {
                 },
                 today,
                 desk_name,
+                notice_dir: crate::notice::DEFAULT_DIR.into(),
             },
             screen,
             setup: SetupScreen::new(),
@@ -440,6 +441,7 @@ impl App {
                 self.lookup.profile_arrived(*p)
             }
             (Slot::Matter, Answer::Query(QueryReply::Matter(m))) => self.lookup.matter_arrived(*m),
+            (Slot::Notice, Answer::Query(QueryReply::Notice(n))) => self.lookup.notice_arrived(n),
             (Slot::Due, Answer::Query(QueryReply::Matters(list))) => {
                 self.due.list_arrived(list) && (self.screen == Screen::Due || self.due_banner)
             }
@@ -469,6 +471,14 @@ impl App {
                 return;
             }
             (Slot::Finish, _) => self.window.refused(message.clone()),
+            // The preview says why a notice is refused; the status line need not repeat it.
+            (Slot::Notice, HallError::Conflict(_) | HallError::Denied(_)) => {
+                self.lookup.notice_refused(message);
+                return;
+            }
+            (Slot::Notice, _) => {
+                self.lookup.notice_refused(message.clone());
+            }
             _ => {}
         }
         self.ctx.error(message);

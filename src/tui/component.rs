@@ -79,6 +79,8 @@ pub struct Ctx {
     pub today: NaiveDate,
     /// Asked for by the desk's command line; empty lets the hall name the desk.
     pub desk_name: String,
+    /// Where written notices (告知书) are saved for printing; the desk's own machine.
+    pub notice_dir: std::path::PathBuf,
 }
 
 impl Ctx {

@@ -36,6 +36,8 @@ pub enum Slot {
     /// The overdue / due-soon list and the matter opened from it.
     Due,
     DueMatter,
+    /// The notice preview of an opened matter.
+    Notice,
 }
 
 #[derive(Clone, Debug)]

@@ -38,6 +38,8 @@ pub struct DeskOptions {
     pub ascii_borders: bool,
     /// The desk's name (`人社-1号窗口`); empty lets the hall derive one from the officer.
     pub desk: String,
+    /// Where the desk writes the notices it prints.
+    pub notice_dir: std::path::PathBuf,
 }
 
 /// Runs the desk until the officer quits; the terminal is restored on every exit path.
@@ -47,6 +49,7 @@ pub fn run_desk(hall: Arc<dyn Hall>, options: DeskOptions) -> io::Result<()> {
         .ok_or_else(|| io::Error::other("大厅时区设置无效"))?;
     let today = Timestamp::now().local_date(tz);
     let mut app = App::new(info, options.ascii_borders, options.desk.clone(), today);
+    app.ctx.notice_dir = options.notice_dir.clone();
 
     // ratatui installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init()?;

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::notice::NoticePanel;
 use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
-use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
+use crate::hall::{LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
@@ -40,6 +41,8 @@ pub struct LookupScreen {
     matter: Option<MatterDetail>,
     /// PgDn/PgUp offset of the long part of the profile or matter page.
     scroll: u16,
+    /// The opened matter's notice preview (F7).
+    notices: NoticePanel,
 }
 
 impl LookupScreen {
@@ -87,6 +90,14 @@ impl LookupScreen {
         }
         self.profile = Some(p);
         true
+    }
+
+    pub fn notice_arrived(&mut self, notice: NoticeText) -> bool {
+        self.notices.arrived(notice)
+    }
+
+    pub fn notice_refused(&mut self, message: String) -> bool {
+        self.notices.refused(message)
     }
 
     pub fn matter_arrived(&mut self, m: MatterDetail) -> bool {
@@ -171,6 +182,9 @@ impl LookupScreen {
 
 impl Component for LookupScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if self.notices.is_open() {
+            return self.notices.event(key, ctx);
+        }
         match (self.page, key.code) {
             (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
             (Page::Search, KeyCode::Up | KeyCode::Down) => Self::step(
@@ -195,6 +209,10 @@ impl Component for LookupScreen {
                 ctx.outbox.cancel(Slot::Profile);
                 self.page = Page::Search;
             }
+            (Page::Matter, KeyCode::F(7)) => match &self.matter {
+                Some(d) => self.notices.open(&d.matter, ctx),
+                None => return Consumed::No,
+            },
             (Page::Matter, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Matter);
                 self.page = Page::Profile;
@@ -206,6 +224,9 @@ impl Component for LookupScreen {
     }
 
     fn commands(&self) -> Vec<KeyHint> {
+        if self.notices.is_open() {
+            return self.notices.commands();
+        }
         match self.page {
             Page::Search => vec![
                 hint("Enter", "打开档案").when(!self.hits.is_empty()),
@@ -217,11 +238,18 @@ impl Component for LookupScreen {
                 hint("Esc", "返回结果"),
                 hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => vec![hint("Esc", "返回档案"), hint("PgDn", "翻页")],
+            Page::Matter => vec![
+                hint("Esc", "返回档案"),
+                hint("PgDn", "翻页"),
+                hint("F7", "告知书").when(self.matter.is_some()),
+            ],
         }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        if self.notices.is_open() {
+            return self.notices.draw(f, area, ctx);
+        }
         match self.page {
             Page::Search => self.draw_search(f, area, ctx),
             Page::Profile => self.draw_profile(f, area, ctx),
