@@ -8,6 +8,7 @@
 pub mod check;
 pub mod codec;
 pub mod keys;
+mod snapshots;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,11 +33,41 @@ pub enum StoreError {
     },
     #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
+    #[error("磁盘已满，这项操作没有保存（{0}）。请清理数据目录所在磁盘的空间，然后重新启动联访；已经保存的数据不受影响")]
+    DiskFull(String),
+    #[error("数据目录不可写（只读的磁盘或没有写权限）：{0}。请把数据目录放在可写的磁盘上，或请管理员检查挂载方式和目录权限")]
+    ReadOnly(String),
 }
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
-        StoreError::Sled(e.to_string())
+        io_kind(&e)
+            .and_then(|kind| storage_fault(kind, e.to_string()))
+            .unwrap_or_else(|| StoreError::Sled(e.to_string()))
+    }
+}
+
+fn io_kind(e: &sled::Error) -> Option<std::io::ErrorKind> {
+    match e {
+        sled::Error::Io(io) => Some(io.kind()),
+        _ => None,
+    }
+}
+
+fn open_error(path: &Path, kind: Option<std::io::ErrorKind>, message: String) -> StoreError {
+    let path = path.display().to_string();
+    kind.and_then(|k| storage_fault(k, format!("{path}：{message}")))
+        .unwrap_or(StoreError::Open { path, message })
+}
+
+/// A full disk and a read-only directory are the operator's to fix, so they are
+/// named as such rather than as a database failure.
+fn storage_fault(kind: std::io::ErrorKind, detail: String) -> Option<StoreError> {
+    use std::io::ErrorKind::*;
+    match kind {
+        StorageFull | QuotaExceeded | FileTooLarge => Some(StoreError::DiskFull(detail)),
+        ReadOnlyFilesystem | PermissionDenied => Some(StoreError::ReadOnly(detail)),
+        _ => None,
     }
 }
 
@@ -90,14 +121,13 @@ fn decode_record<T: Stored>(key: &[u8], bytes: Option<&[u8]>) -> Result<Option<T
 
 impl Store {
     pub fn open(path: &Path, cache_mb: u64) -> Result<Store> {
+        snapshots::remove_unfinished(path)
+            .map_err(|e| open_error(path, Some(e.kind()), e.to_string()))?;
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(cache_mb * 1024 * 1024)
             .open()
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| open_error(path, io_kind(&e), e.to_string()))?;
         Store::from_db(db)
     }
 
