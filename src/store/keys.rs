@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
@@ -42,10 +43,12 @@ pub enum TreeId {
     IxQueue,
     IxMatterAudit,
     IxPrefix,
+    /// Failed sign-ins, lockouts and forced password changes, by username.
+    LoginGuards,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 20] = [
+    pub const ALL: [TreeId; 21] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -66,6 +69,7 @@ impl TreeId {
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
+        TreeId::LoginGuards,
     ];
 
     pub const INDEXES: [TreeId; 11] = [
@@ -104,6 +108,7 @@ impl TreeId {
             TreeId::IxQueue => "ix_queue",
             TreeId::IxMatterAudit => "ix_matter_audit",
             TreeId::IxPrefix => "ix_prefix",
+            TreeId::LoginGuards => "login_guards",
         }
     }
 
@@ -427,6 +432,16 @@ impl Stored for KeyGradeChange {
     /// `visitor ‖ seq`: a visitor's changes are one prefix scan, oldest first.
     fn key(&self) -> Vec<u8> {
         pair_key(self.visitor, self.seq)
+    }
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
+    }
+}
+
+impl Stored for LoginGuard {
+    const TREE: TreeId = TreeId::LoginGuards;
+    fn key(&self) -> Vec<u8> {
+        self.username.as_bytes().to_vec()
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         Vec::new()
