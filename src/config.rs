@@ -38,6 +38,8 @@ pub struct HallConfig {
     pub max_representatives: usize,
     pub cache_mb: u64,
     pub ascii_borders: bool,
+    /// `[desk] lock_after_minutes`: idle minutes before a desk locks its screen; 0 never.
+    pub lock_after_minutes: u32,
     /// The `[deadlines]` section and the holiday calendar they count on.
     pub limits: TimeLimits,
     pub content_classes: Vec<String>,
@@ -52,6 +54,8 @@ struct RawConfig {
     store: RawStore,
     #[serde(default)]
     ui: RawUi,
+    #[serde(default)]
+    desk: RawDesk,
     deadlines: RawDeadlines,
     matters: RawMatters,
     departments: Vec<RawDepartment>,
@@ -77,6 +81,26 @@ struct RawStore {
 struct RawUi {
     #[serde(default)]
     ascii_borders: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesk {
+    #[serde(default = "default_lock_after_minutes")]
+    lock_after_minutes: u32,
+}
+
+/// Ten idle minutes: long enough for a visitor's story, short enough for a coffee break.
+fn default_lock_after_minutes() -> u32 {
+    10
+}
+
+impl Default for RawDesk {
+    fn default() -> Self {
+        RawDesk {
+            lock_after_minutes: default_lock_after_minutes(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -271,6 +295,7 @@ impl HallConfig {
             max_representatives: raw.hall.max_representatives,
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
+            lock_after_minutes: raw.desk.lock_after_minutes,
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,

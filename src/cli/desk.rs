@@ -28,6 +28,7 @@ pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliErr
     let options = DeskOptions {
         ascii_borders: args.ascii || config.ascii_borders,
         desk: args.desk,
+        lock_after_minutes: config.lock_after_minutes,
     };
     // The desk gets a `Hall` and never knows which kind.
     let hall: Arc<dyn Hall> = match (args.server, args.demo_visitors) {

@@ -36,6 +36,10 @@ pub enum Slot {
     /// The overdue / due-soon list and the matter opened from it.
     Due,
     DueMatter,
+    /// The forced change of an administrator-set password.
+    Password,
+    /// The lock screen's password.
+    Unlock,
 }
 
 #[derive(Clone, Debug)]

@@ -38,6 +38,8 @@ pub struct DeskOptions {
     pub ascii_borders: bool,
     /// The desk's name (`人社-1号窗口`); empty lets the hall derive one from the officer.
     pub desk: String,
+    /// Idle minutes before the desk locks its screen; 0 never.
+    pub lock_after_minutes: u32,
 }
 
 /// Runs the desk until the officer quits; the terminal is restored on every exit path.
@@ -47,6 +49,7 @@ pub fn run_desk(hall: Arc<dyn Hall>, options: DeskOptions) -> io::Result<()> {
         .ok_or_else(|| io::Error::other("大厅时区设置无效"))?;
     let today = Timestamp::now().local_date(tz);
     let mut app = App::new(info, options.ascii_borders, options.desk.clone(), today);
+    app.set_lock_after(options.lock_after_minutes);
 
     // ratatui installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init()?;

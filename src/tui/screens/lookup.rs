@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
-use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
+use crate::hall::{Action, LookupHit, MatterDetail, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
@@ -114,7 +114,7 @@ impl LookupScreen {
                 Slot::Profile,
                 Query::Visitor {
                     id: p.card.id,
-                    full_id: true,
+                    full_id: ctx.may(Action::ViewFullIdentity),
                 },
             );
         }
@@ -134,7 +134,7 @@ impl LookupScreen {
             Slot::Profile,
             Query::Visitor {
                 id: hit.visitor,
-                full_id: true,
+                full_id: ctx.may(Action::ViewFullIdentity),
             },
         );
         self.page = Page::Profile;

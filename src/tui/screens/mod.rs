@@ -6,6 +6,7 @@ pub mod help;
 pub mod intake;
 pub mod login;
 pub mod lookup;
+pub mod password;
 pub mod records;
 pub mod setup;
 pub mod window;
