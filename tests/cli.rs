@@ -434,6 +434,41 @@ fn the_audit_trail_is_printed_filtered_and_an_account_is_unlocked_from_the_comma
     let bad = lianfang(d, &["audit", "--from", "2026-13-01"]);
     assert_exit(&bad, 1);
     assert!(stderr(&bad).contains("年-月-日"), "{}", stderr(&bad));
+    let number = {
+        let hall = open_hall(d);
+        let boss = hall.login("boss", "first-pass-1", "").unwrap().token;
+        let input = lianfang::domain::registration::RegistrationInput {
+            visitor: None,
+            id_number: "11010519491231002X".into(),
+            no_document: false,
+            name: "张秀英".into(),
+            phone: String::new(),
+            address: String::new(),
+            channel: lianfang::domain::visit::Channel::Walkin,
+            headcount: 1,
+            representatives: Vec::new(),
+            matter: lianfang::domain::registration::MatterChoice::New(
+                lianfang::domain::registration::NewMatter {
+                    category: lianfang::domain::matter::Category::Claim,
+                    content_class: "劳动社保".into(),
+                    place: "东城区".into(),
+                    summary: "拖欠工资".into(),
+                    demands: "依法处理".into(),
+                    accused: String::new(),
+                    accused_department: None,
+                },
+            ),
+            department: lianfang::domain::department::DeptCode::new("rs"),
+        };
+        lianfang::hall::HallExt::register(&hall, &boss, input)
+            .unwrap()
+            .matter_number
+    };
+    let of_matter = lianfang(d, &["audit", "--matter", &number]);
+    assert_exit(&of_matter, 0);
+    let lines: Vec<String> = stdout(&of_matter).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "a header and the registration: {lines:?}");
+    assert!(lines[1].contains("登记来访"), "{lines:?}");
     let no_matter = lianfang(d, &["audit", "--matter", "2026-000999"]);
     assert_exit(&no_matter, 1);
     assert!(
