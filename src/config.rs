@@ -44,6 +44,8 @@ pub struct HallConfig {
     /// Where a desk writes the notices it prints (`[ui] notice_dir`); relative to the data
     /// directory. None: `notices/` in the data directory.
     pub notice_dir: Option<PathBuf>,
+    /// `[desk] lock_after_minutes`: idle minutes before a desk locks its screen; 0 never.
+    pub lock_after_minutes: u32,
     /// The `[deadlines]` section and the holiday calendar they count on.
     pub limits: TimeLimits,
     pub content_classes: Vec<String>,
@@ -60,6 +62,8 @@ struct RawConfig {
     store: RawStore,
     #[serde(default)]
     ui: RawUi,
+    #[serde(default)]
+    desk: RawDesk,
     deadlines: RawDeadlines,
     matters: RawMatters,
     departments: Vec<RawDepartment>,
@@ -87,6 +91,26 @@ struct RawUi {
     ascii_borders: bool,
     #[serde(default)]
     notice_dir: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesk {
+    #[serde(default = "default_lock_after_minutes")]
+    lock_after_minutes: u32,
+}
+
+/// Ten idle minutes: long enough for a visitor's story, short enough for a coffee break.
+fn default_lock_after_minutes() -> u32 {
+    10
+}
+
+impl Default for RawDesk {
+    fn default() -> Self {
+        RawDesk {
+            lock_after_minutes: default_lock_after_minutes(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -289,6 +313,7 @@ impl HallConfig {
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
             notice_dir: raw.ui.notice_dir,
+            lock_after_minutes: raw.desk.lock_after_minutes,
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
             departments,

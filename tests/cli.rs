@@ -362,3 +362,118 @@ fn usage_errors_exit_with_1_and_help_with_0() {
     assert_exit(&help, 0);
     assert!(stdout(&help).contains("数据目录"), "{}", stdout(&help));
 }
+
+#[test]
+fn the_audit_trail_is_printed_filtered_and_an_account_is_unlocked_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let init = ["init", "--admin", "boss", "--password-stdin"];
+    assert_exit(&run(d, &init, "first-pass-1\n"), 0);
+    let add = [
+        "user",
+        "add",
+        "zhangsan",
+        "--name",
+        "张三",
+        "--role",
+        "window",
+        "--dept",
+        "rs",
+        "--password-stdin",
+    ];
+    let added = run(d, &add, "window-pass-1\n");
+    assert_exit(&added, 0);
+    assert!(stdout(&added).contains("首次登录时须修改密码"));
+    {
+        let hall = open_hall(d);
+        for _ in 0..5 {
+            hall.login("zhangsan", "wrong-pass-1", "前台").unwrap_err();
+        }
+        assert!(matches!(
+            hall.login("zhangsan", "window-pass-1", ""),
+            Err(HallError::Locked { .. })
+        ));
+    }
+    assert_exit(&lianfang(d, &["user", "unlock", "zhangsan"]), 0);
+    let missing = lianfang(d, &["user", "unlock", "nobody"]);
+    assert_exit(&missing, 1);
+    assert!(stderr(&missing).contains("nobody"), "{}", stderr(&missing));
+    {
+        let hall = open_hall(d);
+        let s = hall.login("zhangsan", "window-pass-1", "").unwrap();
+        assert!(s.must_change_password, "created by the administrator");
+    }
+
+    let mine = lianfang(d, &["audit", "--officer", "zhangsan", "--json"]);
+    assert_exit(&mine, 0);
+    let rows = json(&mine);
+    let actions: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("登录失败")).count(),
+        5
+    );
+    assert!(actions.iter().any(|a| a.contains("账号锁定 15 分钟")));
+    assert!(actions.contains(&"登录"), "{actions:?}");
+    assert!(rows[0]["at"].as_str().unwrap().len() == 16);
+    let text = lianfang(d, &["audit"]);
+    assert_exit(&text, 0);
+    assert!(
+        stdout(&text).contains("解除锁定 zhangsan"),
+        "{}",
+        stdout(&text)
+    );
+    assert!(stdout(&text).contains("序号"));
+    let none = lianfang(d, &["audit", "--from", "2000-01-01", "--to", "2000-01-02"]);
+    assert_exit(&none, 0);
+    assert!(stdout(&none).contains("没有符合条件的审计记录"));
+    let bad = lianfang(d, &["audit", "--from", "2026-13-01"]);
+    assert_exit(&bad, 1);
+    assert!(stderr(&bad).contains("年-月-日"), "{}", stderr(&bad));
+    let number = {
+        let hall = open_hall(d);
+        let boss = hall.login("boss", "first-pass-1", "").unwrap().token;
+        let input = lianfang::domain::registration::RegistrationInput {
+            visitor: None,
+            id_number: "11010519491231002X".into(),
+            no_document: false,
+            name: "张秀英".into(),
+            phone: String::new(),
+            address: String::new(),
+            channel: lianfang::domain::visit::Channel::Walkin,
+            headcount: 1,
+            representatives: Vec::new(),
+            matter: lianfang::domain::registration::MatterChoice::New(
+                lianfang::domain::registration::NewMatter {
+                    category: lianfang::domain::matter::Category::Claim,
+                    content_class: "劳动社保".into(),
+                    place: "东城区".into(),
+                    summary: "拖欠工资".into(),
+                    demands: "依法处理".into(),
+                    accused: String::new(),
+                    accused_department: None,
+                },
+            ),
+            department: lianfang::domain::department::DeptCode::new("rs"),
+        };
+        lianfang::hall::HallExt::register(&hall, &boss, input)
+            .unwrap()
+            .matter_number
+    };
+    let of_matter = lianfang(d, &["audit", "--matter", &number]);
+    assert_exit(&of_matter, 0);
+    let lines: Vec<String> = stdout(&of_matter).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "a header and the registration: {lines:?}");
+    assert!(lines[1].contains("登记来访"), "{lines:?}");
+    let no_matter = lianfang(d, &["audit", "--matter", "2026-000999"]);
+    assert_exit(&no_matter, 1);
+    assert!(
+        stderr(&no_matter).contains("没有编号为"),
+        "{}",
+        stderr(&no_matter)
+    );
+}

@@ -30,6 +30,21 @@ fn log_in(p: &mut Pty, user: &str, password: &str) {
     p.wait_for(&["排队总览", "已登录"]);
 }
 
+/// An account the administrator created: the desk asks for a password of one's own first.
+fn log_in_first_time(p: &mut Pty, user: &str, initial: &str, own: &str) {
+    p.wait_for(&["登录", "密码"]);
+    p.send(user);
+    p.keys(&[TAB]);
+    p.send(initial);
+    p.keys(&[ENTER]);
+    p.wait_for(&["修改初始密码", "新密码"]);
+    p.send(own);
+    p.keys(&[ENTER]);
+    p.send(own);
+    p.keys(&[ENTER]);
+    p.wait_for(&["排队总览", "密码已修改"]);
+}
+
 #[test]
 fn registered_at_one_desk_called_at_another_through_the_server() {
     let data = tempfile::tempdir().expect("temp dir");
@@ -67,7 +82,7 @@ fn registered_at_one_desk_called_at_another_through_the_server() {
     let mut intake = desk(&server, logs_a.path(), "登记台");
     log_in(&mut intake, "admin", "dengji-2026");
     let mut window = desk(&server, logs_b.path(), "信访-2号窗口");
-    log_in(&mut window, "chuangkou", "chuangkou-2026");
+    log_in_first_time(&mut window, "chuangkou", "chuangkou-2026", "wode-mima-9");
     window.wait_for(&["目前没有人在等候"]);
 
     // Registered at the intake desk: the window's board shows it by itself.

@@ -10,7 +10,7 @@ use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{Accused, Category, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::{Field, MatterChoice, RegistrationInput, MAX_ACCUSED};
-use lianfang::hall::{Hall, HallExt, Registered, SessionToken};
+use lianfang::hall::{role_may, Action, Hall, HallExt, Registered, SessionToken};
 use support::*;
 
 /// Distinctive enough that finding it in a view can only mean the view leaks it.
@@ -185,7 +185,9 @@ fn only_the_commission_and_administrators_see_the_accused_party() {
             "{:?}{:?}{:?}{:?}",
             t.hall.queue(&who).unwrap(),
             t.hall.lookup(&who, "张三", 5).unwrap(),
-            t.hall.profile(&who, a.r.visitor, true).unwrap(),
+            t.hall
+                .profile(&who, a.r.visitor, role_may(role, Action::ViewFullIdentity))
+                .unwrap(),
             t.hall.due_matters(&who, role == Role::Leader).unwrap(),
         );
         assert!(

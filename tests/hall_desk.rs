@@ -632,16 +632,16 @@ fn accounts_are_managed_by_administrators() {
             &rs,
             Command::SetPassword {
                 username: "rs1".into(),
-                password: "my-own-secret".into(),
+                password: "my-own-secret-1".into(),
             },
         )
         .unwrap();
-    t.hall.login("rs1", "my-own-secret", "d").unwrap();
+    t.hall.login("rs1", "my-own-secret-1", "d").unwrap();
     denied(t.hall.command(
         &rs,
         Command::SetPassword {
             username: "ga1".into(),
-            password: "hijacked-pass".into(),
+            password: "hijacked-pass-1".into(),
         },
     ));
 

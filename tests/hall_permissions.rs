@@ -244,7 +244,7 @@ fn a_password_reset_by_the_administrator_ends_the_accounts_sessions() {
             &admin,
             Command::SetPassword {
                 username: "rs1".into(),
-                password: "reset-by-admin".into(),
+                password: "reset-by-admin-1".into(),
             },
         )
         .unwrap();
@@ -255,7 +255,7 @@ fn a_password_reset_by_the_administrator_ends_the_accounts_sessions() {
             &ga,
             Command::SetPassword {
                 username: "ga1".into(),
-                password: "my-new-secret".into(),
+                password: "my-new-secret-1".into(),
             },
         )
         .unwrap();

@@ -74,7 +74,10 @@ pub fn user(data: &Path, config: HallConfig, command: UserCommand) -> Result<(),
                 }),
             )
             .map_err(|e| with_department_hint(e, hall.config()))?;
-            println!("已创建账号 {username}（{}）", role.label());
+            println!(
+                "已创建账号 {username}（{}），首次登录时须修改密码",
+                role.label()
+            );
         }
         UserCommand::Passwd { username, .. } => {
             hall.command(
@@ -84,7 +87,7 @@ pub fn user(data: &Path, config: HallConfig, command: UserCommand) -> Result<(),
                     password,
                 },
             )?;
-            println!("已修改 {username} 的密码");
+            println!("已修改 {username} 的密码，该账号下次登录时须再设置自己的密码");
         }
         UserCommand::Disable { username } => {
             set_disabled(&hall, &system, &username, true)?;
@@ -93,6 +96,15 @@ pub fn user(data: &Path, config: HallConfig, command: UserCommand) -> Result<(),
         UserCommand::Enable { username } => {
             set_disabled(&hall, &system, &username, false)?;
             println!("已启用账号 {username}");
+        }
+        UserCommand::Unlock { username } => {
+            hall.command(
+                &system,
+                Command::UnlockAccount {
+                    username: username.clone(),
+                },
+            )?;
+            println!("已解除账号 {username} 的锁定");
         }
         UserCommand::List { json: as_json } => {
             let officers = hall.officers(&system)?;

@@ -35,6 +35,7 @@ pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliErr
                 .clone()
                 .unwrap_or_else(|| crate::notice::DEFAULT_DIR.into()),
         ),
+        lock_after_minutes: config.lock_after_minutes,
     };
     // The desk gets a `Hall` and never knows which kind.
     let hall: Arc<dyn Hall> = match (args.server, args.demo_visitors) {

@@ -4,6 +4,7 @@
 //! 2 `check` found problems.
 
 mod accounts;
+mod audit;
 mod desk;
 mod network;
 mod notices;
@@ -102,6 +103,24 @@ enum Command {
         #[arg(long, value_name = "ADDR", default_value = network::DEFAULT_LISTEN)]
         listen: String,
     },
+    /// 审计记录：登录、查看完整身份证号码、导出和每一次修改，按时间先后（只读）
+    Audit {
+        /// 只看这个事项（事项编号，如 2026-000123）
+        #[arg(long, value_name = "编号")]
+        matter: Option<String>,
+        /// 只看这个账号（用户名）
+        #[arg(long, value_name = "USERNAME")]
+        officer: Option<String>,
+        /// 从这一天起（含），如 2026-11-01
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// 到这一天止（含），如 2026-11-30
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 大厅大屏：显示正在叫的号和各部门等候人数（只读，需要“大屏”角色的账号）
     Display {
         /// 大厅服务器地址
@@ -138,6 +157,7 @@ impl Command {
             Command::Serve { .. } => "serve",
             Command::Display { .. } => "display",
             Command::Notice { .. } => "notice",
+            Command::Audit { .. } => "audit",
         }
     }
 }
@@ -172,6 +192,8 @@ enum UserCommand {
     Disable { username: String },
     /// 重新启用账号
     Enable { username: String },
+    /// 解除因连续输错密码造成的锁定
+    Unlock { username: String },
     /// 列出所有账号
     List {
         /// 以 JSON 输出
@@ -290,5 +312,22 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
         Some(Command::Notice { matter, kind, out }) => {
             notices::notice(data, config, &matter, kind, out.as_deref())
         }
+        Some(Command::Audit {
+            matter,
+            officer,
+            from,
+            to,
+            json,
+        }) => audit::audit(
+            data,
+            config,
+            audit::AuditArgs {
+                matter,
+                officer,
+                from,
+                to,
+                json,
+            },
+        ),
     }
 }

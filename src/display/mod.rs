@@ -144,7 +144,7 @@ mod tests {
             display_name: "测试".into(),
             role,
             department: DeptCode::new("rs"),
-            password: "long enough".into(),
+            password: "long enough 1".into(),
         }
     }
 
@@ -163,7 +163,7 @@ mod tests {
         hall.add_officer_direct(&account("rs1", Role::Window))
             .unwrap();
         // Refused before the terminal is touched.
-        let err = run_display(Arc::new(hall), "rs1", "long enough").unwrap_err();
+        let err = run_display(Arc::new(hall), "rs1", "long enough 1").unwrap_err();
         assert!(err.to_string().contains("大屏"), "{err}");
     }
 
@@ -174,8 +174,8 @@ mod tests {
             .unwrap();
         hall.add_officer_direct(&account("rs1", Role::Window))
             .unwrap();
-        let screen = hall.login("screen", "long enough", "大屏").unwrap();
-        let desk = hall.login("rs1", "long enough", "").unwrap();
+        let screen = hall.login("screen", "long enough 1", "大屏").unwrap();
+        let desk = hall.login("rs1", "long enough 1", "").unwrap();
         let events = hall.subscribe();
         let mut board = Board::new("大厅".into());
         refresh(&hall, &screen, &mut board);

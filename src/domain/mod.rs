@@ -1,5 +1,6 @@
 //! Pure domain types and rules: no IO, no sled, no terminal.
 
+pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod department;

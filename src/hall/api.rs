@@ -50,6 +50,9 @@ pub struct Session {
     pub token: SessionToken,
     pub officer: OfficerInfo,
     pub desk: String,
+    /// An administrator set this password: until the officer changes it
+    /// (`Command::SetPassword` on their own account), everything else is refused.
+    pub must_change_password: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +112,15 @@ pub enum Command {
     SetDisabled {
         username: String,
         disabled: bool,
+    },
+    /// Lifts a lockout after wrong passwords before its 15 minutes are up (administrators).
+    UnlockAccount {
+        username: String,
+    },
+    /// The desk's lock screen: the session's officer types the password again. A wrong one
+    /// counts toward the lockout; the lockout ends the session.
+    ConfirmPassword {
+        password: String,
     },
 }
 
@@ -189,6 +201,19 @@ pub enum Query {
         matter: MatterId,
         kind: NoticeKind,
     },
+    /// The whole audit trail, oldest first, narrowed by the filter (administrators).
+    Audit(AuditFilter),
+}
+
+/// Which audit records `Query::Audit` returns; every field narrows, none set means all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub matter: Option<MatterId>,
+    pub officer: Option<String>,
+    /// From this instant on (inclusive).
+    pub from: Option<Timestamp>,
+    /// Before this instant (exclusive).
+    pub to: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

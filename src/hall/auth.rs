@@ -9,23 +9,15 @@ use std::sync::{Condvar, Mutex};
 
 use super::api::SessionToken;
 use super::error::HallError;
+use crate::domain::account::password_problem;
 use crate::domain::registration::{Field, FieldError};
 
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
-pub fn check_password_rules(password: &str) -> Result<(), HallError> {
-    let len = password.chars().count();
-    if len < MIN_PASSWORD_CHARS {
-        return Err(FieldError::new(
-            Field::Password,
-            format!("密码至少 {MIN_PASSWORD_CHARS} 位，现在是 {len} 位"),
-        )
-        .into());
+/// The password rules of `domain::account`, as a form error on the password field.
+pub fn check_password_rules(username: &str, password: &str) -> Result<(), HallError> {
+    match password_problem(username, password) {
+        Some(problem) => Err(FieldError::new(Field::Password, problem).into()),
+        None => Ok(()),
     }
-    if len > 128 {
-        return Err(FieldError::new(Field::Password, "密码不能超过 128 位").into());
-    }
-    Ok(())
 }
 
 /// Hashes running at once. Each argon2 hash takes 19 MiB and a core: when
@@ -67,6 +59,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Checks a password against no account as slowly as against a real one, so the
+/// time a refusal takes does not tell which usernames exist.
+pub fn verify_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("no account here 0").unwrap_or_default());
+    verify_password(password, hash);
+}
+
 pub fn new_token() -> SessionToken {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -85,7 +85,7 @@ mod tests {
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
         assert_ne!(new_token(), new_token());
-        assert!(check_password_rules("short").is_err());
-        assert!(check_password_rules("long enough").is_ok());
+        assert!(check_password_rules("zhang", "short").is_err());
+        assert!(check_password_rules("zhang", "long enough 1").is_ok());
     }
 }

@@ -29,6 +29,11 @@ pub enum HallError {
     Unavailable(String),
     #[error("通信错误：{0}")]
     Protocol(String),
+    /// Too many wrong passwords; said the same way for a username nobody holds.
+    #[error("密码连续输错 {max} 次，账号已锁定，请 {minutes} 分钟后再试，或请管理员解锁", max = crate::domain::account::MAX_FAILURES)]
+    Locked { minutes: i64 },
+    #[error("管理员设置的密码须先修改：请先设置自己的新密码，再进行其他操作")]
+    MustChangePassword,
 }
 
 impl From<FieldError> for HallError {

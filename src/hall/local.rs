@@ -1,5 +1,7 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod accounts;
+mod audit;
 mod notices;
 mod repeat;
 mod steps;
@@ -88,6 +90,7 @@ impl LocalHall {
                 disabled: false,
             },
             desk: "命令行".into(),
+            must_change_password: false,
         };
         self.store
             .write(|w| self.audit(w, &session, "命令行登录".into(), None, None))?;
@@ -164,17 +167,7 @@ impl LocalHall {
         matter: Option<MatterId>,
         visitor: Option<VisitorId>,
     ) -> HallResult<()> {
-        let record = AuditRecord {
-            seq: w.next("seq.audit")?,
-            at: self.now(),
-            officer: s.officer.username.clone(),
-            desk: s.desk.clone(),
-            action,
-            matter,
-            visitor,
-        };
-        w.put(&record)?;
-        Ok(())
+        self.audit_as(w, &s.officer.username, &s.desk, action, matter, visitor)
     }
 
     /// Creates an account; used by setup, the admin command and the command line.
@@ -187,7 +180,7 @@ impl LocalHall {
             .into());
         }
         let display_name = text_field(Field::Username, "姓名", &new.display_name, 20, true)?;
-        auth::check_password_rules(&new.password)?;
+        auth::check_password_rules(&new.username, &new.password)?;
         if self.config.department(&new.department).is_none() {
             return Err(FieldError::new(
                 Field::Department,
@@ -246,7 +239,7 @@ impl LocalHall {
             .get(username.as_bytes())?
             .ok_or_else(|| HallError::NotFound(format!("用户“{username}”")))?;
         if let Some(p) = password {
-            auth::check_password_rules(p)?;
+            auth::check_password_rules(username, p)?;
             officer.password_hash = auth::hash_password(p)?;
         }
         if let Some(d) = disabled {
@@ -1032,59 +1025,6 @@ impl LocalHall {
         ))
     }
 
-    fn officer_command(
-        &self,
-        s: &Session,
-        command: Command,
-    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
-        let own_password = matches!(&command, Command::SetPassword { username, .. } if *username == s.officer.username);
-        if !own_password {
-            permissions::require(&s.officer, Action::ManageOfficers)?;
-        }
-        if matches!(&command, Command::SetDisabled { username, disabled: true } if *username == s.officer.username)
-        {
-            // The last administrator would lock the hall out of account management.
-            return Err(HallError::Conflict(
-                "不能停用自己正在使用的账号，请由另一位管理员操作".into(),
-            ));
-        }
-        self.store.write(|w| match &command {
-            Command::AddOfficer(new) => {
-                self.create_officer(w, new)?;
-                self.audit(
-                    w,
-                    s,
-                    format!("新建账号 {}（{}）", new.username, new.role.label()),
-                    None,
-                    None,
-                )
-            }
-            Command::SetPassword { username, password } => {
-                self.update_officer(w, username, Some(password), None)?;
-                self.audit(w, s, format!("修改密码 {username}"), None, None)
-            }
-            Command::SetDisabled { username, disabled } => {
-                self.update_officer(w, username, None, Some(*disabled))?;
-                let verb = if *disabled { "停用" } else { "启用" };
-                self.audit(w, s, format!("{verb}账号 {username}"), None, None)
-            }
-            _ => Ok(()),
-        })?;
-        // A disabled account, or one whose password the administrator reset (it
-        // may have leaked), must log in again.
-        match &command {
-            Command::SetDisabled {
-                username,
-                disabled: true,
-            } => self.end_sessions_of(username),
-            Command::SetPassword { username, .. } if !own_password => {
-                self.end_sessions_of(username)
-            }
-            _ => {}
-        }
-        Ok((CommandReply::Done, vec![EventKind::OfficersChanged]))
-    }
-
     // ---- queries -------------------------------------------------------
 
     /// Whether the officer may see 检举控告类 matters, and so count them.
@@ -1345,19 +1285,10 @@ impl LocalHall {
             .get_id(id)?
             .ok_or_else(|| HallError::NotFound("该事项".into()))?;
         permissions::require_visible(&s.officer, &self.config, &m)?;
-        let mut out = Vec::new();
-        for seq in self
-            .store
-            .scan(TreeId::IxMatterAudit, &keys::id_key(id), usize::MAX)?
-        {
-            if let Some(a) = keys::trailing_id(&seq.0)
-                .map(|n| self.store.get_id::<AuditRecord>(n))
-                .transpose()?
-            {
-                out.extend(a);
-            }
-        }
-        Ok(out)
+        self.audit_trail(&AuditFilter {
+            matter: Some(id),
+            ..AuditFilter::default()
+        })
     }
 }
 
@@ -1455,37 +1386,7 @@ impl Hall for LocalHall {
     }
 
     fn login(&self, username: &str, password: &str, desk: &str) -> HallResult<Session> {
-        let officer: Officer = self
-            .store
-            .get(username.trim().as_bytes())?
-            .ok_or(HallError::BadCredentials)?;
-        if !auth::verify_password(password, &officer.password_hash) {
-            return Err(HallError::BadCredentials);
-        }
-        if officer.disabled {
-            return Err(HallError::Denied("该账号已停用，请联系管理员".into()));
-        }
-        let desk = desk.trim();
-        let session = Session {
-            token: auth::new_token(),
-            officer: OfficerInfo::from(&officer),
-            desk: if desk.is_empty() {
-                format!(
-                    "{}-{}",
-                    self.config.dept_short(&officer.department),
-                    officer.username
-                )
-            } else {
-                desk.to_string()
-            },
-        };
-        self.store
-            .write(|w| self.audit(w, &session, "登录".into(), None, None))?;
-        self.sessions
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(session.token.clone(), session.clone());
-        Ok(session)
+        self.sign_in(username, password, desk)
     }
 
     fn logout(&self, token: &SessionToken) -> HallResult<()> {
@@ -1498,6 +1399,10 @@ impl Hall for LocalHall {
 
     fn command(&self, token: &SessionToken, command: Command) -> HallResult<CommandReply> {
         let s = self.session(token)?;
+        let own_password = matches!(&command, Command::SetPassword { username, .. } if *username == s.officer.username);
+        if s.must_change_password && !own_password {
+            return Err(HallError::MustChangePassword);
+        }
         let (reply, events) = match command {
             Command::Register(input) => self.register(&s, *input),
             Command::CallNext => self.call_next(&s),
@@ -1519,7 +1424,9 @@ impl Hall for LocalHall {
             } => self.set_key_grade(&s, visitor, grade, reason),
             c @ (Command::AddOfficer(_)
             | Command::SetPassword { .. }
-            | Command::SetDisabled { .. }) => self.officer_command(&s, c),
+            | Command::SetDisabled { .. }
+            | Command::UnlockAccount { .. }) => self.officer_command(&s, c),
+            Command::ConfirmPassword { password } => self.confirm_password(&s, &password),
         }?;
         self.bus.publish(events);
         Ok(reply)
@@ -1527,6 +1434,9 @@ impl Hall for LocalHall {
 
     fn query(&self, token: &SessionToken, query: Query) -> HallResult<QueryReply> {
         let s = self.session(token)?;
+        if s.must_change_password {
+            return Err(HallError::MustChangePassword);
+        }
         let needed = if query == Query::Queue {
             Action::ViewQueue
         } else {
@@ -1536,6 +1446,9 @@ impl Hall for LocalHall {
         Ok(match query {
             Query::Lookup { text, limit } => QueryReply::Lookup(self.lookup(&s, &text, limit)?),
             Query::Visitor { id, full_id } => {
+                if full_id {
+                    permissions::require(&s.officer, Action::ViewFullIdentity)?;
+                }
                 QueryReply::Visitor(Box::new(self.profile(&s, id, full_id)?))
             }
             Query::Matter(id) => QueryReply::Matter(Box::new(self.matter_detail(&s, id)?)),
@@ -1556,6 +1469,10 @@ impl Hall for LocalHall {
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)
+            }
+            Query::Audit(filter) => {
+                permissions::require(&s.officer, Action::ViewAudit)?;
+                QueryReply::Audit(self.audit_trail(&filter)?)
             }
         })
     }

@@ -22,6 +22,12 @@ pub enum Action {
     ViewQueue,
     /// The overdue / due-soon list of the whole hall, not only one's own department.
     ViewHallDeadlines,
+    /// A visitor's full identity number and phone (个人信息保护法: only who needs them,
+    /// and audited): intake checks documents, leaders and administrators oversee; a
+    /// department's window works with the masked number.
+    ViewFullIdentity,
+    /// The hall's whole audit trail: logins, identity views, exports, every change.
+    ViewAudit,
 }
 
 /// Whether a role may do an action at all; desks use it to offer only what works.
@@ -29,13 +35,16 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Display => action == ViewQueue,
-        Role::Registrar => matches!(action, Register | AddNote | ViewRecords | ViewQueue),
+        Role::Registrar => matches!(
+            action,
+            Register | AddNote | ViewRecords | ViewQueue | ViewFullIdentity
+        ),
         Role::Window => matches!(
             action,
             Register | ServeQueue | AddNote | ViewRecords | ViewQueue
         ),
         // Leaders oversee the hall, deadlines included; desks see their own department's.
-        Role::Leader => !matches!(action, ManageOfficers),
+        Role::Leader => !matches!(action, ManageOfficers | ViewAudit),
         Role::Admin => true,
     }
 }
@@ -50,6 +59,8 @@ fn action_label(action: Action) -> &'static str {
         Action::ViewRecords => "查看来访记录",
         Action::ViewQueue => "查看排队情况",
         Action::ViewHallDeadlines => "查看全大厅的超期和临期事项",
+        Action::ViewFullIdentity => "查看完整的身份证号码和电话",
+        Action::ViewAudit => "查看大厅审计记录",
     }
 }
 
@@ -224,6 +235,10 @@ mod tests {
         assert!(require(&officer(Role::Admin, "xfj"), Action::ManageOfficers).is_ok());
         assert!(require(&officer(Role::Window, "rs"), Action::ViewHallDeadlines).is_err());
         assert!(require(&officer(Role::Leader, "rs"), Action::ViewHallDeadlines).is_ok());
+        assert!(require(&officer(Role::Registrar, "xfj"), Action::ViewFullIdentity).is_ok());
+        assert!(require(&officer(Role::Window, "rs"), Action::ViewFullIdentity).is_err());
+        assert!(require(&officer(Role::Leader, "rs"), Action::ViewAudit).is_err());
+        assert!(require(&officer(Role::Admin, "xfj"), Action::ViewAudit).is_ok());
     }
 
     #[test]

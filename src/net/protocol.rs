@@ -22,7 +22,7 @@ use crate::hall::{
 use crate::store::codec::{self, CodecError};
 
 /// Bump whenever a message below changes shape.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// No message comes near this; a longer length prefix is garbage or an attack.
 pub const MAX_FRAME: usize = 1024 * 1024;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
@@ -44,10 +45,12 @@ pub enum TreeId {
     IxPrefix,
     /// Open matters by department, for the due list: `department ‖ 0x00 ‖ matter id`.
     IxOpenMatters,
+    /// Failed sign-ins, lockouts and forced password changes, by username.
+    LoginGuards,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 21] = [
+    pub const ALL: [TreeId; 22] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -69,6 +72,7 @@ impl TreeId {
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
+        TreeId::LoginGuards,
     ];
 
     pub const INDEXES: [TreeId; 12] = [
@@ -109,6 +113,7 @@ impl TreeId {
             TreeId::IxMatterAudit => "ix_matter_audit",
             TreeId::IxPrefix => "ix_prefix",
             TreeId::IxOpenMatters => "ix_open_matters",
+            TreeId::LoginGuards => "login_guards",
         }
     }
 
@@ -439,6 +444,16 @@ impl Stored for KeyGradeChange {
     /// `visitor ‖ seq`: a visitor's changes are one prefix scan, oldest first.
     fn key(&self) -> Vec<u8> {
         pair_key(self.visitor, self.seq)
+    }
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
+    }
+}
+
+impl Stored for LoginGuard {
+    const TREE: TreeId = TreeId::LoginGuards;
+    fn key(&self) -> Vec<u8> {
+        self.username.as_bytes().to_vec()
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         Vec::new()

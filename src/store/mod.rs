@@ -31,6 +31,9 @@ pub enum StoreError {
         key: String,
         message: String,
     },
+    /// An append-only record (the audit) was about to be overwritten.
+    #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
+    Exists { tree: &'static str, key: String },
     #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
     #[error("磁盘已满，这项操作没有保存（{0}）。请清理数据目录所在磁盘的空间，然后重新启动联访；已经保存的数据不受影响")]
@@ -339,6 +342,19 @@ impl Writer<'_> {
         let bytes = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
         self.staged.insert((T::TREE, key), Some(bytes));
         Ok(())
+    }
+
+    /// Stages a record that must be new: append-only records (the audit) are never
+    /// overwritten, so an existing key, stored or staged, is refused.
+    pub fn append<T: Stored>(&mut self, record: &T) -> Result<()> {
+        let key = record.key();
+        if self.raw_get(T::TREE, &key)?.is_some() {
+            return Err(StoreError::Exists {
+                tree: T::TREE.name(),
+                key: format!("{key:02x?}"),
+            });
+        }
+        self.put(record)
     }
 
     /// The next value of a named counter (ids, ticket numbers), starting at 1.

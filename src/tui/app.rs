@@ -18,6 +18,7 @@ use super::screens::help::draw_help;
 use super::screens::intake::IntakeScreen;
 use super::screens::login::LoginScreen;
 use super::screens::lookup::LookupScreen;
+use super::screens::password::{ChangePasswordScreen, LockScreen};
 use super::screens::setup::SetupScreen;
 use super::screens::window::WindowScreen;
 use super::theme::Theme;
@@ -33,6 +34,8 @@ pub enum Screen {
     Window,
     Lookup,
     Due,
+    /// The forced change of a password an administrator set, before anything else.
+    ChangePassword,
 }
 
 impl Screen {
@@ -45,6 +48,7 @@ impl Screen {
             Screen::Window => "本窗口",
             Screen::Lookup => "查询",
             Screen::Due => "期限",
+            Screen::ChangePassword => "修改密码",
         }
     }
 }
@@ -84,6 +88,13 @@ pub struct App {
     last_event: Option<u64>,
     /// The link to the hall server is down: a banner stays up until it is back.
     offline: bool,
+    change_password: ChangePasswordScreen,
+    /// Shown over every screen after the idle time, until the password is typed again.
+    lock: Option<LockScreen>,
+    /// Timer ticks since the last key.
+    idle_ticks: u32,
+    /// Ticks of idle time that lock the desk; `None` never locks.
+    lock_after_ticks: Option<u32>,
 }
 
 impl App {
@@ -121,7 +132,23 @@ impl App {
             quit: false,
             last_event: None,
             offline: false,
+            change_password: ChangePasswordScreen::default(),
+            lock: None,
+            idle_ticks: 0,
+            lock_after_ticks: None,
         }
+    }
+
+    /// Locks the desk after this many idle minutes (`[desk] lock_after_minutes`); 0 never.
+    pub fn set_lock_after(&mut self, minutes: u32) {
+        // A day at most: longer is never meant, and the tick count stays small.
+        let minutes = u64::from(minutes.min(24 * 60));
+        let tick = super::TICK.as_secs().max(1);
+        self.lock_after_ticks = (minutes > 0).then(|| (minutes * 60).div_ceil(tick) as u32);
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
     }
 
     pub fn screen(&self) -> Screen {
@@ -172,6 +199,9 @@ impl App {
     }
 
     fn focused(&self) -> &dyn Component {
+        if let Some(lock) = &self.lock {
+            return lock;
+        }
         match self.screen {
             Screen::Setup => &self.setup,
             Screen::Login => &self.login,
@@ -180,11 +210,15 @@ impl App {
             Screen::Window => &self.window,
             Screen::Lookup => &self.lookup,
             Screen::Due => &self.due,
+            Screen::ChangePassword => &self.change_password,
         }
     }
 
     fn dispatch(&mut self, key: KeyEvent) -> Consumed {
         let ctx = &mut self.ctx;
+        if let Some(lock) = &mut self.lock {
+            return lock.event(key, ctx);
+        }
         match self.screen {
             Screen::Setup => self.setup.event(key, ctx),
             Screen::Login => self.login.event(key, ctx),
@@ -193,11 +227,21 @@ impl App {
             Screen::Window => self.window.event(key, ctx),
             Screen::Lookup => self.lookup.event(key, ctx),
             Screen::Due => self.due.event(key, ctx),
+            Screen::ChangePassword => self.change_password.event(key, ctx),
         }
     }
 
+    /// A session that may work: logged in, and not held at the forced password change.
     fn logged_in(&self) -> bool {
-        self.ctx.session.is_some()
+        self.ctx
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.must_change_password)
+    }
+
+    /// Screens, help and the global keys are open: logged in and not locked.
+    fn keys_open(&self) -> bool {
+        self.logged_in() && self.lock.is_none()
     }
 
     /// Applies one event; true when the screen must be redrawn.
@@ -227,9 +271,12 @@ impl App {
                 false
             }
             AppEvent::Tick => {
+                if !self.logged_in() {
+                    return false;
+                }
                 // Waiting minutes: the queue answer carries the hall's "now".
                 self.ctx.query(Slot::Queue, Query::Queue);
-                false
+                self.idle_tick()
             }
         }
     }
@@ -239,6 +286,7 @@ impl App {
             self.quit = true;
             return false;
         }
+        self.idle_ticks = 0;
         if self.help {
             if matches!(key.code, KeyCode::Esc | KeyCode::F(1) | KeyCode::Enter) {
                 self.help = false;
@@ -246,7 +294,7 @@ impl App {
             }
             return false;
         }
-        if key.code == KeyCode::F(1) {
+        if key.code == KeyCode::F(1) && self.lock.is_none() {
             self.help = true;
             return true;
         }
@@ -254,7 +302,7 @@ impl App {
         self.ctx.notice = None;
         let consumed = self.dispatch(key);
         let mut changed = consumed == Consumed::Yes;
-        if consumed == Consumed::No && self.logged_in() {
+        if consumed == Consumed::No && self.keys_open() {
             changed |= self.global_key(key);
         }
         if !changed && self.ctx.notice.is_none() {
@@ -263,6 +311,37 @@ impl App {
             return false;
         }
         true
+    }
+
+    /// One more idle tick; locks the desk once the idle time is up.
+    fn idle_tick(&mut self) -> bool {
+        if self.lock.is_some() {
+            return false;
+        }
+        self.idle_ticks += 1;
+        if self.lock_after_ticks.is_some_and(|n| self.idle_ticks >= n) {
+            self.lock = Some(LockScreen::default());
+            self.help = false;
+            return true;
+        }
+        false
+    }
+
+    /// Logged in with a password of one's own: the board, the queue and the due list.
+    fn start_work(&mut self) {
+        let ctx = &mut self.ctx;
+        ctx.query(Slot::Queue, Query::Queue);
+        self.due = DueScreen::for_session(ctx);
+        self.due_banner = true;
+        self.login = LoginScreen::default();
+        self.screen = Screen::Board;
+    }
+
+    /// The session is over (logged out by the hall, or locked out): back to the login.
+    fn session_ended(&mut self) {
+        self.ctx.session = None;
+        self.lock = None;
+        self.screen = Screen::Login;
     }
 
     fn global_key(&mut self, key: KeyEvent) -> bool {
@@ -381,13 +460,32 @@ impl App {
                     session.officer.role.label(),
                     session.desk
                 );
+                let must_change = session.must_change_password;
                 ctx.session = Some(*session);
+                if must_change {
+                    ctx.info_notice("请先修改管理员设置的初始密码");
+                    self.login = LoginScreen::default();
+                    self.change_password = ChangePasswordScreen::default();
+                    self.screen = Screen::ChangePassword;
+                    return true;
+                }
                 ctx.info_notice(name);
-                ctx.query(Slot::Queue, Query::Queue);
-                self.due = DueScreen::for_session(ctx);
-                self.due_banner = true;
-                self.login = LoginScreen::default();
-                self.screen = Screen::Board;
+                self.start_work();
+                true
+            }
+            (Slot::Password, Answer::Command(CommandReply::Done)) => {
+                if let Some(s) = &mut ctx.session {
+                    s.must_change_password = false;
+                }
+                ctx.info_notice("密码已修改，请记住新密码");
+                self.start_work();
+                true
+            }
+            (Slot::Unlock, Answer::Command(CommandReply::Done)) => {
+                self.lock = None;
+                self.idle_ticks = 0;
+                ctx.info_notice("已解锁");
+                // Events seen while locked already refreshed what they touched.
                 true
             }
             (Slot::Queue, Answer::Query(QueryReply::Queue(q))) => {
@@ -458,13 +556,25 @@ impl App {
     }
 
     fn failure(&mut self, slot: Slot, e: HallError) {
-        let message = e.to_string();
-        if e == HallError::NotLoggedIn && slot != Slot::Login {
-            self.ctx.session = None;
-            self.screen = Screen::Login;
+        let message = match (slot, &e) {
+            // The lock screen knows the account (and says the tries left): only the
+            // password can be wrong.
+            (Slot::Unlock, HallError::BadCredentials) => "密码不正确，请重新输入".to_string(),
+            _ => e.to_string(),
+        };
+        let locked_out = slot == Slot::Unlock && matches!(e, HallError::Locked { .. });
+        if (e == HallError::NotLoggedIn && slot != Slot::Login) || locked_out {
+            self.session_ended();
         }
         match (slot, e) {
             (Slot::Setup, _) => self.setup.refused(message.clone()),
+            (Slot::Unlock, _) if locked_out => self.login.refused(message.clone()),
+            (Slot::Unlock, _) => {
+                if let Some(lock) = &mut self.lock {
+                    lock.refused(message.clone());
+                }
+            }
+            (Slot::Password, _) => self.change_password.refused(message.clone()),
             (Slot::Login, _) => self.login.refused(message.clone()),
             (Slot::Register, HallError::Invalid(fe)) => {
                 self.intake.field_error(fe, &mut self.ctx);
@@ -486,7 +596,11 @@ impl App {
 
     pub fn draw(&self, f: &mut Frame) {
         let area = f.area();
-        let banner = self.banner_lines();
+        // Nothing of the hall shows behind the lock, not even the due counts.
+        let banner = match self.lock {
+            None => self.banner_lines(),
+            Some(_) => Vec::new(),
+        };
         let [header, banner_rows, body, notice, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(banner.len() as u16),
@@ -507,7 +621,7 @@ impl App {
         self.draw_notice(f, notice);
         self.draw_keys(f, keys);
         if self.help {
-            let global: &[KeyHint] = if self.logged_in() {
+            let global: &[KeyHint] = if self.keys_open() {
                 &GLOBAL_KEYS
             } else {
                 std::slice::from_ref(&QUIT_KEY)
@@ -531,7 +645,12 @@ impl App {
             f.render_widget(Paragraph::new(banner).style(t.banner()), area);
             return;
         }
-        let left = format!(" 联访 · {} · {}", self.ctx.info.name, self.screen.title());
+        let title = if self.lock.is_some() {
+            "已锁屏"
+        } else {
+            self.screen.title()
+        };
+        let left = format!(" 联访 · {} · {title}", self.ctx.info.name);
         let right = match &self.ctx.session {
             Some(s) => format!(
                 "{} {}（{}） ",
@@ -569,7 +688,7 @@ impl App {
             .into_iter()
             .filter(KeyHint::in_status_line)
             .collect();
-        if self.logged_in() {
+        if self.keys_open() {
             hints.extend(&GLOBAL_KEYS[..SCREEN_KEYS]);
             // Esc goes home from any other screen, unless the screen uses it itself.
             let has_esc = hints.iter().any(|h| h.key == ESC_KEY.key);

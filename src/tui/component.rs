@@ -127,6 +127,13 @@ impl Ctx {
         }
     }
 
+    /// Whether the logged-in officer's role may do an action: screens offer only what works.
+    pub fn may(&self, action: crate::hall::Action) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| crate::hall::role_may(s.officer.role, action))
+    }
+
     pub fn error(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice::Error(text.into()));
     }

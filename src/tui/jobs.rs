@@ -38,6 +38,10 @@ pub enum Slot {
     DueMatter,
     /// The notice preview of an opened matter.
     Notice,
+    /// The forced change of an administrator-set password.
+    Password,
+    /// The lock screen's password.
+    Unlock,
 }
 
 #[derive(Clone, Debug)]

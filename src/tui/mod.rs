@@ -40,6 +40,8 @@ pub struct DeskOptions {
     pub desk: String,
     /// Where the desk writes the notices it prints.
     pub notice_dir: std::path::PathBuf,
+    /// Idle minutes before the desk locks its screen; 0 never.
+    pub lock_after_minutes: u32,
 }
 
 /// Runs the desk until the officer quits; the terminal is restored on every exit path.
@@ -50,6 +52,7 @@ pub fn run_desk(hall: Arc<dyn Hall>, options: DeskOptions) -> io::Result<()> {
     let today = Timestamp::now().local_date(tz);
     let mut app = App::new(info, options.ascii_borders, options.desk.clone(), today);
     app.ctx.notice_dir = options.notice_dir.clone();
+    app.set_lock_after(options.lock_after_minutes);
 
     // ratatui installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init()?;

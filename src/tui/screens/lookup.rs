@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::notice::NoticePanel;
 use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
-use crate::hall::{LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
+use crate::hall::{Action, LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
@@ -125,7 +125,7 @@ impl LookupScreen {
                 Slot::Profile,
                 Query::Visitor {
                     id: p.card.id,
-                    full_id: true,
+                    full_id: ctx.may(Action::ViewFullIdentity),
                 },
             );
         }
@@ -145,7 +145,7 @@ impl LookupScreen {
             Slot::Profile,
             Query::Visitor {
                 id: hit.visitor,
-                full_id: true,
+                full_id: ctx.may(Action::ViewFullIdentity),
             },
         );
         self.page = Page::Profile;

@@ -7,6 +7,7 @@ pub mod intake;
 pub mod login;
 pub mod lookup;
 pub mod notice;
+pub mod password;
 pub mod records;
 pub mod setup;
 pub mod window;

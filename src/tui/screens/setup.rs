@@ -178,7 +178,7 @@ impl Component for SetupScreen {
             f.render_widget(Paragraph::new(Span::styled(message, t.error())), note_area);
         }
         f.render_widget(
-            Paragraph::new("账号只能用英文字母和数字，不用切换输入法；密码至少 8 位。")
+            Paragraph::new("账号只能用英文字母和数字，不用切换输入法；密码至少 8 位，须同时包含英文字母和数字。")
                 .style(t.dim())
                 .wrap(Wrap { trim: true }),
             note,
