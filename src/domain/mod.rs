@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod department;
+pub mod evaluation;
 pub mod identity;
 pub mod lifecycle;
 pub mod matter;
@@ -15,4 +16,5 @@ pub mod text;
 pub mod ticket;
 pub mod time;
 pub mod visit;
+pub mod visit_facts;
 pub mod visitor;

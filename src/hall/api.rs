@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
+use crate::domain::evaluation::EvaluationStep;
 use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits, Transition};
 use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
@@ -30,6 +31,8 @@ pub struct HallInfo {
     pub needs_setup: bool,
     /// Accounts of a `--demo` hall, shown on its login screen.
     pub demo_accounts: Vec<DemoAccount>,
+    /// The visit levels intake offers, the hall's own first (`本级 / 到市 / 到省 / 进京`).
+    pub visit_levels: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +109,12 @@ pub enum Command {
     SetDisabled {
         username: String,
         disabled: bool,
+    },
+    /// 满意度评价 of the latest written answer, or a 第三方评价 step: by the handling
+    /// department's window officers or leaders (and administrators).
+    Evaluate {
+        matter: MatterId,
+        step: EvaluationStep,
     },
 }
 
@@ -294,6 +303,12 @@ pub struct VisitView {
     pub repeat: bool,
     pub ticket_label: Option<String>,
     pub representatives: Vec<String>,
+    /// The highest level the visitor had already gone to (`本级`, `到省` …).
+    pub level: String,
+    /// 越级访 (see `visit_facts::is_skip_level`).
+    pub skip_level: bool,
+    /// An anonymous letter or call.
+    pub anonymous: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

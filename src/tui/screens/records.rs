@@ -157,6 +157,7 @@ pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) ->
         HistoryKind::Step { step, note } if note.is_empty() => step.describe(),
         HistoryKind::Step { step, note } => format!("{}；{note}", step.describe()),
         HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
+        HistoryKind::Evaluated { step } => step.describe(),
     };
     Line::from(vec![
         Span::styled(format!("{at} {officer} "), t.dim()),

@@ -480,6 +480,7 @@ impl IntakeScreen {
                 .collect(),
             matter,
             department,
+            facts: Default::default(),
         })
     }
 
@@ -504,6 +505,7 @@ impl IntakeScreen {
                 group_threshold: ctx.info.group_visit_threshold,
                 max_representatives: ctx.info.max_representatives,
                 today: ctx.today,
+                visit_levels: ctx.info.visit_levels.len(),
             };
             registration::validate(&input, &rules).map(|_| input)
         });
