@@ -173,11 +173,12 @@ fn a_matter_pending_at_a_lower_level_is_refused_through_the_last_day_of_its_limi
         "{}",
         refusal.reason
     );
+    assert!(r.pending_at_lower_level);
     let warning = r.warning.unwrap();
     assert!(
         warning.contains("第十九条")
             && warning.contains("2026-11-27")
-            && warning.contains(&m.number),
+            && warning.contains("不予受理"),
         "{warning}"
     );
     assert_eq!(m.lower_level.as_ref().unwrap().body, "东城区人社局");
@@ -191,7 +192,7 @@ fn a_matter_pending_at_a_lower_level_is_refused_through_the_last_day_of_its_limi
     let r = t.hall.register(&reg, later).unwrap();
     let m = t.matter(r.matter);
     assert_eq!(m.status.state, State::Registered);
-    assert!(r.warning.is_none());
+    assert!(r.warning.is_none() && !r.pending_at_lower_level);
     assert!(m.lower_level.is_some());
 
     // Only a new matter carries it.

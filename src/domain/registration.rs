@@ -36,6 +36,8 @@ pub enum Field {
     Level,
     Anonymous,
     LowerLevel,
+    /// The last day of the lower level's time limit, as typed at the desk.
+    LowerLevelUntil,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

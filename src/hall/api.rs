@@ -141,8 +141,11 @@ pub struct Registered {
     /// Tickets waiting before this one.
     pub waiting_ahead: usize,
     /// What the officer must tell the visitor: the visit was on a 终结 matter and is
-    /// recorded as 不再受理 (Art 36).
+    /// recorded as 不再受理 (Art 36), or it is pending at a lower level and recorded as
+    /// 不予受理 (Art 19).
     pub warning: Option<String>,
+    /// The new matter is 不予受理 because a lower level has it within its limit (Art 19).
+    pub pending_at_lower_level: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -492,6 +492,9 @@ impl LocalHall {
                 department: dept.code.clone(),
                 repeat: attached,
                 waiting_ahead,
+                pending_at_lower_level: matter.status.refusal.as_ref().is_some_and(|r| {
+                    r.ground == RefusalGround::PendingElsewhere
+                }),
                 warning,
             })
         })?;

@@ -36,6 +36,8 @@ pub enum Slot {
     /// The overdue / due-soon list and the matter opened from it.
     Due,
     DueMatter,
+    /// 满意度评价 and 第三方评价 from the opened matter.
+    Evaluate,
 }
 
 #[derive(Clone, Debug)]

@@ -29,9 +29,10 @@ impl LocalHall {
             lower.body, lower.until
         );
         self.refuse_at_registration(m, RefusalGround::PendingElsewhere, reason, s, now)?;
+        // The ticket names the new matter; the warning says why and what to tell the visitor.
         Ok(Some(format!(
-            "该事项已由{}受理或正在办理，办理期限至 {}：期限内上级不再受理（《信访工作条例》第十九条）。本次来访已登记为事项 {}，记为不予受理；请告知来访人向{}了解办理情况",
-            lower.body, lower.until, m.number, lower.body
+            "该事项已由{}受理或正在办理，期限至 {}；期限内本级不予受理（《信访工作条例》第十九条），已记为不予受理。请告知来访人向{}了解办理情况",
+            lower.body, lower.until, lower.body
         )))
     }
 }

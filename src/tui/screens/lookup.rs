@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::evaluation::{self, EvaluationForm};
 use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
 use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
@@ -40,6 +41,8 @@ pub struct LookupScreen {
     matter: Option<MatterDetail>,
     /// PgDn/PgUp offset of the long part of the profile or matter page.
     scroll: u16,
+    /// The evaluation form under the opened matter (F8).
+    evaluation: Option<EvaluationForm>,
 }
 
 impl LookupScreen {
@@ -97,6 +100,32 @@ impl LookupScreen {
         true
     }
 
+    /// F8 on an opened matter: its evaluation form.
+    fn open_evaluation(&mut self) {
+        if let Some(d) = &self.matter {
+            self.evaluation = Some(EvaluationForm::new(&d.matter));
+        }
+    }
+
+    pub fn evaluation(&self) -> Option<&EvaluationForm> {
+        self.evaluation.as_ref()
+    }
+
+    /// The hall recorded the evaluation: the form closes and the matter is read again.
+    pub fn evaluated(&mut self, ctx: &mut Ctx) {
+        if let Some(form) = self.evaluation.take() {
+            ctx.info_notice("评价已记录");
+            ctx.query(Slot::Matter, Query::Matter(form.matter()));
+        }
+    }
+
+    /// The hall refused the evaluation: the reason shows in the form.
+    pub fn evaluation_refused(&mut self, message: String) {
+        if let Some(form) = &mut self.evaluation {
+            form.refused(message);
+        }
+    }
+
     /// Refreshes the results and whatever is open, after the hall reported a
     /// change or when the officer comes back to this screen.
     pub fn reload(&self, ctx: &mut Ctx) {
@@ -152,6 +181,7 @@ impl LookupScreen {
         if self.matter.as_ref().map(|d| d.matter.id) != Some(m.id) {
             self.matter = None;
         }
+        self.evaluation = None;
         ctx.query(Slot::Matter, Query::Matter(m.id));
         self.page = Page::Matter;
         self.scroll = 0;
@@ -171,6 +201,17 @@ impl LookupScreen {
 
 impl Component for LookupScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if let (Page::Matter, Some(form)) = (self.page, &mut self.evaluation) {
+            match (form.event(key, ctx), key.code) {
+                (Consumed::Yes, _) => return Consumed::Yes,
+                (Consumed::No, KeyCode::Esc) => {
+                    ctx.outbox.cancel(Slot::Evaluate);
+                    self.evaluation = None;
+                    return Consumed::Yes;
+                }
+                (Consumed::No, _) => {}
+            }
+        }
         match (self.page, key.code) {
             (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
             (Page::Search, KeyCode::Up | KeyCode::Down) => Self::step(
@@ -195,6 +236,7 @@ impl Component for LookupScreen {
                 ctx.outbox.cancel(Slot::Profile);
                 self.page = Page::Search;
             }
+            (Page::Matter, KeyCode::F(8)) if self.matter.is_some() => self.open_evaluation(),
             (Page::Matter, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Matter);
                 self.page = Page::Profile;
@@ -217,7 +259,14 @@ impl Component for LookupScreen {
                 hint("Esc", "返回结果"),
                 hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => vec![hint("Esc", "返回档案"), hint("PgDn", "翻页")],
+            Page::Matter => match &self.evaluation {
+                Some(form) => form.commands(),
+                None => vec![
+                    hint("Esc", "返回档案"),
+                    hint("PgDn", "翻页"),
+                    hint("F8", "满意度评价").when(self.matter.is_some()),
+                ],
+            },
         }
     }
 
@@ -341,6 +390,14 @@ impl LookupScreen {
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+        let Some(form) = &self.evaluation else {
+            draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+            return;
+        };
+        let [detail, form_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(evaluation::HEIGHT)])
+                .areas(area);
+        draw_matter_detail(f, detail, self.matter.as_ref(), self.scroll, ctx);
+        form.draw(f, form_area, ctx);
     }
 }
