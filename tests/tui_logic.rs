@@ -915,3 +915,63 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
     assert!(screen.contains("被反映人 人社某科长"), "{screen}");
     assert!(screen.contains("所属部门 人社"), "{screen}");
 }
+
+#[test]
+fn an_anonymous_letter_sends_no_personal_field_typed_before_it_was_ticked() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("王小明"); // typed, then the letter turns out anonymous
+    desk.tab(3);
+    assert_eq!(desk.app.intake.focus(), FormField::Channel);
+    desk.key(KeyCode::Right); // 来信
+    desk.tab(1);
+    assert_eq!(desk.app.intake.focus(), FormField::Anonymous);
+    desk.key(KeyCode::Char(' '));
+    let text = desk.screen_text(80, 24);
+    assert!(
+        !text.contains("无证件") && !text.contains("王小明"),
+        "{text}"
+    );
+    desk.tab(6);
+    assert_eq!(desk.app.intake.focus(), FormField::Place);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("匿名反映某小区违建");
+    desk.key(KeyCode::F(6));
+    let issued = desk.app.intake.issued().expect("registered").clone();
+    let visitor = m.t.hall.profile(&m.admin, issued.visitor, false).unwrap();
+    assert_eq!(visitor.card.name, "匿名");
+    assert!(visitor.visits[0].anonymous);
+}
+
+#[test]
+fn the_evaluation_form_of_an_unanswered_matter_says_why_and_sends_nothing() {
+    use lianfang::tui::screens::evaluation::Mode;
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::F(8));
+    let form = desk.app.lookup().evaluation().expect("the form opens");
+    assert!(matches!(form.mode(), Mode::Closed(why) if why.contains("还没有书面答复")));
+    desk.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::F(6),
+        KeyModifiers::NONE,
+    )));
+    assert!(desk.app.take_requests().is_empty());
+    assert!(m
+        .t
+        .hall
+        .matter(&m.admin, m.zhang.matter)
+        .unwrap()
+        .matter
+        .evaluations
+        .is_empty());
+    desk.key(KeyCode::Esc);
+    assert!(desk.app.lookup().evaluation().is_none());
+    assert_eq!(desk.app.lookup().page(), Page::Matter);
+}

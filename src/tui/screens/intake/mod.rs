@@ -686,6 +686,11 @@ impl IntakeScreen {
             if self.focus == F::Anonymous {
                 // The personal fields are hidden now or back empty-handed: no stale errors.
                 self.errors.retain(|f, _| !f.personal());
+                if self.is_anonymous() {
+                    // Nobody is recognised in an anonymous letter.
+                    self.panel.clear(ctx);
+                    self.attached = None;
+                }
             }
             if matches!(self.focus, F::IdNumber | F::NoDocument) {
                 self.refresh_id_status(ctx);
