@@ -107,6 +107,13 @@ fn an_anonymous_letter_registers_without_personal_data_and_is_never_found_or_pic
     assert_eq!(hits[0].name, "匿名");
     let detail = t.hall.matter(&rs, r.matter).unwrap();
     assert!(detail.visits[0].anonymous);
+    assert!(
+        t.hall
+            .profile(&rs, r.visitor, false)
+            .unwrap()
+            .card
+            .anonymous
+    );
     // Never offered as a repeat, never picked as a known visitor.
     assert!(t
         .hall

@@ -944,6 +944,16 @@ fn an_anonymous_letter_sends_no_personal_field_typed_before_it_was_ticked() {
     let visitor = m.t.hall.profile(&m.admin, issued.visitor, false).unwrap();
     assert_eq!(visitor.card.name, "匿名");
     assert!(visitor.visits[0].anonymous);
+    // Found by its matter number only; the profile and its visit say 匿名.
+    desk.key(KeyCode::F(3));
+    desk.type_text(&issued.matter_number);
+    desk.key(KeyCode::Enter);
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("匿名来信来电，未登记身份"), "{text}");
+    assert!(
+        text.contains("来信 1人") && text.contains(" 匿名"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -330,6 +330,8 @@ pub struct VisitorCard {
     pub first_seen: Timestamp,
     pub visit_count: u32,
     pub last_visit: Option<Timestamp>,
+    /// Registered from an anonymous letter or call.
+    pub anonymous: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,7 @@ pub fn card(v: &Visitor, full: bool, sees_confidential: bool) -> VisitorCard {
         first_seen: v.created,
         visit_count: figures.visit_count,
         last_visit: figures.last_visit,
+        anonymous: v.anonymous,
     }
 }
 

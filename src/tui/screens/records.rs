@@ -20,7 +20,9 @@ pub fn card_lines(p: &VisitorProfile, ctx: &Ctx) -> Vec<Line<'static>> {
     let mut first = vec![
         Span::styled(c.name.clone(), t.strong()),
         Span::raw("  "),
-        Span::raw(if c.no_document {
+        Span::raw(if c.anonymous {
+            "匿名来信来电，未登记身份".to_string()
+        } else if c.no_document {
             "无证件".to_string()
         } else {
             c.id_number.clone()
