@@ -52,6 +52,9 @@ pub struct HallConfig {
     pub departments: Vec<Department>,
     /// The written notices' templates: embedded, or the hall's own `templates/` files.
     pub notices: NoticeTemplates,
+    /// Levels a visitor may already have taken a matter to, the hall's own first
+    /// (`本级 / 到市 / 到省 / 进京`); a visit records an index into it.
+    pub visit_levels: Vec<String>,
 }
 
 // The file's shape; checked and turned into `HallConfig` by `HallConfig::parse`.
@@ -76,7 +79,17 @@ struct RawHall {
     timezone: String,
     group_visit_threshold: u16,
     max_representatives: usize,
+    #[serde(default = "default_visit_levels")]
+    visit_levels: Vec<String>,
 }
+
+/// Older config files have no `visit_levels`: they get the usual four.
+fn default_visit_levels() -> Vec<String> {
+    ["本级", "到市", "到省", "进京"].map(String::from).to_vec()
+}
+
+/// The most levels a hall may configure: a visit stores its level in one byte.
+const MAX_VISIT_LEVELS: usize = 8;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +265,17 @@ impl HallConfig {
                 "代表人数上限应在 1 到 5 之间（条例第二十条）".into(),
             ));
         }
+        let levels = &raw.hall.visit_levels;
+        let blank_or_twice = levels
+            .iter()
+            .enumerate()
+            .any(|(i, l)| l.trim().is_empty() || levels[..i].contains(l));
+        if !(2..=MAX_VISIT_LEVELS).contains(&levels.len()) || blank_or_twice {
+            return Err(invalid(
+                line_of("visit_levels"),
+                format!("来访层级应为 2 到 {MAX_VISIT_LEVELS} 个不重复、不为空的名称，从本级开始由低到高排列"),
+            ));
+        }
         if !(8..=4096).contains(&raw.store.cache_mb) {
             return Err(invalid(
                 line_of("cache_mb"),
@@ -318,6 +342,7 @@ impl HallConfig {
             content_classes: raw.matters.content_classes,
             departments,
             notices: NoticeTemplates::embedded(),
+            visit_levels: raw.hall.visit_levels,
         })
     }
 

@@ -459,6 +459,7 @@ fn the_audit_trail_is_printed_filtered_and_an_account_is_unlocked_from_the_comma
                 },
             ),
             department: lianfang::domain::department::DeptCode::new("rs"),
+            facts: Default::default(),
         };
         lianfang::hall::HallExt::register(&hall, &boss, input)
             .unwrap()

@@ -51,6 +51,7 @@ fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
                     accused_department: None,
                 }),
                 department: DeptCode::new("xfj"),
+                facts: Default::default(),
             },
         )
         .unwrap();

@@ -588,3 +588,41 @@ fn repeat_candidates_and_the_second_ticket_refusal_travel_over_the_wire() {
     assert!(profile.key_grades.is_empty());
     server.check_store();
 }
+
+#[test]
+fn evaluations_and_the_visit_facts_travel_over_the_wire() {
+    use lianfang::domain::evaluation::{EvaluationStep, Satisfaction};
+    use lianfang::domain::visit::Channel;
+
+    let server = Server::start(1);
+    let (desk, s) = server.desk("rs0");
+    assert_eq!(desk.info().unwrap().visit_levels.len(), 4);
+    let mut letter = registration(0);
+    letter.name.clear();
+    letter.channel = Channel::Letter;
+    letter.facts.anonymous = true;
+    letter.facts.level = 2;
+    let r = desk.register(&s.token, letter).unwrap();
+    desk.call_next(&s.token).unwrap();
+    desk.finish(&s.token, Outcome::Accepted, "").unwrap();
+    let record = EvaluationStep::Record {
+        satisfaction: Satisfaction::Unsatisfied,
+        note: String::new(),
+    };
+    assert!(matches!(
+        desk.evaluate(&s.token, r.matter, record.clone()),
+        Err(HallError::Conflict(_))
+    ));
+    desk.step(&s.token, r.matter, Transition::Reply, "已书面答复")
+        .unwrap();
+    desk.evaluate(&s.token, r.matter, record).unwrap();
+    let detail = desk.matter(&s.token, r.matter).unwrap();
+    assert_eq!(
+        detail.matter.satisfaction(),
+        Some(Satisfaction::Unsatisfied)
+    );
+    let visit = &detail.visits[0];
+    assert!(visit.anonymous && visit.skip_level);
+    assert_eq!(visit.level, "到省");
+    server.check_store();
+}

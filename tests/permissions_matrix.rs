@@ -8,6 +8,7 @@ mod support;
 use std::cell::Cell;
 use std::collections::BTreeSet;
 
+use lianfang::domain::evaluation::{EvaluationStep, Satisfaction};
 use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{MatterId, Outcome};
 use lianfang::domain::officer::Role;
@@ -107,6 +108,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::SetDisabled { .. } => "SetDisabled",
         Command::UnlockAccount { .. } => "UnlockAccount",
         Command::ConfirmPassword { .. } => "ConfirmPassword",
+        Command::Evaluate { .. } => "Evaluate",
     }
 }
 
@@ -126,7 +128,7 @@ fn query_name(q: &Query) -> &'static str {
     }
 }
 
-const ALL_VARIANTS: [&str; 25] = [
+const ALL_VARIANTS: [&str; 26] = [
     "Register",
     "CallNext",
     "Recall",
@@ -141,6 +143,7 @@ const ALL_VARIANTS: [&str; 25] = [
     "SetDisabled",
     "UnlockAccount",
     "ConfirmPassword",
+    "Evaluate",
     "Lookup",
     "Visitor",
     "Matter",
@@ -277,6 +280,13 @@ impl World {
             }),
             "ConfirmPassword" => C(Command::ConfirmPassword {
                 password: PASSWORD.into(),
+            }),
+            "Evaluate" => C(Command::Evaluate {
+                matter: self.matter().1,
+                step: EvaluationStep::Record {
+                    satisfaction: Satisfaction::Satisfied,
+                    note: String::new(),
+                },
             }),
             "Lookup" => Q(Query::Lookup {
                 text: "张三".into(),

@@ -11,6 +11,9 @@ use proptest::prelude::*;
 
 use lianfang::domain::audit::AuditRecord;
 use lianfang::domain::department::DeptCode;
+use lianfang::domain::evaluation::{
+    Answer, Evaluation, PublicVote, Satisfaction, ThirdParty, ThirdPartyResult,
+};
 use lianfang::domain::identity::{check_char, IdNumber};
 use lianfang::domain::lifecycle::{
     Extension, Lifecycle, Refusal, RefusalGround, Return, Routing, State, Transition,
@@ -24,6 +27,7 @@ use lianfang::domain::phone::Phone;
 use lianfang::domain::ticket::{DeskState, Ticket, TicketState};
 use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::{Channel, Visit};
+use lianfang::domain::visit_facts::LowerLevel;
 use lianfang::domain::visitor::{KeyGrade, KeyGradeChange, OpenMatterRef, Visitor, VisitorSummary};
 use lianfang::hall::{HallError, SessionToken};
 use lianfang::net::protocol::{encode_frame, ClientMsg, FrameReader, Request, ServerMsg};
@@ -215,6 +219,7 @@ fn matter() -> impl Strategy<Value = Matter> {
             vec(any::<u64>(), 0..4),
             vec(history_entry(), 0..6),
         ),
+        (vec(evaluation(), 0..3), option::of(lower_level())),
     )
         .prop_map(
             |(
@@ -222,6 +227,7 @@ fn matter() -> impl Strategy<Value = Matter> {
                 accused,
                 (department, status, received),
                 (visitors, visits, history),
+                (evaluations, lower_level),
             )| Matter {
                 id,
                 number,
@@ -237,8 +243,54 @@ fn matter() -> impl Strategy<Value = Matter> {
                 visitors,
                 visits,
                 history,
+                evaluations,
+                lower_level,
             },
         )
+}
+
+fn evaluation() -> impl Strategy<Value = Evaluation> {
+    let result = (any::<u32>(), any::<u32>(), text(), date(), text()).prop_map(
+        |(satisfied, unsatisfied, opinion, recorded_on, recorded_by)| ThirdPartyResult {
+            vote: PublicVote {
+                satisfied,
+                unsatisfied,
+            },
+            opinion,
+            recorded_on,
+            recorded_by,
+        },
+    );
+    let third_party = (date(), text(), text(), option::of(result)).prop_map(
+        |(sent_on, sent_by, reason, result)| ThirdParty {
+            sent_on,
+            sent_by,
+            reason,
+            result,
+        },
+    );
+    (
+        pick(&[Answer::Reply, Answer::Review, Answer::Recheck]),
+        pick(&Satisfaction::ALL),
+        text(),
+        date(),
+        text(),
+        option::of(third_party),
+    )
+        .prop_map(
+            |(answer, satisfaction, note, on, officer, third_party)| Evaluation {
+                answer,
+                satisfaction,
+                note,
+                on,
+                officer,
+                third_party,
+            },
+        )
+}
+
+fn lower_level() -> impl Strategy<Value = LowerLevel> {
+    (text(), date()).prop_map(|(body, until)| LowerLevel { body, until })
 }
 
 fn key_grade() -> impl Strategy<Value = KeyGrade> {
@@ -286,17 +338,21 @@ fn visitor() -> impl Strategy<Value = Visitor> {
         option::of(key_grade()),
         ts(),
         summary(),
+        any::<bool>(),
     )
         .prop_map(
-            |(id, id_number, name, phone, address, key_grade, created, summary)| Visitor {
-                id,
-                id_number,
-                name,
-                phone,
-                address,
-                key_grade,
-                created,
-                summary,
+            |(id, id_number, name, phone, address, key_grade, created, summary, anonymous)| {
+                Visitor {
+                    id,
+                    id_number,
+                    name,
+                    phone,
+                    address,
+                    key_grade,
+                    created,
+                    summary,
+                    anonymous,
+                }
             },
         )
 }
@@ -311,13 +367,18 @@ fn visit() -> impl Strategy<Value = Visit> {
             pick(&Channel::ALL),
         ),
         (any::<u16>(), vec(name(), 0..5), dept(), text(), text()),
-        (option::of(any::<u64>()), any::<bool>()),
+        (
+            option::of(any::<u64>()),
+            any::<bool>(),
+            any::<u8>(),
+            any::<bool>(),
+        ),
     )
         .prop_map(
             |(
                 (id, visitor, matter, at, channel),
                 (headcount, representatives, department, desk, officer),
-                (ticket, repeat),
+                (ticket, repeat, level, anonymous),
             )| Visit {
                 id,
                 visitor,
@@ -331,6 +392,8 @@ fn visit() -> impl Strategy<Value = Visit> {
                 officer,
                 ticket,
                 repeat,
+                level,
+                anonymous,
             },
         )
 }

@@ -20,7 +20,8 @@ fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
     assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
-    desk.tab(8);
+    // 匿名 is skipped: a walk-in is registered by name.
+    desk.tab(9);
     assert_eq!(desk.app.intake.focus(), FormField::Category);
     desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     assert_eq!(desk.app.intake.focus(), FormField::Representatives);
@@ -32,7 +33,7 @@ fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
 
     // Once attached to an open matter, the matter's own fields are not visited.
     desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
-    for _ in 0..6 {
+    for _ in 0..7 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
     assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
@@ -40,6 +41,8 @@ fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
     desk.key(KeyCode::F(7));
     assert!(desk.app.intake.attached().is_some());
     desk.tab(7);
+    assert_eq!(desk.app.intake.focus(), FormField::Level);
+    desk.tab(1);
     assert_eq!(desk.app.intake.focus(), FormField::Representatives);
     desk.tab(1);
     assert_eq!(desk.app.intake.focus(), FormField::Department);
@@ -332,11 +335,12 @@ fn the_caret_sits_after_wide_characters() {
     let caret = terminal.get_cursor_position().expect("cursor");
     assert_eq!((caret.x, caret.y), (1 + 10 + 6, 1 + 1 + 2));
     // In the multi-line summary too, after mixed-width text.
-    desk.tab(9);
+    desk.tab(10);
     assert_eq!(desk.app.intake.focus(), FormField::Summary);
     desk.type_text("拖欠3个月");
     let mut terminal = desk.render(80, 24);
     let caret = terminal.get_cursor_position().expect("cursor");
+    // 层级 sits beside 来访人数: no row of its own.
     assert_eq!((caret.x, caret.y), (1 + 10 + 9, 1 + 1 + 11));
     // Backspace moves it back by the width of what was deleted.
     desk.key(KeyCode::Backspace);
@@ -735,7 +739,7 @@ fn the_intake_form_shows_the_ticket_a_waiting_visitor_already_holds() {
     desk.type_text(&id18("44030419920808004"));
     desk.tab(2);
     desk.type_text("陈静");
-    desk.tab(8);
+    desk.tab(9);
     desk.type_text("东城区");
     desk.tab(1);
     desk.type_text("村委会账目仍未公开");
@@ -754,7 +758,7 @@ fn intake_with_wage_class_and_place(m: &Morning) -> Desk {
     desk.type_text(ZHANG_ID);
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.tab(7);
+    desk.tab(8);
     assert_eq!(desk.app.intake.focus(), FormField::ContentClass);
     desk.key(KeyCode::Right); // 城乡建设 → 劳动社保
     desk.tab(1);
@@ -776,7 +780,7 @@ fn the_intake_panel_proposes_repeat_candidates_and_f7_confirms_one() {
     );
     // Another place: no candidate any more.
     desk.key(KeyCode::F(7)); // detach
-    for _ in 0..3 {
+    for _ in 0..4 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
     assert_eq!(desk.app.intake.focus(), FormField::Place);
@@ -838,7 +842,7 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
     desk.type_text(&id18("11010819781111002"));
     desk.tab(2);
     desk.type_text("周晓梅");
-    desk.tab(6);
+    desk.tab(7);
     assert_eq!(desk.app.intake.focus(), FormField::Category);
 
     // The accused is asked of a 检举控告类 matter only (建议意见类 → 检举控告类 → 申诉求决类).
@@ -848,10 +852,11 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
         F::Place,
         F::Summary,
         F::Demands,
+        F::LowerBody,
         F::Department,
     ];
     assert_eq!(walk_matter_fields(&mut desk, 2), plain);
-    desk.tab(9); // round to the category again
+    desk.tab(10); // round to the category again
     assert_eq!(desk.app.intake.focus(), FormField::Category);
     let asked = walk_matter_fields(&mut desk, 1);
     assert_eq!(
@@ -863,13 +868,14 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
             F::Demands,
             F::Accused,
             F::AccusedDepartment,
+            F::LowerBody,
             F::Department
         ]
     );
 
     // Fill the matter in, naming 人社 as the accused unit's department, sent to 纪委监委.
     desk.key(KeyCode::End); // 纪委监委, the last department of the config
-    for _ in 0..6 {
+    for _ in 0..7 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
     assert_eq!(desk.app.intake.focus(), FormField::ContentClass);
@@ -925,4 +931,74 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
     let screen = desk.screen_text(120, 40);
     assert!(screen.contains("被反映人 人社某科长"), "{screen}");
     assert!(screen.contains("所属部门 人社"), "{screen}");
+}
+
+#[test]
+fn an_anonymous_letter_sends_no_personal_field_typed_before_it_was_ticked() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(2);
+    desk.type_text("王小明"); // typed, then the letter turns out anonymous
+    desk.tab(3);
+    assert_eq!(desk.app.intake.focus(), FormField::Channel);
+    desk.key(KeyCode::Right); // 来信
+    desk.tab(1);
+    assert_eq!(desk.app.intake.focus(), FormField::Anonymous);
+    desk.key(KeyCode::Char(' '));
+    let text = desk.screen_text(80, 24);
+    assert!(
+        !text.contains("无证件") && !text.contains("王小明"),
+        "{text}"
+    );
+    desk.tab(6);
+    assert_eq!(desk.app.intake.focus(), FormField::Place);
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("匿名反映某小区违建");
+    desk.key(KeyCode::F(6));
+    let issued = desk.app.intake.issued().expect("registered").clone();
+    let visitor = m.t.hall.profile(&m.admin, issued.visitor, false).unwrap();
+    assert_eq!(visitor.card.name, "匿名");
+    assert!(visitor.visits[0].anonymous);
+    // Found by its matter number only; the profile and its visit say 匿名.
+    desk.key(KeyCode::F(3));
+    desk.type_text(&issued.matter_number);
+    desk.key(KeyCode::Enter);
+    let text = desk.screen_text(120, 40);
+    assert!(text.contains("匿名来信来电，未登记身份"), "{text}");
+    assert!(
+        text.contains("来信 1人") && text.contains(" 匿名"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_evaluation_form_of_an_unanswered_matter_says_why_and_sends_nothing() {
+    use lianfang::tui::screens::evaluation::Mode;
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::F(8));
+    let form = desk.app.lookup().evaluation().expect("the form opens");
+    assert!(matches!(form.mode(), Mode::Closed(why) if why.contains("还没有书面答复")));
+    desk.update(AppEvent::Key(KeyEvent::new(
+        KeyCode::F(6),
+        KeyModifiers::NONE,
+    )));
+    assert!(desk.app.take_requests().is_empty());
+    assert!(m
+        .t
+        .hall
+        .matter(&m.admin, m.zhang.matter)
+        .unwrap()
+        .matter
+        .evaluations
+        .is_empty());
+    desk.key(KeyCode::Esc);
+    assert!(desk.app.lookup().evaluation().is_none());
+    assert_eq!(desk.app.lookup().page(), Page::Matter);
 }

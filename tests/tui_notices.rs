@@ -1,4 +1,4 @@
-//! The notice preview of an opened matter at the desk (F7 on the matter page): the kind it
+//! The notice preview of an opened matter at the desk (F9 on the matter page): the kind it
 //! opens on, choosing another, a refusal in the preview, saving the file, going back; and
 //! reviewed snapshots at 80×24 and 120×40.
 
@@ -29,8 +29,8 @@ fn snap(desk: &Desk, name: &str) {
 fn the_preview_opens_on_the_acceptance_notice() {
     let m = busy_morning();
     let mut desk = matter_page(&m);
-    assert!(desk.screen_text(80, 24).contains("F7告知书"));
-    desk.key(KeyCode::F(7));
+    assert!(desk.screen_text(80, 24).contains("F9告知书"));
+    desk.key(KeyCode::F(9));
     snap(&desk, "notice_accept");
 }
 
@@ -38,7 +38,7 @@ fn the_preview_opens_on_the_acceptance_notice() {
 fn another_kind_is_refused_in_the_preview_and_esc_goes_back_to_the_matter() {
     let m = busy_morning();
     let mut desk = matter_page(&m);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     // 受理告知书 → 不予受理告知书: the matter was accepted, so the hall says why not.
     desk.key(KeyCode::Right);
     let screen = desk.screen_text(120, 40);
@@ -63,7 +63,7 @@ fn f6_writes_the_notice_and_names_the_file() {
     let mut desk = matter_page(&m);
     let dir = tempfile::tempdir().unwrap();
     desk.app.ctx.notice_dir = dir.path().join("告知书");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     desk.key(KeyCode::F(6));
     let file = dir.path().join("告知书").join("2026-000001-受理告知书.txt");
     let text = std::fs::read_to_string(&file).expect("the notice is written");

@@ -139,7 +139,7 @@ fn intake_ticket_issued() {
     desk.type_text("13700002222");
     desk.tab(1);
     desk.type_text("海淀区学院路 12 号");
-    desk.tab(4); // channel, headcount, representatives, category
+    desk.tab(5); // channel, headcount, representatives, level, category
     desk.key(KeyCode::Right); // 检举控告类 → 申诉求决类
     desk.key(KeyCode::Right);
     desk.key(KeyCode::Tab);
@@ -159,7 +159,7 @@ fn intake_form_for_an_accusation() {
     let m = busy_morning();
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
-    desk.tab(8);
+    desk.tab(9);
     desk.key(KeyCode::Right); // 检举控告类: the accused party is asked
     desk.tab(1);
     desk.key(KeyCode::End);
@@ -173,8 +173,9 @@ fn intake_form_for_an_accusation() {
     desk.key(KeyCode::Right);
     desk.key(KeyCode::Right);
     desk.key(KeyCode::Right); // 不详 → 信访局 → 公安局 → 人社
-    desk.tab(1);
+    desk.tab(2); // the lower level's body, then the department
     desk.key(KeyCode::End); // 纪委监委
+    desk.key(KeyCode::Up);
     desk.key(KeyCode::Up);
     snap(&desk, "intake_accusation");
 }
@@ -279,4 +280,52 @@ fn a_key_persons_profile_says_who_graded_them_when_and_why() {
     snap(&desk, "lookup_key_person_hit");
     desk.key(KeyCode::Enter);
     snap(&desk, "lookup_key_person");
+}
+
+#[test]
+fn intake_form_for_an_anonymous_letter_pending_at_a_lower_level() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.tab(5);
+    desk.key(KeyCode::Right); // 走访 → 来信: 匿名 is offered beside it
+    desk.tab(1);
+    desk.key(KeyCode::Char(' ')); // the personal fields go
+    desk.tab(2);
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Right); // 本级 → 到市 → 到省
+    desk.tab(4); // representatives, category, content class, place
+    desk.type_text("东城区");
+    desk.tab(1);
+    desk.type_text("匿名反映某小区违建");
+    desk.tab(2); // demands, the lower level
+    desk.type_text("东城区住建委");
+    desk.tab(1);
+    desk.type_text("2026-12-20");
+    snap(&desk, "intake_anonymous_lower_level");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "intake_anonymous_lower_level_ticket");
+}
+
+#[test]
+fn evaluation_form_from_the_opened_matter() {
+    let m = busy_morning();
+    m.t.hall
+        .step(&m.admin, m.zhang.matter, Transition::Reply, "已书面答复")
+        .expect("reply");
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::F(8));
+    desk.key(KeyCode::Right);
+    desk.key(KeyCode::Right); // 满意 → 基本满意 → 不满意
+    desk.tab(1);
+    desk.type_text("认为补发金额偏少");
+    snap(&desk, "evaluation_record");
+    desk.key(KeyCode::F(6));
+    desk.key(KeyCode::F(8));
+    desk.key(KeyCode::F(6)); // no reason yet
+    snap(&desk, "evaluation_send");
 }

@@ -538,6 +538,7 @@ fn registration(v: &Visitor) -> RegistrationInput {
             accused_department: None,
         }),
         department: lianfang::domain::department::DeptCode::new("rs"),
+        facts: Default::default(),
     }
 }
 

@@ -306,6 +306,8 @@ pub fn write_visitor(
             officer: g.registrar.clone(),
             ticket: None,
             repeat: v.repeat,
+            level: 0,
+            anonymous: false,
         };
         if v.waiting {
             let dept = g.config.department(&department);
@@ -359,6 +361,7 @@ pub fn write_visitor(
         key_grade,
         created: visits.first().map_or(g.now, |v| v.at),
         summary,
+        anonymous: false,
     };
 
     w.put(&visitor)?;
@@ -409,6 +412,8 @@ fn new_matter(
                 department: s.department.clone(),
             },
         }],
+        evaluations: Vec::new(),
+        lower_level: None,
     };
     if let Some(outcome) = &plan.outcome {
         let at = Timestamp(plan.received.0 + rng.gen_range(20..120) * 60);

@@ -201,6 +201,7 @@ mod tests {
                 accused_department: None,
             }),
             department: DeptCode::new("rs"),
+            facts: Default::default(),
         };
         hall.register(&desk.token, input).unwrap();
         on_events(

@@ -4,10 +4,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
+use super::evaluation::{Evaluation, EvaluationStep};
 use super::lifecycle::{
     Lifecycle, LifecycleError, RefusalGround, TimeLimits, Transition, TransitionKind,
 };
 use super::time::Timestamp;
+use super::visit_facts::LowerLevel;
 use super::visitor::VisitorId;
 
 pub type MatterId = u64;
@@ -174,6 +176,10 @@ pub enum HistoryKind {
     RepeatVisit {
         visit: u64,
     },
+    /// A satisfaction evaluation or a 第三方评价 step.
+    Evaluated {
+        step: EvaluationStep,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +202,10 @@ pub struct Matter {
     pub visitors: Vec<VisitorId>,
     pub visits: Vec<u64>,
     pub history: Vec<HistoryEntry>,
+    /// The visitor's evaluations of the written answers, oldest first.
+    pub evaluations: Vec<Evaluation>,
+    /// The lower level that had already accepted the matter when it was registered (Art 19).
+    pub lower_level: Option<LowerLevel>,
 }
 
 impl Matter {

@@ -10,6 +10,7 @@ use super::name::PersonName;
 use super::phone::Phone;
 use super::text::char_count;
 use super::visit::Channel;
+use super::visit_facts::{self, VisitFacts, ANONYMOUS_NAME};
 use super::visitor::VisitorId;
 
 /// The form field an error belongs to, so a screen can show it beside that field.
@@ -32,6 +33,11 @@ pub enum Field {
     Note,
     Username,
     Password,
+    Level,
+    Anonymous,
+    LowerLevel,
+    /// The last day of the lower level's time limit, as typed at the desk.
+    LowerLevelUntil,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -121,6 +127,8 @@ pub struct RegistrationInput {
     pub representatives: Vec<String>,
     pub matter: MatterChoice,
     pub department: DeptCode,
+    /// Level already reached, anonymity, a lower level's acceptance.
+    pub facts: VisitFacts,
 }
 
 /// The rules a registration is checked against, taken from the hall's config.
@@ -130,6 +138,8 @@ pub struct Rules<'a> {
     pub group_threshold: u16,
     pub max_representatives: usize,
     pub today: NaiveDate,
+    /// How many visit levels the hall configures (`本级 / 到市 / 到省 / 进京`).
+    pub visit_levels: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +154,7 @@ pub struct ValidRegistration {
     pub representatives: Vec<PersonName>,
     pub matter: MatterChoice,
     pub department: DeptCode,
+    pub facts: VisitFacts,
 }
 
 impl ValidRegistration {
@@ -301,8 +312,34 @@ fn validate_accused(
 }
 
 pub fn validate(input: &RegistrationInput, rules: &Rules) -> Result<ValidRegistration, FieldError> {
-    let id_number = validate_id_number(&input.id_number, input.no_document, rules.today)?;
-    let name = validate_name(&input.name)?;
+    let personal = [
+        input.name.as_str(),
+        input.id_number.as_str(),
+        input.phone.as_str(),
+        input.address.as_str(),
+    ];
+    let facts = visit_facts::validate(&input.facts, input.channel, personal, rules.visit_levels)?;
+    if facts.anonymous && input.visitor.is_some() {
+        return Err(FieldError::new(
+            Field::Anonymous,
+            "匿名登记不关联已登记的来访人，请取消所选来访人，或取消“匿名”",
+        ));
+    }
+    if facts.lower_level.is_some() && matches!(input.matter, MatterChoice::Attach(_)) {
+        return Err(FieldError::new(
+            Field::LowerLevel,
+            "追加到已有事项的来访不登记下级受理情况，请清空该项，或登记为新事项",
+        ));
+    }
+    // An anonymous letter or call has no number; its name is the word 匿名.
+    let (id_number, name) = if facts.anonymous {
+        (None, validate_name(ANONYMOUS_NAME)?)
+    } else {
+        (
+            validate_id_number(&input.id_number, input.no_document, rules.today)?,
+            validate_name(&input.name)?,
+        )
+    };
     let phone = validate_phone(&input.phone)?;
     let address = text_field(Field::Address, "住址", &input.address, MAX_ADDRESS, false)?;
     let representatives = validate_group(input.headcount, &input.representatives, rules)?;
@@ -322,6 +359,7 @@ pub fn validate(input: &RegistrationInput, rules: &Rules) -> Result<ValidRegistr
         representatives,
         matter,
         department: input.department.clone(),
+        facts,
     })
 }
 
@@ -360,6 +398,7 @@ mod tests {
                 accused_department: None,
             }),
             department: DeptCode::new("rs"),
+            facts: VisitFacts::default(),
         }
     }
 
@@ -374,6 +413,7 @@ mod tests {
                 group_threshold: 5,
                 max_representatives: 5,
                 today: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                visit_levels: 4,
             },
         )
     }

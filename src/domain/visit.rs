@@ -6,6 +6,7 @@ use super::department::DeptCode;
 use super::matter::MatterId;
 use super::name::PersonName;
 use super::time::Timestamp;
+use super::visit_facts::VisitLevel;
 use super::visitor::VisitorId;
 
 pub type VisitId = u64;
@@ -57,4 +58,9 @@ pub struct Visit {
     pub ticket: Option<u64>,
     /// The visitor came before on this matter (重复访).
     pub repeat: bool,
+    /// The highest level the visitor had already taken the matter to (see
+    /// `visit_facts::is_skip_level` for 越级访).
+    pub level: VisitLevel,
+    /// An anonymous letter or call.
+    pub anonymous: bool,
 }

@@ -55,6 +55,9 @@ pub struct Visitor {
     pub created: Timestamp,
     /// Summary kept current by every registration, so a lookup hit costs one read.
     pub summary: VisitorSummary,
+    /// Registered from an anonymous letter or call: named 匿名, no lookup keys, never picked
+    /// again or offered as a repeat.
+    pub anonymous: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +157,10 @@ impl Visitor {
 
     /// `张*` / `欧阳**`: what the shared queue board shows of a name.
     pub fn masked_name(&self) -> String {
+        if self.anonymous {
+            // 匿名 hides nobody: shown whole, not as 匿*.
+            return self.name.as_str().to_string();
+        }
         mask_name(self.name.as_str())
     }
 }

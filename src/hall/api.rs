@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
+use crate::domain::evaluation::EvaluationStep;
 use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits, Transition};
 use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
@@ -33,6 +34,8 @@ pub struct HallInfo {
     pub demo_accounts: Vec<DemoAccount>,
     /// The holiday file misses a year a working-day deadline may reach: said at login.
     pub calendar_warning: Option<String>,
+    /// The visit levels intake offers, the hall's own first (`本级 / 到市 / 到省 / 进京`).
+    pub visit_levels: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +125,12 @@ pub enum Command {
     ConfirmPassword {
         password: String,
     },
+    /// 满意度评价 of the latest written answer, or a 第三方评价 step: by the handling
+    /// department's window officers or leaders (and administrators).
+    Evaluate {
+        matter: MatterId,
+        step: EvaluationStep,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,8 +156,11 @@ pub struct Registered {
     /// Tickets waiting before this one.
     pub waiting_ahead: usize,
     /// What the officer must tell the visitor: the visit was on a 终结 matter and is
-    /// recorded as 不再受理 (Art 36).
+    /// recorded as 不再受理 (Art 36), or it is pending at a lower level and recorded as
+    /// 不予受理 (Art 19).
     pub warning: Option<String>,
+    /// The new matter is 不予受理 because a lower level has it within its limit (Art 19).
+    pub pending_at_lower_level: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -338,6 +350,12 @@ pub struct VisitView {
     pub repeat: bool,
     pub ticket_label: Option<String>,
     pub representatives: Vec<String>,
+    /// The highest level the visitor had already gone to (`本级`, `到省` …).
+    pub level: String,
+    /// 越级访 (see `visit_facts::is_skip_level`).
+    pub skip_level: bool,
+    /// An anonymous letter or call.
+    pub anonymous: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -356,6 +374,8 @@ pub struct VisitorCard {
     pub first_seen: Timestamp,
     pub visit_count: u32,
     pub last_visit: Option<Timestamp>,
+    /// Registered from an anonymous letter or call.
+    pub anonymous: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod audit;
+mod evaluation;
+mod lower_level;
 mod notices;
 mod repeat;
 mod steps;
@@ -156,6 +158,7 @@ impl LocalHall {
             group_threshold: self.config.group_visit_threshold,
             max_representatives: self.config.max_representatives,
             today: self.now().local_date(self.config.timezone),
+            visit_levels: self.config.visit_levels.len(),
         }
     }
 
@@ -293,6 +296,13 @@ impl LocalHall {
                     let mut v: Visitor = w
                         .get_id(id)?
                         .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
+                    if v.anonymous {
+                        return Err(FieldError::new(
+                            Field::Name,
+                            "匿名登记的来访人无法核实身份，不能再选为来访人；请按新来访人登记",
+                        )
+                        .into());
+                    }
                     if let (Some(stored), Some(given)) = (&v.id_number, &valid.id_number) {
                         // A legacy 15-digit number and its 18-digit form are one person.
                         if stored.to_18() != given.to_18() {
@@ -347,6 +357,7 @@ impl LocalHall {
                     key_grade: None,
                     created: now,
                     summary: VisitorSummary::default(),
+                    anonymous: valid.facts.anonymous,
                 },
             };
 
@@ -377,7 +388,11 @@ impl LocalHall {
                     }
                 }
                 MatterChoice::New(new) => {
-                    (self.new_matter(w, s, new, &valid.department, now)?, false)
+                    let mut m = self.new_matter(w, s, new, &valid.department, now)?;
+                    if let Some(lower) = &valid.facts.lower_level {
+                        warning = self.pending_at_lower_level(&mut m, lower, s, now)?;
+                    }
+                    (m, false)
                 }
             };
             permissions::may_hold(&self.config, &dept.code, &matter)?;
@@ -437,6 +452,8 @@ impl LocalHall {
                 officer: s.officer.username.clone(),
                 ticket: Some(ticket.id),
                 repeat,
+                level: valid.facts.level,
+                anonymous: valid.facts.anonymous,
             };
 
             visitor
@@ -469,6 +486,9 @@ impl LocalHall {
                 department: dept.code.clone(),
                 repeat: attached,
                 waiting_ahead,
+                pending_at_lower_level: matter.status.refusal.as_ref().is_some_and(|r| {
+                    r.ground == RefusalGround::PendingElsewhere
+                }),
                 warning,
             })
         })?;
@@ -523,6 +543,8 @@ impl LocalHall {
                     department: department.clone(),
                 },
             }],
+            evaluations: Vec::new(),
+            lower_level: None,
         })
     }
 
@@ -559,11 +581,25 @@ impl LocalHall {
             accused_department: closed.accused_department().cloned(),
         };
         let mut m = self.new_matter(w, s, &same, department, now)?;
-        let step = Transition::Refuse {
-            ground: RefusalGround::AlreadyFinal,
-            reason: reason.clone(),
-        };
-        self.apply_step(&mut m, step.clone())?;
+        self.refuse_at_registration(&mut m, RefusalGround::AlreadyFinal, reason, s, now)?;
+        let warning = format!(
+            "事项 {} 已于 {ended} 终结：复核意见为最终处理意见，同一事实和理由不再受理（《信访工作条例》第三十六条）。本次来访已登记为事项 {}，记为不再受理；原事项不重新办理",
+            closed.number, m.number
+        );
+        Ok((m, warning))
+    }
+
+    /// Records a matter just registered as refused on `ground`, in its state and history.
+    fn refuse_at_registration(
+        &self,
+        m: &mut Matter,
+        ground: RefusalGround,
+        reason: String,
+        s: &Session,
+        now: Timestamp,
+    ) -> HallResult<()> {
+        let step = Transition::Refuse { ground, reason };
+        self.apply_step(m, step.clone())?;
         m.history.push(HistoryEntry {
             at: now,
             officer: s.officer.username.clone(),
@@ -572,11 +608,7 @@ impl LocalHall {
                 note: String::new(),
             },
         });
-        let warning = format!(
-            "事项 {} 已于 {ended} 终结：复核意见为最终处理意见，同一事实和理由不再受理（《信访工作条例》第三十六条）。本次来访已登记为事项 {}，记为不再受理；原事项不重新办理",
-            closed.number, m.number
-        );
-        Ok((m, warning))
+        Ok(())
     }
 
     /// The waiting tickets of a department, in queue order.
@@ -1116,7 +1148,7 @@ impl LocalHall {
                 Some(t) => self.store.get_id::<Ticket>(t)?.map(|t| t.label),
                 None => None,
             };
-            out.push(views::visit_view(&v, m.number, label, &self.config));
+            out.push(views::visit_view(&v, &m, label, &self.config));
         }
         out.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
         Ok(out)
@@ -1367,6 +1399,7 @@ impl Hall for LocalHall {
             needs_setup: self.store.is_empty_of::<Officer>(),
             demo_accounts: self.demo_accounts.clone(),
             calendar_warning: self.config.limits.calendar_warning(self.today()),
+            visit_levels: self.config.visit_levels.clone(),
         })
     }
 
@@ -1417,6 +1450,7 @@ impl Hall for LocalHall {
             } => self.route(&s, matter, to, assigned, reason),
             Command::AddNote { matter, text } => self.add_note(&s, matter, text),
             Command::Step { matter, step, note } => self.step_matter(&s, matter, step, note),
+            Command::Evaluate { matter, step } => self.evaluate(&s, matter, step),
             Command::SetKeyGrade {
                 visitor,
                 grade,

@@ -20,6 +20,7 @@ pub use permissions::{allowed as role_may, Action};
 
 use crossbeam_channel::Receiver;
 
+use crate::domain::evaluation::EvaluationStep;
 use crate::domain::lifecycle::Transition;
 use crate::domain::matter::{MatterId, Outcome};
 use crate::domain::registration::RegistrationInput;
@@ -87,6 +88,12 @@ pub trait HallExt: Hall {
             },
         )
         .map(|_| ())
+    }
+
+    /// One evaluation step on a matter (see `Command::Evaluate`).
+    fn evaluate(&self, t: &SessionToken, matter: MatterId, step: EvaluationStep) -> HallResult<()> {
+        self.command(t, Command::Evaluate { matter, step })
+            .map(|_| ())
     }
 
     fn due_matters(&self, t: &SessionToken, hall_wide: bool) -> HallResult<Vec<MatterBrief>> {

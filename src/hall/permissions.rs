@@ -159,6 +159,19 @@ pub fn may_route(officer: &OfficerInfo, config: &HallConfig, current: &DeptCode)
     }
 }
 
+/// 满意度评价 and 第三方评价 are recorded by the department handling the matter: its window
+/// officers or leaders, or an administrator.
+pub fn may_evaluate(officer: &OfficerInfo, holder: &DeptCode) -> HallResult<()> {
+    let own = &officer.department == holder;
+    if officer.role == Role::Admin || own && matches!(officer.role, Role::Window | Role::Leader) {
+        Ok(())
+    } else {
+        Err(HallError::Denied(
+            "满意度评价只能由事项责任部门的窗口人员或领导、或管理员记录".to_string(),
+        ))
+    }
+}
+
 /// Who records a lifecycle step on a matter held by `holder`, besides administrators:
 /// - 转送交办: as `may_route`;
 /// - 延期: a leader of the holding department, who approves it (Art 34);

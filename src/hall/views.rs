@@ -2,6 +2,7 @@
 
 use super::api::{LookupHit, MatchKind, QueueEntry, VisitView, VisitorCard};
 use crate::config::HallConfig;
+use crate::domain::matter::Matter;
 use crate::domain::ticket::Ticket;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::Visitor;
@@ -58,15 +59,17 @@ pub fn card(v: &Visitor, full: bool, sees_confidential: bool) -> VisitorCard {
         first_seen: v.created,
         visit_count: figures.visit_count,
         last_visit: figures.last_visit,
+        anonymous: v.anonymous,
     }
 }
 
 pub fn visit_view(
     v: &Visit,
-    matter_number: String,
+    m: &Matter,
     ticket_label: Option<String>,
     config: &HallConfig,
 ) -> VisitView {
+    let level = config.visit_levels.get(usize::from(v.level));
     VisitView {
         id: v.id,
         at: v.at,
@@ -77,7 +80,7 @@ pub fn visit_view(
         desk: v.desk.clone(),
         officer: v.officer.clone(),
         matter: v.matter,
-        matter_number,
+        matter_number: m.number.clone(),
         repeat: v.repeat,
         ticket_label,
         representatives: v
@@ -85,6 +88,9 @@ pub fn visit_view(
             .iter()
             .map(|r| r.as_str().to_string())
             .collect(),
+        level: level.cloned().unwrap_or_else(|| format!("层级{}", v.level)),
+        skip_level: v.is_skip_level(m, |at| at.local_date(config.timezone)),
+        anonymous: v.anonymous,
     }
 }
 

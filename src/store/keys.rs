@@ -335,6 +335,10 @@ impl Stored for Visitor {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
+        // An anonymous letter or call is found by its matter number only, never by 匿名.
+        if self.anonymous {
+            return Vec::new();
+        }
         let last = self.summary.last_visit;
         let mut terms: Vec<(TreeId, String, bool)> = Vec::new();
         if let Some(n) = &self.id_number {

@@ -543,6 +543,10 @@ impl App {
             (Slot::Due, Answer::Query(QueryReply::Matters(list))) => {
                 self.due.list_arrived(list) && (self.screen == Screen::Due || self.due_banner)
             }
+            (Slot::Evaluate, Answer::Command(CommandReply::Done)) => {
+                self.lookup.evaluated(ctx);
+                true
+            }
             (Slot::DueMatter, Answer::Query(QueryReply::Matter(m))) => {
                 self.due.matter_arrived(*m) && self.screen == Screen::Due
             }
@@ -589,6 +593,7 @@ impl App {
             (Slot::Notice, _) => {
                 self.lookup.notice_refused(message.clone());
             }
+            (Slot::Evaluate, _) => self.lookup.evaluation_refused(message.clone()),
             _ => {}
         }
         self.ctx.error(message);

@@ -42,6 +42,8 @@ pub enum Slot {
     Password,
     /// The lock screen's password.
     Unlock,
+    /// 满意度评价 and 第三方评价 from the opened matter.
+    Evaluate,
 }
 
 #[derive(Clone, Debug)]

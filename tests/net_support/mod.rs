@@ -55,6 +55,7 @@ pub fn registration(n: usize) -> RegistrationInput {
             accused_department: None,
         }),
         department: DeptCode::new("rs"),
+        facts: Default::default(),
     }
 }
 

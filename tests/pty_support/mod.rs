@@ -139,8 +139,8 @@ pub fn register(p: &mut Pty, id: &str, name: &str, summary: &str) {
     p.send(id);
     p.keys(&[TAB, TAB]);
     p.send(name);
-    // Phone, address, channel, headcount, representatives, category, content class.
-    for _ in 0..8 {
+    // Phone, address, channel, headcount, level, representatives, category, content class.
+    for _ in 0..9 {
         p.keys(&[TAB]);
     }
     p.send("东城区");

@@ -96,6 +96,7 @@ pub fn walk_in(name: &str, id_number: &str, phone: &str, department: &str) -> Re
         representatives: Vec::new(),
         matter: claim("拖欠工资三个月"),
         department: dept(department),
+        facts: Default::default(),
     }
 }
 

@@ -150,6 +150,7 @@ pub fn visit(name: &str, id: &str, phone: &str, dept: &str, summary: &str) -> Re
             accused_department: None,
         }),
         department: DeptCode::new(dept),
+        facts: Default::default(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::LocalHall;
 use crate::domain::lifecycle::State;
 use crate::domain::matter::{Matter, MatterId};
-use crate::domain::visitor::VisitorId;
+use crate::domain::visitor::{Visitor, VisitorId};
 use crate::hall::api::{MatterBrief, Session};
 use crate::hall::error::HallResult;
 use crate::hall::permissions;
@@ -24,6 +24,14 @@ impl LocalHall {
         place: &str,
     ) -> HallResult<Vec<MatterBrief>> {
         let (class, place) = (content_class.trim(), place.trim());
+        // Nobody knows who wrote an anonymous letter: it repeats nothing.
+        if self
+            .store
+            .get_id::<Visitor>(visitor)?
+            .is_some_and(|v| v.anonymous)
+        {
+            return Ok(Vec::new());
+        }
         let own = self.matters_of(visitor)?;
         let mut people: BTreeSet<VisitorId> = BTreeSet::from([visitor]);
         let mut ids: BTreeSet<MatterId> = own.iter().copied().collect();

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::evaluation::{self, EvaluationForm};
 use super::notice::NoticePanel;
 use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
 use crate::hall::{Action, LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
@@ -43,6 +44,8 @@ pub struct LookupScreen {
     scroll: u16,
     /// The opened matter's notice preview (F7).
     notices: NoticePanel,
+    /// The evaluation form under the opened matter (F8).
+    evaluation: Option<EvaluationForm>,
 }
 
 impl LookupScreen {
@@ -108,6 +111,32 @@ impl LookupScreen {
         true
     }
 
+    /// F8 on an opened matter: its evaluation form.
+    fn open_evaluation(&mut self) {
+        if let Some(d) = &self.matter {
+            self.evaluation = Some(EvaluationForm::new(&d.matter));
+        }
+    }
+
+    pub fn evaluation(&self) -> Option<&EvaluationForm> {
+        self.evaluation.as_ref()
+    }
+
+    /// The hall recorded the evaluation: the form closes and the matter is read again.
+    pub fn evaluated(&mut self, ctx: &mut Ctx) {
+        if let Some(form) = self.evaluation.take() {
+            ctx.info_notice("评价已记录");
+            ctx.query(Slot::Matter, Query::Matter(form.matter()));
+        }
+    }
+
+    /// The hall refused the evaluation: the reason shows in the form.
+    pub fn evaluation_refused(&mut self, message: String) {
+        if let Some(form) = &mut self.evaluation {
+            form.refused(message);
+        }
+    }
+
     /// Refreshes the results and whatever is open, after the hall reported a
     /// change or when the officer comes back to this screen.
     pub fn reload(&self, ctx: &mut Ctx) {
@@ -163,6 +192,7 @@ impl LookupScreen {
         if self.matter.as_ref().map(|d| d.matter.id) != Some(m.id) {
             self.matter = None;
         }
+        self.evaluation = None;
         ctx.query(Slot::Matter, Query::Matter(m.id));
         self.page = Page::Matter;
         self.scroll = 0;
@@ -184,6 +214,17 @@ impl Component for LookupScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
         if self.notices.is_open() {
             return self.notices.event(key, ctx);
+        }
+        if let (Page::Matter, Some(form)) = (self.page, &mut self.evaluation) {
+            match (form.event(key, ctx), key.code) {
+                (Consumed::Yes, _) => return Consumed::Yes,
+                (Consumed::No, KeyCode::Esc) => {
+                    ctx.outbox.cancel(Slot::Evaluate);
+                    self.evaluation = None;
+                    return Consumed::Yes;
+                }
+                (Consumed::No, _) => {}
+            }
         }
         match (self.page, key.code) {
             (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
@@ -209,10 +250,11 @@ impl Component for LookupScreen {
                 ctx.outbox.cancel(Slot::Profile);
                 self.page = Page::Search;
             }
-            (Page::Matter, KeyCode::F(7)) => match &self.matter {
+            (Page::Matter, KeyCode::F(9)) => match &self.matter {
                 Some(d) => self.notices.open(&d.matter, ctx),
                 None => return Consumed::No,
             },
+            (Page::Matter, KeyCode::F(8)) if self.matter.is_some() => self.open_evaluation(),
             (Page::Matter, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Matter);
                 self.page = Page::Profile;
@@ -238,11 +280,15 @@ impl Component for LookupScreen {
                 hint("Esc", "返回结果"),
                 hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => vec![
-                hint("Esc", "返回档案"),
-                hint("PgDn", "翻页"),
-                hint("F7", "告知书").when(self.matter.is_some()),
-            ],
+            Page::Matter => match &self.evaluation {
+                Some(form) => form.commands(),
+                None => vec![
+                    hint("Esc", "返回档案"),
+                    hint("PgDn", "翻页"),
+                    hint("F8", "满意度评价").when(self.matter.is_some()),
+                    hint("F9", "告知书").when(self.matter.is_some()),
+                ],
+            },
         }
     }
 
@@ -369,6 +415,14 @@ impl LookupScreen {
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+        let Some(form) = &self.evaluation else {
+            draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+            return;
+        };
+        let [detail, form_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(evaluation::HEIGHT)])
+                .areas(area);
+        draw_matter_detail(f, detail, self.matter.as_ref(), self.scroll, ctx);
+        form.draw(f, form_area, ctx);
     }
 }

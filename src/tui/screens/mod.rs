@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod due;
+pub mod evaluation;
 pub mod help;
 pub mod intake;
 pub mod login;

@@ -6,7 +6,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::lifecycle::Tier;
-use crate::domain::matter::{HistoryKind, Outcome};
+use crate::domain::matter::{HistoryKind, Matter, Outcome};
 use crate::hall::{MatterBrief, MatterDetail, VisitView, VisitorProfile};
 use crate::tui::component::Ctx;
 use crate::tui::widgets::scroll::clamp_scroll;
@@ -20,7 +20,9 @@ pub fn card_lines(p: &VisitorProfile, ctx: &Ctx) -> Vec<Line<'static>> {
     let mut first = vec![
         Span::styled(c.name.clone(), t.strong()),
         Span::raw("  "),
-        Span::raw(if c.no_document {
+        Span::raw(if c.anonymous {
+            "匿名来信来电，未登记身份".to_string()
+        } else if c.no_document {
             "无证件".to_string()
         } else {
             c.id_number.clone()
@@ -87,6 +89,16 @@ pub fn visit_line(v: &VisitView, ctx: &Ctx) -> Line<'static> {
     }
     if v.group {
         spans.push(Span::styled(" 集体访", t.warn()));
+    }
+    if v.anonymous {
+        spans.push(Span::styled(" 匿名", t.warn()));
+    }
+    // The hall's own level is the usual case: only a higher one is worth a word.
+    if v.level != ctx.info.visit_levels.first().map_or("", String::as_str) {
+        spans.push(Span::raw(format!(" {}", v.level)));
+    }
+    if v.skip_level {
+        spans.push(Span::styled(" 越级访", t.warn()));
     }
     if let Some(label) = &v.ticket_label {
         spans.push(Span::styled(format!(" {label}"), t.dim()));
@@ -157,6 +169,7 @@ pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) ->
         HistoryKind::Step { step, note } if note.is_empty() => step.describe(),
         HistoryKind::Step { step, note } => format!("{}；{note}", step.describe()),
         HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
+        HistoryKind::Evaluated { step } => step.describe(),
     };
     Line::from(vec![
         Span::styled(format!("{at} {officer} "), t.dim()),
@@ -212,12 +225,60 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(spans));
     }
+    if let Some(lower) = &m.lower_level {
+        lines.push(Line::from(vec![
+            Span::styled("下级受理 ", t.label()),
+            Span::raw(format!("{}，办理期限至 {}", lower.body, lower.until)),
+        ]));
+    }
+    lines.extend(evaluation_lines(m, ctx));
     lines.push(Line::styled(
         format!("办理经过（{}）", m.history.len()),
         t.title(),
     ));
     for h in &m.history {
         lines.push(history_line(ctx.time(h.at), &h.officer, &h.kind, ctx));
+    }
+    lines
+}
+
+/// The matter's evaluation as it stands, each answer's word and the third party's result.
+fn evaluation_lines(m: &Matter, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let Some(label) = m.evaluation_label() else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled("满意度 ", t.label()),
+        Span::styled(label, t.strong()),
+    ])];
+    for e in &m.evaluations {
+        let mut text = format!(
+            "  {}：{}（{} {}）",
+            e.answer.label(),
+            e.satisfaction.label(),
+            e.on,
+            e.officer
+        );
+        if !e.note.is_empty() {
+            text.push_str(&format!(" {}", e.note.replace('\n', " ")));
+        }
+        lines.push(Line::styled(text, t.dim()));
+        if let Some(tp) = &e.third_party {
+            let result = match &tp.result {
+                None => "评价中".to_string(),
+                Some(r) => format!(
+                    "{}，{}；{}",
+                    r.vote.verdict().label(),
+                    r.vote.describe(),
+                    r.opinion.replace('\n', " ")
+                ),
+            };
+            lines.push(Line::styled(
+                format!("  第三方评价（{} 送评）：{result}", tp.sent_on),
+                t.dim(),
+            ));
+        }
     }
     lines
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use crate::domain::lifecycle::State;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,12 +29,14 @@ use crate::domain::registration::{
     RegistrationInput, Rules,
 };
 use crate::domain::visit::Channel;
+use crate::domain::visit_facts::{LowerLevel, VisitFacts};
 use crate::domain::visitor::VisitorId;
 use crate::hall::{Command, HallInfo, MatterBrief, Registered};
 use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::{Choice, TextBox, TextField};
 use crate::tui::widgets::form::{label_cell, with_note};
+use crate::tui::widgets::text::width as text_width;
 
 /// The form's fields in focus order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,7 +47,9 @@ pub enum FormField {
     Phone,
     Address,
     Channel,
+    Anonymous,
     Headcount,
+    Level,
     Representatives,
     Category,
     ContentClass,
@@ -52,19 +58,23 @@ pub enum FormField {
     Demands,
     Accused,
     AccusedDepartment,
+    LowerBody,
+    LowerUntil,
     Department,
 }
 
 use FormField as F;
 
-const ORDER: [F; 16] = [
+const ORDER: [F; 20] = [
     F::IdNumber,
     F::NoDocument,
     F::Name,
     F::Phone,
     F::Address,
     F::Channel,
+    F::Anonymous,
     F::Headcount,
+    F::Level,
     F::Representatives,
     F::Category,
     F::ContentClass,
@@ -73,6 +83,8 @@ const ORDER: [F; 16] = [
     F::Demands,
     F::Accused,
     F::AccusedDepartment,
+    F::LowerBody,
+    F::LowerUntil,
     F::Department,
 ];
 
@@ -88,6 +100,10 @@ impl FormField {
             F::Phone => "联系电话",
             F::Address => "住址",
             F::Channel => "信访形式",
+            F::Anonymous => "匿名",
+            F::Level => "层级",
+            F::LowerBody => "下级受理",
+            F::LowerUntil => "期限至",
             F::Headcount => "来访人数",
             F::Representatives => "代表姓名",
             F::Category => "事项性质",
@@ -112,6 +128,31 @@ impl FormField {
                 | F::Demands
                 | F::Accused
                 | F::AccusedDepartment
+                | F::LowerBody
+                | F::LowerUntil
+        )
+    }
+
+    /// A short field drawn beside this one, on its row, so the form fits 80×24.
+    fn partner(self) -> Option<F> {
+        match self {
+            F::Channel => Some(F::Anonymous),
+            F::Headcount => Some(F::Level),
+            F::LowerBody => Some(F::LowerUntil),
+            _ => None,
+        }
+    }
+
+    /// Drawn on its partner's row.
+    fn beside(self) -> bool {
+        matches!(self, F::Anonymous | F::Level | F::LowerUntil)
+    }
+
+    /// Fields about the person: not asked of an anonymous letter or call.
+    fn personal(self) -> bool {
+        matches!(
+            self,
+            F::IdNumber | F::NoDocument | F::Name | F::Phone | F::Address
         )
     }
 
@@ -135,6 +176,10 @@ impl FormField {
             Field::Department => F::Department,
             Field::Accused => F::Accused,
             Field::AccusedDepartment => F::AccusedDepartment,
+            Field::Level => F::Level,
+            Field::Anonymous => F::Anonymous,
+            Field::LowerLevel => F::LowerBody,
+            Field::LowerLevelUntil => F::LowerUntil,
             _ => return None,
         })
     }
@@ -175,6 +220,11 @@ pub struct IntakeScreen {
     /// [`UNKNOWN_DEPARTMENT`], then the hall's departments in config order.
     accused_department: Choice,
     department: Choice,
+    anonymous: bool,
+    /// The hall's visit levels, its own first.
+    level: Choice,
+    lower_body: TextField,
+    lower_until: TextField,
     focus: F,
     errors: HashMap<F, String>,
     id_status: IdStatus,
@@ -210,6 +260,10 @@ impl IntakeScreen {
                     .collect(),
             ),
             department: Choice::new(info.departments.iter().map(|d| d.name.clone()).collect()),
+            anonymous: false,
+            level: Choice::new(info.visit_levels.clone()),
+            lower_body: TextField::default(),
+            lower_until: TextField::default(),
             focus: F::IdNumber,
             errors: HashMap::new(),
             id_status: IdStatus::Empty,
@@ -252,7 +306,42 @@ impl IntakeScreen {
     }
 
     fn skipped(&self, f: F) -> bool {
-        self.attached.is_some() && f.of_matter() || f.of_accusation() && !self.accusation()
+        self.attached.is_some() && f.of_matter()
+            || f.of_accusation() && !self.accusation()
+            || f == F::Anonymous && !self.may_be_anonymous()
+            || f.personal() && self.is_anonymous()
+            || f == F::LowerUntil && self.lower_body.value().trim().is_empty()
+    }
+
+    fn channel(&self) -> Channel {
+        Channel::ALL[self.channel.index()]
+    }
+
+    /// Letters and calls may be anonymous; a person at the desk is registered by name.
+    fn may_be_anonymous(&self) -> bool {
+        matches!(self.channel(), Channel::Letter | Channel::Phone)
+    }
+
+    fn is_anonymous(&self) -> bool {
+        self.anonymous && self.may_be_anonymous()
+    }
+
+    /// The lower level's acceptance, when its body is filled in (a new matter only).
+    fn lower_level(&self) -> Result<Option<LowerLevel>, FieldError> {
+        let body = self.lower_body.value().trim();
+        if body.is_empty() || self.attached.is_some() {
+            return Ok(None);
+        }
+        let until = parse_date(self.lower_until.value()).ok_or_else(|| {
+            FieldError::new(
+                Field::LowerLevelUntil,
+                "请填写下级办理期限的最后一天，写成 2026-12-31 这样的日期",
+            )
+        })?;
+        Ok(Some(LowerLevel {
+            body: body.to_string(),
+            until,
+        }))
     }
 
     fn category(&self) -> Category {
@@ -462,14 +551,28 @@ impl IntakeScreen {
             .get(self.department.index())
             .map(|d| d.code.clone())
             .ok_or_else(|| FieldError::new(Field::Department, "请选择去向部门"))?;
+        // Typed before 匿名 was ticked: hidden, and not sent.
+        let anonymous = self.is_anonymous();
+        let personal = |field: &TextField| {
+            if anonymous {
+                String::new()
+            } else {
+                field.value().to_string()
+            }
+        };
+        let facts = VisitFacts {
+            level: u8::try_from(self.level.index()).unwrap_or(0),
+            anonymous,
+            lower_level: self.lower_level()?,
+        };
         Ok(RegistrationInput {
             visitor: self.attached.as_ref().map(|a| a.visitor),
-            id_number: self.id_number.value().to_string(),
-            no_document: self.no_document,
-            name: self.name.value().to_string(),
-            phone: self.phone.value().to_string(),
-            address: self.address.value().to_string(),
-            channel: Channel::ALL[self.channel.index()],
+            id_number: personal(&self.id_number),
+            no_document: self.no_document && !anonymous,
+            name: personal(&self.name),
+            phone: personal(&self.phone),
+            address: personal(&self.address),
+            channel: self.channel(),
             headcount,
             representatives: self
                 .representatives
@@ -480,6 +583,7 @@ impl IntakeScreen {
                 .collect(),
             matter,
             department,
+            facts,
         })
     }
 
@@ -504,6 +608,7 @@ impl IntakeScreen {
                 group_threshold: ctx.info.group_visit_threshold,
                 max_representatives: ctx.info.max_representatives,
                 today: ctx.today,
+                visit_levels: ctx.info.visit_levels.len(),
             };
             registration::validate(&input, &rules).map(|_| input)
         });
@@ -519,6 +624,7 @@ impl IntakeScreen {
 
     pub fn registered(&mut self, r: Registered, ctx: &mut Ctx) {
         let how = match (&r.warning, r.repeat) {
+            (Some(_), _) if r.pending_at_lower_level => "下级已受理，本级不予受理，登记为事项",
             (Some(_), _) => "原事项已终结，不再受理，登记为事项",
             (None, true) => "重复访，已追加到事项",
             (None, false) => "新立事项",
@@ -554,6 +660,16 @@ impl IntakeScreen {
             F::Phone => self.phone.handle(key),
             F::Address => self.address.handle(key),
             F::Channel => self.channel.handle(key),
+            F::Anonymous => match key.code {
+                KeyCode::Char(' ') => {
+                    self.anonymous = !self.anonymous;
+                    Some(true)
+                }
+                _ => None,
+            },
+            F::Level => self.level.handle(key),
+            F::LowerBody => self.lower_body.handle(key),
+            F::LowerUntil => self.lower_until.handle(key),
             F::Headcount => self.headcount.handle(key),
             F::Representatives => self.representatives.handle(key),
             F::Category => self.category.handle(key),
@@ -567,6 +683,15 @@ impl IntakeScreen {
         }?;
         if changed {
             self.errors.remove(&self.focus);
+            if self.focus == F::Anonymous {
+                // The personal fields are hidden now or back empty-handed: no stale errors.
+                self.errors.retain(|f, _| !f.personal());
+                if self.is_anonymous() {
+                    // Nobody is recognised in an anonymous letter.
+                    self.panel.clear(ctx);
+                    self.attached = None;
+                }
+            }
             if matches!(self.focus, F::IdNumber | F::NoDocument) {
                 self.refresh_id_status(ctx);
             }
@@ -637,14 +762,19 @@ impl Component for IntakeScreen {
         }
         let choice = matches!(
             self.focus,
-            F::Channel | F::Category | F::ContentClass | F::AccusedDepartment | F::Department
+            F::Channel
+                | F::Level
+                | F::Category
+                | F::ContentClass
+                | F::AccusedDepartment
+                | F::Department
         );
         let hits = self.panel.has_hits();
         vec![
             hint("F6", "保存登记"),
             hint("Tab", "下一项"),
             hint("←→", "选择").when(choice),
-            hint("空格", "勾选").when(self.focus == F::NoDocument),
+            hint("空格", "勾选").when(matches!(self.focus, F::NoDocument | F::Anonymous)),
             hint("Enter", "换行").when(self.focus == F::Summary),
             hint("F7", "关联在办事项").when(hits),
             hint("PgDn", "下一位").when(hits),
@@ -676,7 +806,10 @@ impl IntakeScreen {
         // The summary grows with the terminal; every other field is one row.
         // The last two rows repeat the error in full: beside a field it may be cut.
         const ERROR_ROWS: u16 = 2;
-        let shown = ORDER.iter().filter(|f| !self.skipped(**f)).count() as u16;
+        let shown = ORDER
+            .iter()
+            .filter(|f| !self.skipped(**f) && !f.beside())
+            .count() as u16;
         let fixed = shown.saturating_sub(1);
         let summary_rows = inner.height.saturating_sub(fixed + ERROR_ROWS).clamp(1, 8);
         let mut y = inner.y;
@@ -728,7 +861,7 @@ impl IntakeScreen {
                     y += 1;
                 }
             }
-            if self.skipped(field) {
+            if self.skipped(field) || field.beside() {
                 continue;
             }
             if y + rows > bottom {
@@ -765,31 +898,96 @@ impl IntakeScreen {
             F::Representatives => "集体访填代表，用、分隔".to_string(),
             F::Accused => "保密，仅纪委监委可见".to_string(),
             F::AccusedDepartment => "不转交该部门".to_string(),
+            F::Anonymous => "不登记姓名证件".to_string(),
+            F::Level => "已到过的最高层级".to_string(),
+            F::LowerBody => "下级已受理时填写".to_string(),
+            F::LowerUntil => "期限内本级不予受理".to_string(),
             _ => String::new(),
         };
         (note, Note::Hint)
     }
 
-    fn draw_field(&self, f: &mut Frame, field: F, row: Rect, ctx: &Ctx) {
-        let t = &ctx.theme;
-        let focused = self.focus == field;
-        let rest = label_cell(f, Rect { height: 1, ..row }, field.label(), 10, focused, t);
-        let (note, kind) = self.note(field);
-        let want = match field {
+    /// The columns a field's input would like.
+    fn want(&self, field: F, rest: u16) -> u16 {
+        match field {
             F::IdNumber => 19,
             F::Name => 12,
             F::Phone => 14,
             F::Headcount => 4,
-            F::NoDocument => 3,
+            F::NoDocument | F::Anonymous => 3,
             F::Channel => self.channel.cols(),
+            F::Level => self.level.cols(),
             F::Category => self.category.cols(),
             F::ContentClass => self.content_class.cols(),
             F::AccusedDepartment => self.accused_department.cols(),
             F::Department => self.department.cols(),
-            _ => rest.width,
+            F::LowerBody => 16,
+            F::LowerUntil => 11,
+            _ => rest,
+        }
+    }
+
+    /// A row: the field, its partner beside it when shown, and the note of the one focused
+    /// (or in error), as room allows.
+    fn draw_field(&self, f: &mut Frame, field: F, row: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let line = Rect { height: 1, ..row };
+        let rest = label_cell(f, line, field.label(), 10, self.focus == field, t);
+        let partner = field.partner().filter(|p| !self.skipped(*p));
+        let noted = partner
+            .filter(|p| self.focus == *p || self.errors.contains_key(p))
+            .unwrap_or(field);
+        let (note, kind) = self.note(noted);
+        let last_area = match partner {
+            None => {
+                let want = self.want(field, rest.width);
+                let min = if want < rest.width { want } else { 12 };
+                let (input, note_area) = with_note(rest, want, &note, min);
+                self.draw_input(f, field, input, row.height, ctx);
+                note_area
+            }
+            Some(p) => {
+                let cols = self.want(field, rest.width).min(rest.width);
+                self.draw_input(
+                    f,
+                    field,
+                    Rect {
+                        width: cols,
+                        ..rest
+                    },
+                    1,
+                    ctx,
+                );
+                let after = Rect {
+                    x: rest.x + cols + 1,
+                    width: rest.width.saturating_sub(cols + 1),
+                    ..rest
+                };
+                let label_cols = text_width(p.label()) as u16 + 2;
+                let prest = label_cell(f, after, p.label(), label_cols, self.focus == p, t);
+                let want = self.want(p, prest.width);
+                let (input, note_area) = with_note(prest, want, &note, want.min(prest.width));
+                self.draw_input(f, p, input, 1, ctx);
+                note_area
+            }
         };
-        let min = if want < rest.width { want } else { 12 };
-        let (input, note_area) = with_note(rest, want, &note, min);
+        let note_style = match kind {
+            Note::Error => t.error(),
+            Note::Ok => t.ok(),
+            Note::Hint => t.dim(),
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(note, note_style)),
+            Rect {
+                height: 1,
+                ..last_area
+            },
+        );
+    }
+
+    fn draw_input(&self, f: &mut Frame, field: F, input: Rect, rows: u16, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let focused = self.focus == field;
         let style = if focused {
             t.focused_input()
         } else {
@@ -797,13 +995,11 @@ impl IntakeScreen {
         };
         match field {
             F::IdNumber => self.id_number.render(f, input, style, focused),
-            F::NoDocument => {
-                let mark = if self.no_document { "[x]" } else { "[ ]" };
-                f.render_widget(Paragraph::new(mark).style(style), input);
-                if focused {
-                    f.set_cursor_position((input.x + 1, input.y));
-                }
-            }
+            F::NoDocument => draw_checkbox(f, input, self.no_document, style, focused),
+            F::Anonymous => draw_checkbox(f, input, self.anonymous, style, focused),
+            F::Level => self.level.render(f, input, style, focused),
+            F::LowerBody => self.lower_body.render(f, input, style, focused),
+            F::LowerUntil => self.lower_until.render(f, input, style, focused),
             F::Name => self.name.render(f, input, style, focused),
             F::Phone => self.phone.render(f, input, style, focused),
             F::Address => self.address.render(f, input, style, focused),
@@ -815,7 +1011,7 @@ impl IntakeScreen {
             F::Place => self.place.render(f, input, style, focused),
             F::Summary => {
                 let area = Rect {
-                    height: row.height,
+                    height: rows,
                     ..input
                 };
                 self.summary.render(f, area, style, focused)
@@ -825,17 +1021,34 @@ impl IntakeScreen {
             F::AccusedDepartment => self.accused_department.render(f, input, style, focused),
             F::Department => self.department.render(f, input, style, focused),
         }
-        let note_style = match kind {
-            Note::Error => t.error(),
-            Note::Ok => t.ok(),
-            Note::Hint => t.dim(),
-        };
-        f.render_widget(
-            Paragraph::new(Span::styled(note, note_style)),
-            Rect {
-                height: 1,
-                ..note_area
-            },
-        );
     }
+}
+
+/// `[x]` or `[ ]`, with the cursor inside when focused.
+fn draw_checkbox(
+    f: &mut Frame,
+    area: Rect,
+    checked: bool,
+    style: ratatui::style::Style,
+    focused: bool,
+) {
+    let mark = if checked { "[x]" } else { "[ ]" };
+    f.render_widget(Paragraph::new(mark).style(style), area);
+    if focused {
+        f.set_cursor_position((area.x + 1, area.y));
+    }
+}
+
+/// A date as an officer types it: `2026-12-31`, `2026/12/31`, `20261231`, full-width digits too.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = crate::domain::text::to_halfwidth(text.trim());
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let separated = text
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .all(|c| c == '-' || c == '/');
+    if digits.len() != 8 || !separated {
+        return None;
+    }
+    NaiveDate::parse_from_str(&digits, "%Y%m%d").ok()
 }

@@ -54,6 +54,7 @@ pub fn draw_ticket(f: &mut Frame, area: Rect, r: &Registered, ctx: &Ctx) {
     }
     lines.push(Line::raw(""));
     let kind = match (&r.warning, r.repeat) {
+        (Some(_), _) if r.pending_at_lower_level => "下级已受理，本级不予受理，登记为事项",
         (Some(_), _) => "不再受理，登记为事项",
         (None, true) => "重复访，追加到事项",
         (None, false) => "新立事项",
