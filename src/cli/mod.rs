@@ -4,6 +4,7 @@
 //! 2 `check` found problems.
 
 mod accounts;
+mod cert;
 mod desk;
 mod network;
 mod output;
@@ -100,6 +101,9 @@ enum Command {
         /// 监听地址
         #[arg(long, value_name = "ADDR", default_value = network::DEFAULT_LISTEN)]
         listen: String,
+        /// 没有配置 TLS 证书时也在非本机地址上监听（明文传输，每次启动都会警告）
+        #[arg(long)]
+        insecure: bool,
     },
     /// 大厅大屏：显示正在叫的号和各部门等候人数（只读，需要“大屏”角色的账号）
     Display {
@@ -110,6 +114,30 @@ enum Command {
         #[arg(long, value_name = "USERNAME")]
         user: String,
     },
+    /// 大厅的 TLS 证书：生成自签名证书，或查看证书指纹
+    #[command(subcommand)]
+    Cert(CertCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum CertCommand {
+    /// 生成自签名证书和私钥（hall-cert.pem、hall-key.pem），并显示供窗口固定的指纹
+    New {
+        /// 证书上的大厅名称（默认取配置文件中的名称）
+        #[arg(long, value_name = "名称")]
+        hall: Option<String>,
+        /// 窗口连接服务器所用的地址（IP 或主机名），可写多次；localhost 和 127.0.0.1 总是包含
+        #[arg(long = "host", value_name = "HOST", required = true)]
+        hosts: Vec<String>,
+        /// 写入证书和私钥的目录
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// 有效天数
+        #[arg(long, value_name = "N", default_value_t = cert::DEFAULT_DAYS)]
+        days: u32,
+    },
+    /// 显示证书文件的 SHA-256 指纹
+    Show { file: PathBuf },
 }
 
 impl Command {
@@ -124,6 +152,7 @@ impl Command {
             Command::Check => "check",
             Command::Serve { .. } => "serve",
             Command::Display { .. } => "display",
+            Command::Cert(_) => "cert",
         }
     }
 }
@@ -271,7 +300,16 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
             tools::lookup(data, config, &text, json, limit)
         }
         Some(Command::Check) => tools::check(data, config),
-        Some(Command::Serve { listen }) => network::serve(data, config, &listen),
-        Some(Command::Display { server, user }) => network::display(&server, &user),
+        Some(Command::Serve { listen, insecure }) => {
+            network::serve(data, config, &listen, insecure)
+        }
+        Some(Command::Display { server, user }) => network::display(&server, &user, &config.tls),
+        Some(Command::Cert(CertCommand::New {
+            hall,
+            hosts,
+            out,
+            days,
+        })) => cert::new(hall.as_deref().unwrap_or(&config.name), &hosts, &out, days),
+        Some(Command::Cert(CertCommand::Show { file })) => cert::show(&file),
     }
 }

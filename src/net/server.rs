@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Write};
+
+use super::stream::{self, ReadHalf, WriteHalf};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,6 +39,8 @@ pub struct ServerConfig {
     /// Frames waiting to be written to one desk; events beyond it are dropped for that desk.
     pub outgoing_queue: usize,
     pub max_connections: usize,
+    /// Speak TLS with this certificate; plain TCP when `None`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServerConfig {
@@ -47,6 +51,7 @@ impl Default for ServerConfig {
             write_timeout: Duration::from_secs(10),
             outgoing_queue: 256,
             max_connections: 200,
+            tls: None,
         }
     }
 }
@@ -243,6 +248,7 @@ enum End {
     Bad(String),
     Refused(String),
     WriterGone,
+    Handshake(io::Error),
 }
 
 impl Connection {
@@ -264,6 +270,7 @@ impl Connection {
             Ok(End::WriterGone) => {
                 tracing::info!(conn, %peer, "desk stopped reading, disconnected")
             }
+            Ok(End::Handshake(e)) => tracing::warn!(conn, %peer, "TLS handshake failed: {e}"),
             Err(e) => tracing::warn!(conn, %peer, "connection failed: {e}"),
         }
     }
@@ -285,14 +292,25 @@ impl Connection {
             self.registry.lock().remove(&self.id);
             return Ok(End::Closed);
         }
-        let (tx, rx) = bounded::<Frame>(self.config.outgoing_queue.max(1));
-        let writer = {
-            let stream = stream.try_clone()?;
-            thread::Builder::new()
-                .name(format!("net-conn-{}-w", self.id))
-                .spawn(move || write_loop(stream, rx))?
+        let halves = match &self.config.tls {
+            None => stream::plain(stream.try_clone()?),
+            Some(tls) => rustls::ServerConnection::new(tls.clone())
+                .map_err(io::Error::other)
+                .and_then(|conn| stream::tls(conn, stream.try_clone()?)),
         };
-        let end = self.read_loop(FrameReader::new(BufReader::new(&stream)), &tx);
+        let (read_half, write_half) = match halves {
+            Ok(halves) => halves,
+            Err(e) => {
+                self.registry.lock().remove(&self.id);
+                let _ = stream.shutdown(Shutdown::Both);
+                return Ok(End::Handshake(e));
+            }
+        };
+        let (tx, rx) = bounded::<Frame>(self.config.outgoing_queue.max(1));
+        let writer = thread::Builder::new()
+            .name(format!("net-conn-{}-w", self.id))
+            .spawn(move || write_loop(write_half, rx))?;
+        let end = self.read_loop(FrameReader::new(BufReader::new(read_half)), &tx);
         // The writer ends once every sender is gone: ours and the registry's.
         self.registry.lock().remove(&self.id);
         drop(tx);
@@ -303,7 +321,7 @@ impl Connection {
 
     fn read_loop(
         &mut self,
-        mut reader: FrameReader<BufReader<&TcpStream>>,
+        mut reader: FrameReader<BufReader<ReadHalf>>,
         tx: &Sender<Frame>,
     ) -> End {
         match reader.read::<ClientMsg>() {
@@ -334,6 +352,7 @@ impl Connection {
         if let Err(e) = reader
             .get_ref()
             .get_ref()
+            .tcp()
             .set_read_timeout(Some(self.config.idle_timeout))
         {
             return End::Bad(e.to_string());
@@ -424,7 +443,7 @@ fn send(tx: &Sender<Frame>, msg: &ServerMsg) -> Result<(), End> {
     tx.send(frame.into()).map_err(|_| End::WriterGone)
 }
 
-fn write_loop(mut stream: TcpStream, rx: Receiver<Frame>) {
+fn write_loop(mut stream: WriteHalf, rx: Receiver<Frame>) {
     let mut batch = Vec::new();
     for first in rx.iter() {
         batch.clear();
@@ -435,7 +454,7 @@ fn write_loop(mut stream: TcpStream, rx: Receiver<Frame>) {
         if let Err(e) = stream.write_all(&batch) {
             tracing::debug!("write failed: {e}");
             // Wakes the reader too, so the whole connection ends.
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = stream.tcp().shutdown(Shutdown::Both);
             return;
         }
     }
