@@ -4,6 +4,7 @@
 //! 2 `check` found problems.
 
 mod accounts;
+mod backup;
 mod cert;
 mod desk;
 mod network;
@@ -117,6 +118,23 @@ enum Command {
     /// 大厅的 TLS 证书：生成自签名证书，或查看证书指纹
     #[command(subcommand)]
     Cert(CertCommand),
+    /// 备份整个数据库到一个文件（带校验和）；服务器运行时用 --server 通过服务器备份
+    Backup {
+        /// 备份文件（不会覆盖已有文件）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 通过正在运行的大厅服务器备份（如 127.0.0.1:7878）
+        #[arg(long, value_name = "ADDR", requires = "user")]
+        server: Option<String>,
+        /// 管理员账号（密码从环境变量 LIANFANG_PASSWORD 读取，没有时在终端输入）
+        #[arg(long, value_name = "USERNAME", requires = "server")]
+        user: Option<String>,
+    },
+    /// 把备份文件恢复到 --data 指定的、还没有数据库的目录，然后检查
+    Restore {
+        /// 备份文件
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -153,6 +171,8 @@ impl Command {
             Command::Serve { .. } => "serve",
             Command::Display { .. } => "display",
             Command::Cert(_) => "cert",
+            Command::Backup { .. } => "backup",
+            Command::Restore { .. } => "restore",
         }
     }
 }
@@ -311,5 +331,10 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
             days,
         })) => cert::new(hall.as_deref().unwrap_or(&config.name), &hosts, &out, days),
         Some(Command::Cert(CertCommand::Show { file })) => cert::show(&file),
+        Some(Command::Backup { out, server, user }) => {
+            let remote = server.as_deref().zip(user.as_deref());
+            backup::backup(data, config, &out, remote)
+        }
+        Some(Command::Restore { file }) => backup::restore(data, config, &file),
     }
 }

@@ -82,12 +82,17 @@ pub fn connect(server: &str, settings: &TlsSettings) -> Result<RemoteHall, CliEr
 /// `lianfang display --server ADDR --user NAME`: the wall screen.
 pub fn display(server: &str, user: &str, settings: &TlsSettings) -> Result<(), CliError> {
     require_terminal()?;
-    let password = match std::env::var("LIANFANG_PASSWORD") {
-        Ok(p) if !p.is_empty() => p,
-        _ => prompt_password(&format!("大屏账号 {user} 的密码："))?,
-    };
+    let password = password(user)?;
     let hall = connect(server, settings)?;
     run_display(Arc::new(hall), user, &password).map_err(|e| CliError::Desk(e.to_string()))
+}
+
+/// The password of `user`: `$LIANFANG_PASSWORD`, else asked on the terminal.
+pub fn password(user: &str) -> Result<String, CliError> {
+    match std::env::var("LIANFANG_PASSWORD") {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => prompt_password(&format!("账号 {user} 的密码：")),
+    }
 }
 
 pub fn require_terminal() -> Result<(), CliError> {

@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod backup;
 mod repeat;
 mod steps;
 

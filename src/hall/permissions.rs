@@ -22,6 +22,8 @@ pub enum Action {
     ViewQueue,
     /// The overdue / due-soon list of the whole hall, not only one's own department.
     ViewHallDeadlines,
+    /// A copy of the whole database: every visitor's record.
+    Backup,
 }
 
 /// Whether a role may do an action at all; desks use it to offer only what works.
@@ -35,7 +37,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
             Register | ServeQueue | AddNote | ViewRecords | ViewQueue
         ),
         // Leaders oversee the hall, deadlines included; desks see their own department's.
-        Role::Leader => !matches!(action, ManageOfficers),
+        Role::Leader => !matches!(action, ManageOfficers | Backup),
         Role::Admin => true,
     }
 }
@@ -50,6 +52,7 @@ fn action_label(action: Action) -> &'static str {
         Action::ViewRecords => "查看来访记录",
         Action::ViewQueue => "查看排队情况",
         Action::ViewHallDeadlines => "查看全大厅的超期和临期事项",
+        Action::Backup => "备份数据库",
     }
 }
 

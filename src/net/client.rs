@@ -179,6 +179,29 @@ impl RemoteHall {
     }
 }
 
+impl RemoteHall {
+    /// Downloads a backup of the hall into `out` (administrators only); returns its size.
+    pub fn backup(&self, token: &SessionToken, out: &mut impl Write) -> HallResult<u64> {
+        let mut offset = 0;
+        loop {
+            match self.call_as(token, |token| Request::Backup { token, offset })? {
+                Response::BackupPart { total, bytes } => {
+                    out.write_all(&bytes)
+                        .map_err(|e| HallError::Storage(format!("备份文件写入失败：{e}")))?;
+                    offset += bytes.len() as u64;
+                    if offset >= total {
+                        return Ok(total);
+                    }
+                    if bytes.is_empty() {
+                        return Err(unexpected("备份数据"));
+                    }
+                }
+                _ => return Err(unexpected("备份数据")),
+            }
+        }
+    }
+}
+
 impl Drop for RemoteHall {
     fn drop(&mut self) {
         self.shared.closing.store(true, Ordering::SeqCst);

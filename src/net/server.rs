@@ -100,6 +100,9 @@ impl ShutdownSignal {
 /// An encoded frame waiting to be written; an event's is shared by every desk.
 type Frame = Arc<[u8]>;
 
+/// Bytes of a backup per reply: well inside one frame.
+const BACKUP_PART: u64 = 512 * 1024;
+
 /// Frames written together at most: a burst of events costs one write, not one each.
 const FRAMES_PER_WRITE: usize = 64;
 
@@ -192,6 +195,7 @@ pub fn serve(
             config: config.clone(),
             shutdown: shutdown.clone(),
             tokens: Vec::new(),
+            backup: None,
         };
         match thread::Builder::new()
             .name(format!("net-conn-{}", conn.id))
@@ -239,6 +243,8 @@ struct Connection {
     shutdown: ShutdownSignal,
     /// Sessions opened on this connection; only these may be used on it, and they end with it.
     tokens: Vec<SessionToken>,
+    /// The backup this desk is downloading: an unnamed temporary file, gone when closed.
+    backup: Option<std::fs::File>,
 }
 
 /// Why a connection ended, for the log.
@@ -409,7 +415,37 @@ impl Connection {
             Request::Snapshot => Ok(Response::Snapshot {
                 last_seq: hall.last_event_seq(),
             }),
+            Request::Backup { token, offset } => {
+                self.own(&token)?;
+                self.backup_part(&token, offset)
+            }
         }
+    }
+
+    /// The copy is taken into a temporary file at once (commands wait only for
+    /// that), then handed out a piece per request.
+    fn backup_part(&mut self, token: &SessionToken, offset: u64) -> Result<Response, HallError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let failed = |e: io::Error| HallError::Storage(format!("备份的临时文件读写失败：{e}"));
+        if offset == 0 {
+            let mut file = tempfile::tempfile().map_err(failed)?;
+            self.hall.backup(token, &mut file)?;
+            self.backup = Some(file);
+        }
+        let file = self
+            .backup
+            .as_mut()
+            .ok_or_else(|| HallError::Conflict("没有正在进行的备份，请重新开始备份".into()))?;
+        let total = file.metadata().map_err(failed)?.len();
+        file.seek(SeekFrom::Start(offset)).map_err(failed)?;
+        let mut bytes = Vec::new();
+        file.take(BACKUP_PART)
+            .read_to_end(&mut bytes)
+            .map_err(failed)?;
+        if offset + bytes.len() as u64 >= total {
+            self.backup = None;
+        }
+        Ok(Response::BackupPart { total, bytes })
     }
 
     /// A session token works only on the connection that logged in.
