@@ -55,6 +55,34 @@ pub struct HallConfig {
     /// Levels a visitor may already have taken a matter to, the hall's own first
     /// (`本级 / 到市 / 到省 / 进京`); a visit records an index into it.
     pub visit_levels: Vec<String>,
+    /// `[server]` and `[desk]`: TLS between desks and `lianfang serve`.
+    pub tls: TlsSettings,
+}
+
+/// Where the certificates are. Relative paths count from the config file's directory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// `[server] tls_cert`: the server's certificate (PEM).
+    pub cert: Option<PathBuf>,
+    /// `[server] tls_key`: its private key (PEM).
+    pub key: Option<PathBuf>,
+    /// `[desk] tls_ca`: the certificate (or CA) a desk trusts.
+    pub ca: Option<PathBuf>,
+    /// `[desk] tls_pin_sha256`: the one server certificate a desk trusts, by fingerprint.
+    pub pin_sha256: Option<[u8; 32]>,
+}
+
+impl TlsSettings {
+    fn relative_to(&mut self, dir: &Path) {
+        for path in [&mut self.cert, &mut self.key, &mut self.ca]
+            .into_iter()
+            .flatten()
+        {
+            if path.is_relative() {
+                *path = dir.join(&*path);
+            }
+        }
+    }
 }
 
 // The file's shape; checked and turned into `HallConfig` by `HallConfig::parse`.
@@ -70,6 +98,15 @@ struct RawConfig {
     deadlines: RawDeadlines,
     matters: RawMatters,
     departments: Vec<RawDepartment>,
+    #[serde(default)]
+    server: RawServer,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +148,8 @@ struct RawUi {
 struct RawDesk {
     #[serde(default = "default_lock_after_minutes")]
     lock_after_minutes: u32,
+    tls_ca: Option<PathBuf>,
+    tls_pin_sha256: Option<String>,
 }
 
 /// Ten idle minutes: long enough for a visitor's story, short enough for a coffee break.
@@ -122,6 +161,8 @@ impl Default for RawDesk {
     fn default() -> Self {
         RawDesk {
             lock_after_minutes: default_lock_after_minutes(),
+            tls_ca: None,
+            tls_pin_sha256: None,
         }
     }
 }
@@ -202,6 +243,7 @@ impl HallConfig {
         let mut config = HallConfig::parse(&read(path)?, &path.display().to_string())?;
         if let Some(dir) = path.parent() {
             config.load_beside(dir)?;
+            config.tls.relative_to(dir);
         }
         Ok(config)
     }
@@ -329,6 +371,34 @@ impl HallConfig {
                 accusations: d.accusations,
             });
         }
+        // The shipped file mentions these keys in comments: find the line that sets one.
+        let setting_line = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1)
+        };
+        if raw.server.tls_cert.is_some() != raw.server.tls_key.is_some() {
+            return Err(invalid(
+                setting_line("tls_"),
+                "[server] 的 tls_cert 和 tls_key 必须同时设置".into(),
+            ));
+        }
+        let pin_sha256 = match &raw.desk.tls_pin_sha256 {
+            None => None,
+            Some(text) => Some(crate::net::tls::parse_fingerprint(text).ok_or_else(|| {
+                invalid(
+                    setting_line("tls_pin_sha256"),
+                    "tls_pin_sha256 应是 64 位十六进制数（可用冒号分隔），照抄 lianfang cert new 输出的指纹"
+                        .into(),
+                )
+            })?),
+        };
+        let tls = TlsSettings {
+            cert: raw.server.tls_cert,
+            key: raw.server.tls_key,
+            ca: raw.desk.tls_ca,
+            pin_sha256,
+        };
         Ok(HallConfig {
             name: raw.hall.name,
             timezone,
@@ -343,6 +413,7 @@ impl HallConfig {
             departments,
             notices: NoticeTemplates::embedded(),
             visit_levels: raw.hall.visit_levels,
+            tls,
         })
     }
 
@@ -431,5 +502,39 @@ mod tests {
         );
         let unknown = DEFAULT_TOML.replace("[ui]", "[ui]\ncolour = 1");
         assert!(HallConfig::parse(&unknown, "x.toml").is_err());
+    }
+
+    #[test]
+    fn tls_settings_are_checked_and_resolved_beside_the_config_file() {
+        let half = format!("{DEFAULT_TOML}\n[server]\ntls_cert = \"c.pem\"\n");
+        let err = HallConfig::parse(&half, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("必须同时设置"), "{err}");
+        assert!(err.contains(&line_starting(&half, "tls_cert")), "{err}");
+        // The shipped file already has a `[desk]` section: the setting goes into it.
+        let in_desk =
+            |line: &str| DEFAULT_TOML.replacen("[desk]\n", &format!("[desk]\n{line}\n"), 1);
+        let bad_pin = in_desk("tls_pin_sha256 = \"AB:CD\"");
+        let err = HallConfig::parse(&bad_pin, "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("64 位十六进制"), "{err}");
+        assert!(
+            err.contains(&line_starting(&bad_pin, "tls_pin_sha256")),
+            "{err}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lianfang.toml");
+        let pin = format!("tls_pin_sha256 = \"{}\"", "0a".repeat(32));
+        let full = format!(
+            "{}\n[server]\ntls_cert = \"tls/c.pem\"\ntls_key = \"/etc/k.pem\"\n",
+            in_desk(&pin)
+        );
+        std::fs::write(&file, full).unwrap();
+        let tls = HallConfig::load(&file).unwrap().tls;
+        assert_eq!(tls.cert, Some(dir.path().join("tls/c.pem")));
+        assert_eq!(tls.key, Some(PathBuf::from("/etc/k.pem")));
+        assert_eq!(tls.pin_sha256, Some([0x0a; 32]));
+        assert_eq!(HallConfig::embedded().tls, TlsSettings::default());
     }
 }

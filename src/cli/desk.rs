@@ -39,7 +39,7 @@ pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliErr
     };
     // The desk gets a `Hall` and never knows which kind.
     let hall: Arc<dyn Hall> = match (args.server, args.demo_visitors) {
-        (Some(server), _) => Arc::new(connect(&server)?),
+        (Some(server), _) => Arc::new(connect(&server, &config.tls)?),
         (None, Some(visitors)) => Arc::new(demo_hall(config, visitors)?),
         (None, None) => Arc::new(open_hall(data, config)?),
     };

@@ -5,6 +5,8 @@
 
 mod accounts;
 mod audit;
+mod backup;
+mod cert;
 mod desk;
 mod network;
 mod notices;
@@ -102,6 +104,9 @@ enum Command {
         /// 监听地址
         #[arg(long, value_name = "ADDR", default_value = network::DEFAULT_LISTEN)]
         listen: String,
+        /// 没有配置 TLS 证书时也在非本机地址上监听（明文传输，每次启动都会警告）
+        #[arg(long)]
+        insecure: bool,
     },
     /// 审计记录：登录、查看完整身份证号码、导出和每一次修改，按时间先后（只读）
     Audit {
@@ -142,6 +147,47 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// 大厅的 TLS 证书：生成自签名证书，或查看证书指纹
+    #[command(subcommand)]
+    Cert(CertCommand),
+    /// 备份整个数据库到一个文件（带校验和）；服务器运行时用 --server 通过服务器备份
+    Backup {
+        /// 备份文件（不会覆盖已有文件）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 通过正在运行的大厅服务器备份（如 127.0.0.1:7878）
+        #[arg(long, value_name = "ADDR", requires = "user")]
+        server: Option<String>,
+        /// 管理员账号（密码从环境变量 LIANFANG_PASSWORD 读取，没有时在终端输入）
+        #[arg(long, value_name = "USERNAME", requires = "server")]
+        user: Option<String>,
+    },
+    /// 把备份文件恢复到 --data 指定的、还没有数据库的目录，然后检查
+    Restore {
+        /// 备份文件
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CertCommand {
+    /// 生成自签名证书和私钥（hall-cert.pem、hall-key.pem），并显示供窗口固定的指纹
+    New {
+        /// 证书上的大厅名称（默认取配置文件中的名称）
+        #[arg(long, value_name = "名称")]
+        hall: Option<String>,
+        /// 窗口连接服务器所用的地址（IP 或主机名），可写多次；localhost 和 127.0.0.1 总是包含
+        #[arg(long = "host", value_name = "HOST", required = true)]
+        hosts: Vec<String>,
+        /// 写入证书和私钥的目录
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// 有效天数
+        #[arg(long, value_name = "N", default_value_t = cert::DEFAULT_DAYS)]
+        days: u32,
+    },
+    /// 显示证书文件的 SHA-256 指纹
+    Show { file: PathBuf },
 }
 
 impl Command {
@@ -158,6 +204,9 @@ impl Command {
             Command::Display { .. } => "display",
             Command::Notice { .. } => "notice",
             Command::Audit { .. } => "audit",
+            Command::Cert(_) => "cert",
+            Command::Backup { .. } => "backup",
+            Command::Restore { .. } => "restore",
         }
     }
 }
@@ -307,8 +356,22 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
             tools::lookup(data, config, &text, json, limit)
         }
         Some(Command::Check) => tools::check(data, config),
-        Some(Command::Serve { listen }) => network::serve(data, config, &listen),
-        Some(Command::Display { server, user }) => network::display(&server, &user),
+        Some(Command::Serve { listen, insecure }) => {
+            network::serve(data, config, &listen, insecure)
+        }
+        Some(Command::Display { server, user }) => network::display(&server, &user, &config.tls),
+        Some(Command::Cert(CertCommand::New {
+            hall,
+            hosts,
+            out,
+            days,
+        })) => cert::new(hall.as_deref().unwrap_or(&config.name), &hosts, &out, days),
+        Some(Command::Cert(CertCommand::Show { file })) => cert::show(&file),
+        Some(Command::Backup { out, server, user }) => {
+            let remote = server.as_deref().zip(user.as_deref());
+            backup::backup(data, config, &out, remote)
+        }
+        Some(Command::Restore { file }) => backup::restore(data, config, &file),
         Some(Command::Notice { matter, kind, out }) => {
             notices::notice(data, config, &matter, kind, out.as_deref())
         }

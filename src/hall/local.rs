@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod evaluation;
 mod lower_level;
 mod notices;

@@ -28,6 +28,8 @@ pub enum Action {
     ViewFullIdentity,
     /// The hall's whole audit trail: logins, identity views, exports, every change.
     ViewAudit,
+    /// A copy of the whole database: every visitor's record.
+    Backup,
 }
 
 /// Whether a role may do an action at all; desks use it to offer only what works.
@@ -44,7 +46,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
             Register | ServeQueue | AddNote | ViewRecords | ViewQueue
         ),
         // Leaders oversee the hall, deadlines included; desks see their own department's.
-        Role::Leader => !matches!(action, ManageOfficers | ViewAudit),
+        Role::Leader => !matches!(action, ManageOfficers | ViewAudit | Backup),
         Role::Admin => true,
     }
 }
@@ -61,6 +63,7 @@ fn action_label(action: Action) -> &'static str {
         Action::ViewHallDeadlines => "查看全大厅的超期和临期事项",
         Action::ViewFullIdentity => "查看完整的身份证号码和电话",
         Action::ViewAudit => "查看大厅审计记录",
+        Action::Backup => "备份数据库",
     }
 }
 

@@ -21,6 +21,9 @@
 
 use std::collections::HashMap;
 use std::io::{BufReader, Write};
+
+use super::stream::{self, ReadHalf, WriteHalf};
+use super::tls;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -49,6 +52,8 @@ pub struct ClientConfig {
     pub dead_after: Duration,
     pub reconnect_min: Duration,
     pub reconnect_max: Duration,
+    /// Speak TLS, trusting what this config trusts; plain TCP when `None`.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Default for ClientConfig {
@@ -60,6 +65,7 @@ impl Default for ClientConfig {
             dead_after: Duration::from_secs(15),
             reconnect_min: Duration::from_millis(250),
             reconnect_max: Duration::from_secs(5),
+            tls: None,
         }
     }
 }
@@ -91,7 +97,7 @@ struct Shared {
     addr: String,
     config: ClientConfig,
     /// The write side of the current connection; `None` while offline.
-    link: Mutex<Option<TcpStream>>,
+    link: Mutex<Option<WriteHalf>>,
     pending: Mutex<HashMap<u64, Sender<HallResult<Response>>>>,
     next_id: AtomicU64,
     subscribers: Mutex<Vec<Sender<Event>>>,
@@ -108,9 +114,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// A fresh connection that has passed the handshake.
 struct Link {
-    stream: TcpStream,
+    stream: WriteHalf,
     /// Buffered: a burst of frames is read in one system call.
-    reader: FrameReader<BufReader<TcpStream>>,
+    reader: FrameReader<BufReader<ReadHalf>>,
 }
 
 impl RemoteHall {
@@ -173,11 +179,34 @@ impl RemoteHall {
     }
 }
 
+impl RemoteHall {
+    /// Downloads a backup of the hall into `out` (administrators only); returns its size.
+    pub fn backup(&self, token: &SessionToken, out: &mut impl Write) -> HallResult<u64> {
+        let mut offset = 0;
+        loop {
+            match self.call_as(token, |token| Request::Backup { token, offset })? {
+                Response::BackupPart { total, bytes } => {
+                    out.write_all(&bytes)
+                        .map_err(|e| HallError::Storage(format!("备份文件写入失败：{e}")))?;
+                    offset += bytes.len() as u64;
+                    if offset >= total {
+                        return Ok(total);
+                    }
+                    if bytes.is_empty() {
+                        return Err(unexpected("备份数据"));
+                    }
+                }
+                _ => return Err(unexpected("备份数据")),
+            }
+        }
+    }
+}
+
 impl Drop for RemoteHall {
     fn drop(&mut self) {
         self.shared.closing.store(true, Ordering::SeqCst);
         if let Some(stream) = lock(&self.shared.link).as_ref() {
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = stream.tcp().shutdown(Shutdown::Both);
         }
         drop(self.stop.take());
         if let Some(t) = self.link_thread.take() {
@@ -276,11 +305,11 @@ impl Shared {
                 return Err(HallError::Protocol(e.to_string()));
             }
         };
-        let sent = match lock(&self.link).as_ref() {
+        let sent = match lock(&self.link).as_mut() {
             None => Err(unavailable(OFFLINE)),
-            Some(mut stream) => stream.write_all(&frame).map_err(|e| {
+            Some(stream) => stream.write_all(&frame).map_err(|e| {
                 // A half-written frame leaves the stream unusable; the link thread reconnects.
-                let _ = stream.shutdown(Shutdown::Both);
+                let _ = stream.tcp().shutdown(Shutdown::Both);
                 unavailable(format!("{e}。{NOT_CONFIRMED}"))
             }),
         };
@@ -320,15 +349,15 @@ impl Shared {
     }
 
     fn handshake(&self, stream: TcpStream) -> HallResult<Link> {
-        let setup = || -> std::io::Result<TcpStream> {
+        let setup = || -> std::io::Result<()> {
             stream.set_nodelay(true)?;
             stream.set_write_timeout(Some(self.config.request_timeout))?;
-            stream.set_read_timeout(Some(self.config.connect_timeout))?;
-            stream.try_clone()
+            stream.set_read_timeout(Some(self.config.connect_timeout))
         };
-        let read_half = setup().map_err(unavailable)?;
+        setup().map_err(unavailable)?;
+        let (read_half, write_half) = self.split(stream)?;
         let mut link = Link {
-            stream,
+            stream: write_half,
             reader: FrameReader::new(BufReader::new(read_half)),
         };
         write_frame(
@@ -356,14 +385,33 @@ impl Shared {
             }
             Ok(other) => return Err(HallError::Protocol(format!("握手应答异常：{other:?}"))),
             Err(FrameError::TimedOut) => return Err(unavailable("服务器没有应答握手")),
+            Err(e) if self.config.tls.is_none() => {
+                return Err(unavailable(format!(
+                    "{e}。如果服务器启用了加密（TLS），请在本机配置文件的 [desk] 中设置 tls_ca 或 tls_pin_sha256"
+                )))
+            }
             Err(e) => return Err(unavailable(e)),
         }
         link.reader
             .get_ref()
             .get_ref()
+            .tcp()
             .set_read_timeout(Some(self.config.heartbeat_interval))
             .map_err(unavailable)?;
         Ok(link)
+    }
+
+    /// The connection's halves, after the TLS handshake when the desk speaks TLS.
+    fn split(&self, tcp: TcpStream) -> HallResult<(ReadHalf, WriteHalf)> {
+        let Some(config) = &self.config.tls else {
+            return stream::plain(tcp).map_err(unavailable);
+        };
+        let name = tls::server_name(&self.addr).ok_or_else(|| {
+            unavailable(format!("服务器地址 {} 不是有效的主机名或 IP", self.addr))
+        })?;
+        let conn = rustls::ClientConnection::new(config.clone(), name)
+            .map_err(|e| unavailable(format!("无法开始加密连接：{e}")))?;
+        stream::tls(conn, tcp).map_err(|e| unavailable(tls::describe_failure(&e, &self.addr)))
     }
 
     /// One request on a link nobody else uses yet (while reconnecting).
@@ -457,7 +505,7 @@ impl Shared {
 
     fn go_offline(&self) {
         if let Some(stream) = lock(&self.link).take() {
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = stream.tcp().shutdown(Shutdown::Both);
         }
         // Dropping the senders wakes every waiting call with `Unavailable`.
         lock(&self.pending).clear();
@@ -491,7 +539,7 @@ impl Shared {
             }
             if last_ping.elapsed() >= self.config.heartbeat_interval {
                 last_ping = Instant::now();
-                if write_frame(&mut &link.stream, &ClientMsg::Ping).is_err() {
+                if write_frame(&mut link.stream, &ClientMsg::Ping).is_err() {
                     return;
                 }
             }

@@ -4,6 +4,8 @@
 pub mod client;
 pub mod protocol;
 pub mod server;
+pub mod stream;
+pub mod tls;
 
 use std::net::TcpListener;
 use std::path::Path;

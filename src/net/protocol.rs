@@ -66,6 +66,11 @@ pub enum Request {
     },
     /// Resynchronise: where the event stream stands now (see [`Response::Snapshot`]).
     Snapshot,
+    /// A piece of a backup from `offset` on; offset 0 takes a new copy of the store first.
+    Backup {
+        token: SessionToken,
+        offset: u64,
+    },
 }
 
 /// Server → desk.
@@ -100,6 +105,11 @@ pub enum Response {
         last_seq: u64,
     },
     Done,
+    /// `bytes` of a backup file of `total` bytes, at the offset asked for.
+    BackupPart {
+        total: u64,
+        bytes: Vec<u8>,
+    },
 }
 
 /// The message both sides show when versions differ.

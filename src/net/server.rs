@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Write};
+
+use super::stream::{self, ReadHalf, WriteHalf};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,6 +39,8 @@ pub struct ServerConfig {
     /// Frames waiting to be written to one desk; events beyond it are dropped for that desk.
     pub outgoing_queue: usize,
     pub max_connections: usize,
+    /// Speak TLS with this certificate; plain TCP when `None`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServerConfig {
@@ -47,6 +51,7 @@ impl Default for ServerConfig {
             write_timeout: Duration::from_secs(10),
             outgoing_queue: 256,
             max_connections: 200,
+            tls: None,
         }
     }
 }
@@ -94,6 +99,9 @@ impl ShutdownSignal {
 
 /// An encoded frame waiting to be written; an event's is shared by every desk.
 type Frame = Arc<[u8]>;
+
+/// Bytes of a backup per reply: well inside one frame.
+const BACKUP_PART: u64 = 512 * 1024;
 
 /// Frames written together at most: a burst of events costs one write, not one each.
 const FRAMES_PER_WRITE: usize = 64;
@@ -187,6 +195,7 @@ pub fn serve(
             config: config.clone(),
             shutdown: shutdown.clone(),
             tokens: Vec::new(),
+            backup: None,
         };
         match thread::Builder::new()
             .name(format!("net-conn-{}", conn.id))
@@ -234,6 +243,8 @@ struct Connection {
     shutdown: ShutdownSignal,
     /// Sessions opened on this connection; only these may be used on it, and they end with it.
     tokens: Vec<SessionToken>,
+    /// The backup this desk is downloading: an unnamed temporary file, gone when closed.
+    backup: Option<std::fs::File>,
 }
 
 /// Why a connection ended, for the log.
@@ -243,6 +254,7 @@ enum End {
     Bad(String),
     Refused(String),
     WriterGone,
+    Handshake(io::Error),
 }
 
 impl Connection {
@@ -264,6 +276,7 @@ impl Connection {
             Ok(End::WriterGone) => {
                 tracing::info!(conn, %peer, "desk stopped reading, disconnected")
             }
+            Ok(End::Handshake(e)) => tracing::warn!(conn, %peer, "TLS handshake failed: {e}"),
             Err(e) => tracing::warn!(conn, %peer, "connection failed: {e}"),
         }
     }
@@ -285,14 +298,25 @@ impl Connection {
             self.registry.lock().remove(&self.id);
             return Ok(End::Closed);
         }
-        let (tx, rx) = bounded::<Frame>(self.config.outgoing_queue.max(1));
-        let writer = {
-            let stream = stream.try_clone()?;
-            thread::Builder::new()
-                .name(format!("net-conn-{}-w", self.id))
-                .spawn(move || write_loop(stream, rx))?
+        let halves = match &self.config.tls {
+            None => stream::plain(stream.try_clone()?),
+            Some(tls) => rustls::ServerConnection::new(tls.clone())
+                .map_err(io::Error::other)
+                .and_then(|conn| stream::tls(conn, stream.try_clone()?)),
         };
-        let end = self.read_loop(FrameReader::new(BufReader::new(&stream)), &tx);
+        let (read_half, write_half) = match halves {
+            Ok(halves) => halves,
+            Err(e) => {
+                self.registry.lock().remove(&self.id);
+                let _ = stream.shutdown(Shutdown::Both);
+                return Ok(End::Handshake(e));
+            }
+        };
+        let (tx, rx) = bounded::<Frame>(self.config.outgoing_queue.max(1));
+        let writer = thread::Builder::new()
+            .name(format!("net-conn-{}-w", self.id))
+            .spawn(move || write_loop(write_half, rx))?;
+        let end = self.read_loop(FrameReader::new(BufReader::new(read_half)), &tx);
         // The writer ends once every sender is gone: ours and the registry's.
         self.registry.lock().remove(&self.id);
         drop(tx);
@@ -303,7 +327,7 @@ impl Connection {
 
     fn read_loop(
         &mut self,
-        mut reader: FrameReader<BufReader<&TcpStream>>,
+        mut reader: FrameReader<BufReader<ReadHalf>>,
         tx: &Sender<Frame>,
     ) -> End {
         match reader.read::<ClientMsg>() {
@@ -334,6 +358,7 @@ impl Connection {
         if let Err(e) = reader
             .get_ref()
             .get_ref()
+            .tcp()
             .set_read_timeout(Some(self.config.idle_timeout))
         {
             return End::Bad(e.to_string());
@@ -390,7 +415,37 @@ impl Connection {
             Request::Snapshot => Ok(Response::Snapshot {
                 last_seq: hall.last_event_seq(),
             }),
+            Request::Backup { token, offset } => {
+                self.own(&token)?;
+                self.backup_part(&token, offset)
+            }
         }
+    }
+
+    /// The copy is taken into a temporary file at once (commands wait only for
+    /// that), then handed out a piece per request.
+    fn backup_part(&mut self, token: &SessionToken, offset: u64) -> Result<Response, HallError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let failed = |e: io::Error| HallError::Storage(format!("备份的临时文件读写失败：{e}"));
+        if offset == 0 {
+            let mut file = tempfile::tempfile().map_err(failed)?;
+            self.hall.backup(token, &mut file)?;
+            self.backup = Some(file);
+        }
+        let file = self
+            .backup
+            .as_mut()
+            .ok_or_else(|| HallError::Conflict("没有正在进行的备份，请重新开始备份".into()))?;
+        let total = file.metadata().map_err(failed)?.len();
+        file.seek(SeekFrom::Start(offset)).map_err(failed)?;
+        let mut bytes = Vec::new();
+        file.take(BACKUP_PART)
+            .read_to_end(&mut bytes)
+            .map_err(failed)?;
+        if offset + bytes.len() as u64 >= total {
+            self.backup = None;
+        }
+        Ok(Response::BackupPart { total, bytes })
     }
 
     /// A session token works only on the connection that logged in.
@@ -424,7 +479,7 @@ fn send(tx: &Sender<Frame>, msg: &ServerMsg) -> Result<(), End> {
     tx.send(frame.into()).map_err(|_| End::WriterGone)
 }
 
-fn write_loop(mut stream: TcpStream, rx: Receiver<Frame>) {
+fn write_loop(mut stream: WriteHalf, rx: Receiver<Frame>) {
     let mut batch = Vec::new();
     for first in rx.iter() {
         batch.clear();
@@ -435,7 +490,7 @@ fn write_loop(mut stream: TcpStream, rx: Receiver<Frame>) {
         if let Err(e) = stream.write_all(&batch) {
             tracing::debug!("write failed: {e}");
             // Wakes the reader too, so the whole connection ends.
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = stream.tcp().shutdown(Shutdown::Both);
             return;
         }
     }

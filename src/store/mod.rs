@@ -5,6 +5,7 @@
 //! serialised by one lock, so a command's reads and its writes see one state,
 //! and every commit is flushed before the command is acknowledged.
 
+pub mod backup;
 pub mod check;
 pub mod codec;
 pub mod keys;

@@ -67,6 +67,7 @@ pub fn fast_server() -> ServerConfig {
         write_timeout: Duration::from_millis(500),
         outgoing_queue: 16,
         max_connections: 64,
+        tls: None,
     }
 }
 
@@ -78,5 +79,6 @@ pub fn fast_client() -> ClientConfig {
         dead_after: Duration::from_secs(5),
         reconnect_min: Duration::from_millis(20),
         reconnect_max: Duration::from_millis(200),
+        tls: None,
     }
 }

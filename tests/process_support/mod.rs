@@ -24,10 +24,16 @@ impl Drop for Server {
 impl Server {
     /// Starts `lianfang --data DIR serve --listen 127.0.0.1:0` and reads the bound address.
     pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &["--listen", "127.0.0.1:0"])
+    }
+
+    /// Starts `lianfang --data DIR serve ARGS…` and reads the bound address.
+    pub fn start_with(data: &Path, serve_args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lianfang"))
             .arg("--data")
             .arg(data)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .arg("serve")
+            .args(serve_args)
             .env_remove("LIANFANG_DATA")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
