@@ -1,8 +1,8 @@
 //! Any config file: a checked config or an error naming the line, never a panic.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lianfang::config::HallConfig;
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -1,8 +1,8 @@
 //! Bytes from a peer: every frame the reader returns re-encodes, and nothing panics.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lianfang::net::protocol::{encode_frame, ClientMsg, FrameReader, ServerMsg};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     // The server reads desks' frames, a desk reads the server's.

@@ -2,8 +2,8 @@
 //! what parses is well formed and parses again to itself.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lianfang::domain::identity::{normalize_query, IdNumber};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
