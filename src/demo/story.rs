@@ -409,6 +409,8 @@ fn new_matter(
                 department: s.department.clone(),
             },
         }],
+        supervision: None,
+        lead: None,
     };
     if let Some(outcome) = &plan.outcome {
         let at = Timestamp(plan.received.0 + rng.gen_range(20..120) * 60);

@@ -7,6 +7,7 @@ use super::department::DeptCode;
 use super::lifecycle::{
     Lifecycle, LifecycleError, RefusalGround, TimeLimits, Transition, TransitionKind,
 };
+use super::oversight::{LeadCharge, Oversight, Supervision};
 use super::time::Timestamp;
 use super::visitor::VisitorId;
 
@@ -174,6 +175,8 @@ pub enum HistoryKind {
     RepeatVisit {
         visit: u64,
     },
+    /// 督办, 领导批示, 领导包案, 回访 and their clearing (see `oversight`).
+    Oversight(Oversight),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +199,10 @@ pub struct Matter {
     pub visitors: Vec<VisitorId>,
     pub visits: Vec<u64>,
     pub history: Vec<HistoryEntry>,
+    /// 督办: listed as supervised until cleared.
+    pub supervision: Option<Supervision>,
+    /// 领导包案: the leader in personal charge, shown wherever the matter is.
+    pub lead: Option<LeadCharge>,
 }
 
 impl Matter {

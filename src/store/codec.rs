@@ -12,7 +12,9 @@ use serde::Serialize;
 /// held data in format 2.)
 /// 4: `Matter` records the accused party of a 检举控告类 matter. (No hall held data in
 /// format 3.)
-pub const FORMAT_VERSION: u8 = 4;
+/// 5: `Matter` carries its 督办 (`supervision`) and 领导包案 (`lead`); its history keeps
+/// oversight actions. (No hall held data in format 4.)
+pub const FORMAT_VERSION: u8 = 5;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::records::{draw_matter_detail, tier_style};
+use super::records::{draw_matter_detail, oversight_spans, tier_style};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
@@ -305,6 +305,7 @@ fn due_line(m: &MatterBrief, wide: bool, ctx: &Ctx) -> Line<'static> {
             t.label(),
         ));
     }
+    spans.extend(oversight_spans(m, ctx));
     spans.push(Span::styled(m.summary.replace('\n', " "), t.label()));
     Line::from(spans)
 }

@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
+use super::records::{
+    card_lines, draw_matter_detail, matter_brief_line, tier_marker, tier_style, visit_line,
+};
 use crate::hall::{LookupHit, MatterDetail, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
@@ -263,19 +265,14 @@ impl LookupScreen {
                 .last_visit
                 .map(|at| at.format_date(ctx.tz()))
                 .unwrap_or_default();
-            let mut text = format!(
-                "{} {} {} 来访{:>2}次 在办{} 最近{}",
+            let text = format!(
+                "{} {} {} 来访{:>2}次 在办{}",
                 fit(&h.name, 8),
                 fit(&h.id_masked, 18),
                 fit(&h.phone_masked, 11),
                 h.visit_count,
                 h.open_matters,
-                last
             );
-            if wide {
-                let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
-                text.push_str(&format!("  {} 〔{}〕", depts.join("、"), h.matched.label()));
-            }
             let mut spans = vec![Span::raw(if i == self.selected { ">" } else { " " })];
             if let Some(g) = h.key_grade {
                 spans.push(Span::styled(format!("{g:?}"), t.grade(g)));
@@ -283,6 +280,24 @@ impl LookupScreen {
                 spans.push(Span::raw(" "));
             }
             spans.push(Span::raw(text));
+            // A late matter's tier outranks the last visit's date where both do not fit.
+            if let Some(tier) = h.tier {
+                spans.push(Span::styled(
+                    format!(" {}", tier_marker(tier)),
+                    tier_style(Some(tier), ctx),
+                ));
+            }
+            if wide || h.tier.is_none() {
+                spans.push(Span::raw(format!(" 最近{last}")));
+            }
+            if wide {
+                let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
+                spans.push(Span::raw(format!(
+                    "  {} 〔{}〕",
+                    depts.join("、"),
+                    h.matched.label()
+                )));
+            }
             let line = Line::from(spans);
             lines.push(if i == self.selected {
                 line.style(t.selected())
