@@ -436,6 +436,13 @@ impl App {
             (Slot::DueMatter, Answer::Query(QueryReply::Matter(m))) => {
                 self.due.matter_arrived(*m) && self.screen == Screen::Due
             }
+            (Slot::MatterAction, Answer::Command(CommandReply::Done)) => {
+                match self.screen {
+                    Screen::Due => self.due.action_done(ctx),
+                    _ => self.lookup.action_done(ctx),
+                }
+                true
+            }
             (slot, answer) => {
                 ctx.error(format!(
                     "服务返回了意外的应答（{slot:?}: {answer:?}），请重试"
@@ -459,6 +466,10 @@ impl App {
                 return;
             }
             (Slot::Finish, _) => self.window.refused(message.clone()),
+            (Slot::MatterAction, _) => match self.screen {
+                Screen::Due => self.due.action_refused(message.clone()),
+                _ => self.lookup.action_refused(message.clone()),
+            },
             _ => {}
         }
         self.ctx.error(message);

@@ -36,6 +36,8 @@ pub enum Slot {
     /// The overdue / due-soon list and the matter opened from it.
     Due,
     DueMatter,
+    /// An action taken from an opened matter's panel (Ctrl-A), on the lookup or due screen.
+    MatterAction,
 }
 
 #[derive(Clone, Debug)]

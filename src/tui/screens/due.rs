@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::actions::MatterActions;
 use super::records::{draw_matter_detail, oversight_spans, tier_style};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
@@ -77,6 +78,8 @@ pub struct DueScreen {
     page: DuePage,
     matter: Option<MatterDetail>,
     scroll: u16,
+    /// Ctrl-A on the matter page.
+    actions: MatterActions,
 }
 
 /// Leaders and administrators oversee the whole hall's deadlines.
@@ -180,11 +183,17 @@ impl DueScreen {
         ctx.query(Slot::DueMatter, Query::Matter(id));
         self.page = DuePage::Matter;
         self.scroll = 0;
+        self.actions.close();
     }
 }
 
 impl Component for DueScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if self.page == DuePage::Matter
+            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
+        {
+            return Consumed::Yes;
+        }
         match (self.page, key.code) {
             (DuePage::List, KeyCode::Enter) => self.open_matter(ctx),
             (DuePage::List, KeyCode::Up | KeyCode::Down) => {
@@ -234,7 +243,14 @@ impl Component for DueScreen {
                     .when(self.may_switch),
                 ]
             }
-            DuePage::Matter => vec![hint("Esc", "返回列表"), hint("PgDn", "翻页")],
+            DuePage::Matter if self.actions.is_open() => {
+                self.actions.commands(self.matter.as_ref())
+            }
+            DuePage::Matter => {
+                let mut keys = self.actions.commands(self.matter.as_ref());
+                keys.extend([hint("Esc", "返回列表"), hint("PgDn", "翻页")]);
+                keys
+            }
         }
     }
 
@@ -272,6 +288,17 @@ impl DueScreen {
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+        self.actions.draw(f, area, ctx, self.matter.as_ref());
+    }
+
+    /// The hall recorded an action taken from the matter's panel.
+    pub fn action_done(&mut self, ctx: &mut Ctx) {
+        self.actions.done(ctx);
+        self.reload(ctx);
+    }
+
+    pub fn action_refused(&mut self, message: String) {
+        self.actions.refused(message);
     }
 }
 

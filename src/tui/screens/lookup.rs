@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::actions::MatterActions;
 use super::records::{
     card_lines, draw_matter_detail, matter_brief_line, tier_marker, tier_style, visit_line,
 };
@@ -42,6 +43,8 @@ pub struct LookupScreen {
     matter: Option<MatterDetail>,
     /// PgDn/PgUp offset of the long part of the profile or matter page.
     scroll: u16,
+    /// Ctrl-A on the matter page.
+    actions: MatterActions,
 }
 
 impl LookupScreen {
@@ -157,6 +160,7 @@ impl LookupScreen {
         ctx.query(Slot::Matter, Query::Matter(m.id));
         self.page = Page::Matter;
         self.scroll = 0;
+        self.actions.close();
     }
 
     fn step(selected: &mut usize, len: usize, down: bool) {
@@ -173,6 +177,11 @@ impl LookupScreen {
 
 impl Component for LookupScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if self.page == Page::Matter
+            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
+        {
+            return Consumed::Yes;
+        }
         match (self.page, key.code) {
             (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
             (Page::Search, KeyCode::Up | KeyCode::Down) => Self::step(
@@ -219,7 +228,12 @@ impl Component for LookupScreen {
                 hint("Esc", "返回结果"),
                 hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => vec![hint("Esc", "返回档案"), hint("PgDn", "翻页")],
+            Page::Matter if self.actions.is_open() => self.actions.commands(self.matter.as_ref()),
+            Page::Matter => {
+                let mut keys = self.actions.commands(self.matter.as_ref());
+                keys.extend([hint("Esc", "返回档案"), hint("PgDn", "翻页")]);
+                keys
+            }
         }
     }
 
@@ -357,5 +371,16 @@ impl LookupScreen {
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+        self.actions.draw(f, area, ctx, self.matter.as_ref());
+    }
+
+    /// The hall recorded an action taken from the matter's panel.
+    pub fn action_done(&mut self, ctx: &mut Ctx) {
+        self.actions.done(ctx);
+        self.reload(ctx);
+    }
+
+    pub fn action_refused(&mut self, message: String) {
+        self.actions.refused(message);
     }
 }

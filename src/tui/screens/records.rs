@@ -142,7 +142,6 @@ fn oversight_lines(m: &Matter, ctx: &Ctx) -> Vec<Line<'static>> {
             t.warn()
         };
         lines.push(Line::from(vec![
-            Span::styled("督办 ", t.label()),
             Span::styled(s.marker(ctx.today), style),
             Span::raw(format!(" {}", s.note.replace('\n', " "))),
             Span::styled(format!("（{} {} 督办）", s.since, s.by), t.dim()),
