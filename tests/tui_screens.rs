@@ -338,6 +338,10 @@ fn matter_actions_panel_form_error_and_oversight_in_the_detail() {
         .expect("follow-up");
     desk.settle();
     snap(&desk, "matter_oversight_detail");
+    // Listed under 督办 on the deadlines screen (Ctrl-D) until cleared.
+    desk.key(KeyCode::F(12));
+    desk.ctrl('d');
+    snap(&desk, "due_supervised");
 }
 
 /// The deadline tier of a waiting ticket's matter shows on the queue board and beside the

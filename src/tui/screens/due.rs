@@ -1,6 +1,7 @@
 //! Deadlines (F12): open matters whose legal deadline is past or near (超期 / 临期预警), most
 //! overdue first — the officer's department, or the whole hall for leaders and
-//! administrators (Tab switches). Enter opens the matter. The counts also make the banner a
+//! administrators (Tab switches); Ctrl-D switches to the matters under 督办, earliest due
+//! first, until cleared. Enter opens the matter. The counts also make the banner a
 //! desk shows after login.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -10,12 +11,12 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::actions::MatterActions;
-use super::records::{draw_matter_detail, oversight_spans, tier_style};
+use super::records::{draw_matter_detail, matter_brief_line, oversight_spans, tier_style};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
 use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
-use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
+use crate::tui::component::{hint, is_ctrl, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::scroll::{draw_pinned_list, page_scroll};
 use crate::tui::widgets::text::fit;
@@ -72,6 +73,8 @@ pub struct DueScreen {
     hall_wide: bool,
     /// The officer may see the whole hall's list (leaders and administrators).
     may_switch: bool,
+    /// Ctrl-D: the matters under 督办 instead of the due ones.
+    supervised: bool,
     /// `None` until the first answer.
     list: Option<Vec<MatterBrief>>,
     selected: usize,
@@ -124,7 +127,10 @@ impl DueScreen {
 
     /// The counts of the list, once it has arrived.
     pub fn counts(&self) -> Option<DueCounts> {
-        self.list.as_deref().map(DueCounts::of)
+        self.list
+            .as_deref()
+            .filter(|_| !self.supervised)
+            .map(DueCounts::of)
     }
 
     /// `本部门` or `全大厅`: what the list covers.
@@ -138,12 +144,13 @@ impl DueScreen {
 
     /// Asks again for the list and the open matter, after a change in the hall.
     pub fn reload(&self, ctx: &mut Ctx) {
-        ctx.query(
-            Slot::Due,
-            Query::DueMatters {
-                hall_wide: self.hall_wide,
-            },
-        );
+        let hall_wide = self.hall_wide;
+        let list = if self.supervised {
+            Query::SupervisedMatters { hall_wide }
+        } else {
+            Query::DueMatters { hall_wide }
+        };
+        ctx.query(Slot::Due, list);
         if let (DuePage::Matter, Some(m)) = (self.page, &self.matter) {
             ctx.query(Slot::DueMatter, Query::Matter(m.matter.id));
         }
@@ -212,6 +219,12 @@ impl Component for DueScreen {
                 self.selected = 0;
                 self.reload(ctx);
             }
+            (DuePage::List, KeyCode::Char('d')) if is_ctrl(&key, 'd') => {
+                self.supervised = !self.supervised;
+                self.list = None;
+                self.selected = 0;
+                self.reload(ctx);
+            }
             (DuePage::Matter, KeyCode::PageDown | KeyCode::PageUp) => {
                 page_scroll(&mut self.scroll, key.code == KeyCode::PageDown)
             }
@@ -241,6 +254,14 @@ impl Component for DueScreen {
                         },
                     )
                     .when(self.may_switch),
+                    hint(
+                        "Ctrl-D",
+                        if self.supervised {
+                            "看超期临期"
+                        } else {
+                            "看督办事项"
+                        },
+                    ),
                 ]
             }
             DuePage::Matter if self.actions.is_open() => {
@@ -264,6 +285,9 @@ impl Component for DueScreen {
 
 impl DueScreen {
     fn draw_list(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        if self.supervised {
+            return self.draw_supervised(f, area, ctx);
+        }
         let t = &ctx.theme;
         let title = format!(" 超期和临期事项 · {} ", self.scope());
         let block = t.block(&title);
@@ -283,6 +307,34 @@ impl DueScreen {
         }
         let wide = inner.width >= 100;
         let rows = list.iter().map(|m| due_line(m, wide, ctx)).collect();
+        draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
+    }
+
+    /// The matters under 督办, earliest due first, listed until cleared.
+    fn draw_supervised(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let title = format!(" 督办事项 · {} ", self.scope());
+        let block = t.block(&title);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(list) = &self.list else {
+            f.render_widget(Paragraph::new("正在读取…").style(t.dim()), inner);
+            return;
+        };
+        let late = list
+            .iter()
+            .filter(|m| m.supervision.as_ref().is_some_and(|s| s.overdue(ctx.today)))
+            .count();
+        let head = Line::styled(
+            format!("督办中 {} 件，其中督办超期 {late} 件", list.len()),
+            t.title(),
+        );
+        if list.is_empty() {
+            let empty = Line::styled(format!("{}没有督办中的事项。", self.scope()), t.dim());
+            draw_pinned_list(f, inner, head, vec![empty], None, t.selected());
+            return;
+        }
+        let rows = list.iter().map(|m| matter_brief_line(m, ctx)).collect();
         draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
     }
 
