@@ -299,6 +299,11 @@ fn an_accusation_stays_invisible_to_those_who_may_not_see_it() {
         .unwrap()
         .waiting;
     assert_eq!((waiting[0].lead.clone(), waiting[0].tier), (None, None));
+    // Past its route limit, its tier shows beside the visitor only to those who may see it.
+    t.clock.advance_minutes(16 * 24 * 60);
+    let tier = |s: &SessionToken| t.hall.lookup(s, "乙二", 5).unwrap().remove(0).tier;
+    assert_eq!(tier(&jw), Some(Tier::Overdue));
+    assert_eq!(tier(&h.ga_leader), None);
 }
 
 #[test]

@@ -386,6 +386,7 @@ mod tests {
     #[test]
     fn clearing_ends_supervision_once() {
         let mut m = matter();
+        assert!(!m.oversight_applies(OversightKind::ClearSupervision));
         let clear = || Oversight::ClearSupervision {
             note: "已办结".into(),
         };
