@@ -1162,10 +1162,15 @@ impl LocalHall {
         Ok(hits)
     }
 
-    /// The worst deadline tier among a visitor's open matters that the officer may see.
+    /// The worst deadline tier among a visitor's open matters that the officer may see: one
+    /// read per open matter, skipped for an accusation the officer may not see at all.
     fn worst_tier(&self, s: &Session, v: &Visitor) -> HallResult<Option<Tier>> {
+        let sees_confidential = self.sees_confidential(&s.officer);
         let mut worst = None;
         for r in &v.summary.open_matters {
+            if r.confidential && !sees_confidential {
+                continue;
+            }
             let Some(m) = self.store.get_id::<Matter>(r.matter)? else {
                 continue;
             };
