@@ -11,7 +11,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::actions::MatterActions;
-use super::records::{draw_matter_detail, matter_brief_line, oversight_spans, tier_style};
+use super::records::{
+    draw_matter_detail, hall_today, matter_brief_line, oversight_spans, tier_style,
+};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
@@ -323,7 +325,11 @@ impl DueScreen {
         };
         let late = list
             .iter()
-            .filter(|m| m.supervision.as_ref().is_some_and(|s| s.overdue(ctx.today)))
+            .filter(|m| {
+                m.supervision
+                    .as_ref()
+                    .is_some_and(|s| s.overdue(hall_today(ctx)))
+            })
             .count();
         let head = Line::styled(
             format!("督办中 {} 件，其中督办超期 {late} 件", list.len()),

@@ -112,18 +112,29 @@ pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Today in the hall, from the queue's clock (asked for again every few minutes) once it has
+/// arrived: a desk left open overnight still counts from the right day.
+pub fn hall_today(ctx: &Ctx) -> chrono::NaiveDate {
+    ctx.queue
+        .as_ref()
+        .map_or(ctx.today, |q| q.now.local_date(ctx.tz()))
+}
+
 /// `〔督办 至2026-12-05〕〔包案 刘局长〕`: supervision and the leader in charge, wherever the
 /// matter is listed; an overdue supervision in red.
 pub fn oversight_spans(m: &MatterBrief, ctx: &Ctx) -> Vec<Span<'static>> {
     let t = &ctx.theme;
     let mut spans = Vec::new();
     if let Some(s) = &m.supervision {
-        let style = if s.overdue(ctx.today) {
+        let style = if s.overdue(hall_today(ctx)) {
             t.error()
         } else {
             t.warn()
         };
-        spans.push(Span::styled(format!("〔{}〕", s.marker(ctx.today)), style));
+        spans.push(Span::styled(
+            format!("〔{}〕", s.marker(hall_today(ctx))),
+            style,
+        ));
     }
     if let Some(name) = &m.lead {
         spans.push(Span::styled(format!("〔包案 {name}〕"), t.strong()));
@@ -136,13 +147,13 @@ fn oversight_lines(m: &Matter, ctx: &Ctx) -> Vec<Line<'static>> {
     let t = &ctx.theme;
     let mut lines = Vec::new();
     if let Some(s) = &m.supervision {
-        let style = if s.overdue(ctx.today) {
+        let style = if s.overdue(hall_today(ctx)) {
             t.error()
         } else {
             t.warn()
         };
         lines.push(Line::from(vec![
-            Span::styled(s.marker(ctx.today), style),
+            Span::styled(s.marker(hall_today(ctx)), style),
             Span::raw(format!(" {}", s.note.replace('\n', " "))),
             Span::styled(format!("（{} {} 督办）", s.since, s.by), t.dim()),
         ]));

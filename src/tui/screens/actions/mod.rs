@@ -13,6 +13,7 @@ use ratatui::Frame;
 
 use catalog::{spec, ActionSpec, FieldKind, Values};
 
+use super::records::hall_today;
 use crate::hall::{DeskAction, MatterDetail};
 use crate::tui::component::{hint, is_back_tab, is_ctrl, is_submit, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
@@ -57,7 +58,7 @@ impl ActionForm {
                 FieldKind::Pick(options) => Widget::Pick(Choice::new(options(ctx))),
                 FieldKind::Date { today: true } => {
                     let mut field = TextField::default();
-                    field.set(&ctx.today.to_string());
+                    field.set(&hall_today(ctx).to_string());
                     Widget::Line(field)
                 }
                 _ => Widget::Line(TextField::default()),
@@ -159,6 +160,8 @@ impl MatterActions {
             self.form_event(key, ctx, m);
             return Consumed::Yes;
         }
+        // The matter may have been read again with fewer actions meanwhile.
+        self.selected = self.selected.min(m.actions.len().saturating_sub(1));
         match key.code {
             KeyCode::Esc => self.close(),
             KeyCode::Up => self.selected = self.selected.saturating_sub(1),
