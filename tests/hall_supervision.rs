@@ -209,6 +209,7 @@ fn a_leader_takes_charge_shown_on_every_list_and_only_they_or_an_admin_release_i
         .find(|d| d.department.code == dept("rs"))
         .unwrap();
     assert_eq!(rs_queue.waiting[0].lead, lead);
+    assert_eq!(t.hall.lookup(&h.rs, "甲一", 5).unwrap()[0].lead, lead);
 
     denied(t.hall.oversee(&h.rs_leader, m, Oversight::ReleaseCharge));
     t.hall

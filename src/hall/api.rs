@@ -249,6 +249,8 @@ pub struct LookupHit {
     pub matched: MatchKind,
     /// The worst deadline tier among the open matters this officer may see.
     pub tier: Option<Tier>,
+    /// 领导包案: a leader in charge of one of those matters.
+    pub lead: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

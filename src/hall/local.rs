@@ -1155,18 +1155,24 @@ impl LocalHall {
         for (rank, id) in ranked {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
                 let mut hit = views::hit(&v, rank.kind, sees_confidential);
-                hit.tier = self.worst_tier(s, &v)?;
+                (hit.tier, hit.lead) = self.open_matter_marks(s, &v)?;
                 hits.push(hit);
             }
         }
         Ok(hits)
     }
 
-    /// The worst deadline tier among a visitor's open matters that the officer may see: one
-    /// read per open matter, skipped for an accusation the officer may not see at all.
-    fn worst_tier(&self, s: &Session, v: &Visitor) -> HallResult<Option<Tier>> {
+    /// The worst deadline tier among a visitor's open matters that the officer may see, and a
+    /// leader in charge of one: one read per open matter, skipped for an accusation the
+    /// officer may not see at all.
+    fn open_matter_marks(
+        &self,
+        s: &Session,
+        v: &Visitor,
+    ) -> HallResult<(Option<Tier>, Option<String>)> {
         let sees_confidential = self.sees_confidential(&s.officer);
         let mut worst = None;
+        let mut lead = None;
         for r in &v.summary.open_matters {
             if r.confidential && !sees_confidential {
                 continue;
@@ -1176,9 +1182,10 @@ impl LocalHall {
             };
             if permissions::can_see_matter(&s.officer, &self.config, &m) {
                 worst = worst.max(self.tier_of(&m));
+                lead = lead.or(m.lead.map(|l| l.name));
             }
         }
-        Ok(worst)
+        Ok((worst, lead))
     }
 
     fn visit_views(

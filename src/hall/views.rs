@@ -27,6 +27,7 @@ pub fn hit(v: &Visitor, matched: MatchKind, sees_confidential: bool) -> LookupHi
         key_grade: v.key_grade,
         matched,
         tier: None,
+        lead: None,
     }
 }
 

@@ -305,6 +305,9 @@ impl LookupScreen {
                 spans.push(Span::raw(format!(" 最近{last}")));
             }
             if wide {
+                if let Some(name) = &h.lead {
+                    spans.push(Span::styled(format!(" 〔包案 {name}〕"), t.strong()));
+                }
                 let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
                 spans.push(Span::raw(format!(
                     "  {} 〔{}〕",
