@@ -76,7 +76,8 @@ const fn field(label: &'static str, kind: FieldKind) -> FieldSpec {
 
 const NOTE: FieldSpec = field("备注", FieldKind::Line { required: false });
 
-/// A step that carries no data, with an optional remark.
+/// A step that carries no data, with an optional remark. Shared by every such step: its
+/// `action` is only a placeholder, the form keeps the action it was opened for.
 const PLAIN_STEP: ActionSpec = ActionSpec {
     action: DeskAction::Step(TransitionKind::Accept),
     fields: &[NOTE],
