@@ -12,6 +12,7 @@ use lianfang::domain::evaluation::{EvaluationStep, Satisfaction};
 use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{MatterId, Outcome};
 use lianfang::domain::officer::Role;
+use lianfang::domain::oversight::{FollowUp, FollowUpWay, Oversight};
 use lianfang::domain::visitor::{KeyGrade, VisitorId};
 use lianfang::hall::{
     AuditFilter, Command, Hall, HallError, HallExt, NewOfficer, Query, SessionToken,
@@ -109,6 +110,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::UnlockAccount { .. } => "UnlockAccount",
         Command::ConfirmPassword { .. } => "ConfirmPassword",
         Command::Evaluate { .. } => "Evaluate",
+        Command::Oversee { .. } => "Oversee",
     }
 }
 
@@ -125,10 +127,11 @@ fn query_name(q: &Query) -> &'static str {
         Query::RepeatCandidates { .. } => "RepeatCandidates",
         Query::Audit(_) => "Audit",
         Query::Notice { .. } => "Notice",
+        Query::SupervisedMatters { .. } => "SupervisedMatters",
     }
 }
 
-const ALL_VARIANTS: [&str; 26] = [
+const ALL_VARIANTS: [&str; 28] = [
     "Register",
     "CallNext",
     "Recall",
@@ -144,6 +147,7 @@ const ALL_VARIANTS: [&str; 26] = [
     "UnlockAccount",
     "ConfirmPassword",
     "Evaluate",
+    "Oversee",
     "Lookup",
     "Visitor",
     "Matter",
@@ -155,6 +159,7 @@ const ALL_VARIANTS: [&str; 26] = [
     "RepeatCandidates",
     "Audit",
     "Notice",
+    "SupervisedMatters",
 ];
 
 enum Request {
@@ -288,6 +293,33 @@ impl World {
                     note: String::new(),
                 },
             }),
+            "Oversee(Supervise)" => C(Command::Oversee {
+                matter: self.matter().1,
+                action: Oversight::Supervise {
+                    due: date(2027, 1, 31),
+                    note: "月底前办结并报告".into(),
+                },
+            }),
+            "Oversee(Instruct)" => C(Command::Oversee {
+                matter: self.matter().1,
+                action: Oversight::Instruct {
+                    text: "请十日内拿出解决方案".into(),
+                },
+            }),
+            "Oversee(TakeCharge)" => C(Command::Oversee {
+                matter: self.matter().1,
+                action: Oversight::TakeCharge,
+            }),
+            "Oversee(FollowUp)" => C(Command::Oversee {
+                matter: self.matter().1,
+                action: Oversight::FollowUp(FollowUp {
+                    way: FollowUpWay::Phone,
+                    on: date(2026, 1, 1),
+                    result: "信访人称已收到补发工资".into(),
+                }),
+            }),
+            "SupervisedMatters" => Q(Query::SupervisedMatters { hall_wide: false }),
+            "SupervisedMatters(hall_wide)" => Q(Query::SupervisedMatters { hall_wide: true }),
             "Lookup" => Q(Query::Lookup {
                 text: "张三".into(),
                 limit: 5,

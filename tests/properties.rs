@@ -23,6 +23,7 @@ use lianfang::domain::matter::{
 };
 use lianfang::domain::name::PersonName;
 use lianfang::domain::officer::{Officer, Role};
+use lianfang::domain::oversight::{LeadCharge, Supervision};
 use lianfang::domain::phone::Phone;
 use lianfang::domain::ticket::{DeskState, Ticket, TicketState};
 use lianfang::domain::time::Timestamp;
@@ -219,7 +220,12 @@ fn matter() -> impl Strategy<Value = Matter> {
             vec(any::<u64>(), 0..4),
             vec(history_entry(), 0..6),
         ),
-        (vec(evaluation(), 0..3), option::of(lower_level())),
+        (
+            vec(evaluation(), 0..3),
+            option::of(lower_level()),
+            option::of(supervision()),
+            option::of(lead()),
+        ),
     )
         .prop_map(
             |(
@@ -227,7 +233,7 @@ fn matter() -> impl Strategy<Value = Matter> {
                 accused,
                 (department, status, received),
                 (visitors, visits, history),
-                (evaluations, lower_level),
+                (evaluations, lower_level, supervision, lead),
             )| Matter {
                 id,
                 number,
@@ -245,6 +251,8 @@ fn matter() -> impl Strategy<Value = Matter> {
                 history,
                 evaluations,
                 lower_level,
+                supervision,
+                lead,
             },
         )
 }
@@ -287,6 +295,23 @@ fn evaluation() -> impl Strategy<Value = Evaluation> {
                 third_party,
             },
         )
+}
+
+fn supervision() -> impl Strategy<Value = Supervision> {
+    (date(), text(), text(), date()).prop_map(|(due, note, by, since)| Supervision {
+        due,
+        note,
+        by,
+        since,
+    })
+}
+
+fn lead() -> impl Strategy<Value = LeadCharge> {
+    (text(), text(), date()).prop_map(|(leader, name, since)| LeadCharge {
+        leader,
+        name,
+        since,
+    })
 }
 
 fn lower_level() -> impl Strategy<Value = LowerLevel> {

@@ -4,6 +4,8 @@
 mod tui_support;
 
 use lianfang::domain::lifecycle::Transition;
+use lianfang::domain::officer::Role;
+use lianfang::domain::oversight::{FollowUp, FollowUpWay, Oversight};
 use lianfang::hall::HallExt;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -328,4 +330,85 @@ fn evaluation_form_from_the_opened_matter() {
     desk.key(KeyCode::F(8));
     desk.key(KeyCode::F(6)); // no reason yet
     snap(&desk, "evaluation_send");
+}
+
+/// A leader of the 信访局 opens 张秀英's matter: the panel lists only what a leader outside
+/// 人社 may do; a 督办 dated in the past is refused in the form; then 督办, 包案 and 批示 are
+/// taken from the desk and a 回访 recorded, and the matter's detail shows them all.
+#[test]
+fn matter_actions_panel_form_error_and_oversight_in_the_detail() {
+    let m = busy_morning();
+    m.t.hall
+        .add_officer_direct(&officer("ld1", "刘局长", Role::Leader, "xfj"))
+        .expect("leader");
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "ld1");
+    desk.key(KeyCode::F(3));
+    desk.type_text("zxy");
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    desk.ctrl('a');
+    snap(&desk, "matter_actions_panel");
+
+    // 督办 with a date already past: the service's refusal shows in the form.
+    desk.key(KeyCode::Enter);
+    desk.type_text("2026-11-20");
+    desk.key(KeyCode::Tab);
+    desk.type_text("月底前办结并报告");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "matter_action_form_error");
+
+    // Corrected, it is recorded and the panel closes.
+    desk.key(KeyCode::BackTab);
+    for _ in 0..2 {
+        desk.key(KeyCode::Backspace);
+    }
+    desk.type_text("30");
+    desk.key(KeyCode::F(6));
+    // Now offered: 督办, 解除督办, 领导批示, 领导包案, 回访.
+    for (below, text) in [(2, "请人社局十日内拿出解决方案"), (3, "")] {
+        desk.ctrl('a');
+        for _ in 0..below {
+            desk.key(KeyCode::Down);
+        }
+        desk.key(KeyCode::Enter);
+        desk.type_text(text);
+        desk.key(KeyCode::F(6));
+    }
+    m.t.hall
+        .oversee(
+            &m.admin,
+            m.zhang.matter,
+            Oversight::FollowUp(FollowUp {
+                way: FollowUpWay::Phone,
+                on: today(),
+                result: "信访人称已收到部分欠薪".into(),
+            }),
+        )
+        .expect("follow-up");
+    desk.settle();
+    snap(&desk, "matter_oversight_detail");
+    // Listed under 督办 on the deadlines screen (Ctrl-D) until cleared.
+    desk.key(KeyCode::F(12));
+    desk.ctrl('d');
+    snap(&desk, "due_supervised");
+}
+
+/// The deadline tier of a waiting ticket's matter shows on the queue board and beside the
+/// visitor in the lookup's results.
+#[test]
+fn the_tier_marker_shows_in_the_queue_and_the_lookup() {
+    let m = busy_morning();
+    // 16 days on, the matters registered this morning are past their 15-day route limit.
+    m.t.minutes(16 * 24 * 60);
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    let board = desk.screen_text(120, 40);
+    assert!(board.contains("〔超期〕"), "{board}");
+    desk.key(KeyCode::F(3));
+    desk.type_text("wjj");
+    let lookup = desk.screen_text(80, 24);
+    let line = lookup
+        .lines()
+        .find(|l| l.contains("王建军"))
+        .unwrap_or_default();
+    assert!(line.contains("〔超期〕"), "{lookup}");
 }

@@ -414,6 +414,8 @@ fn new_matter(
         }],
         evaluations: Vec::new(),
         lower_level: None,
+        supervision: None,
+        lead: None,
     };
     if let Some(outcome) = &plan.outcome {
         let at = Timestamp(plan.received.0 + rng.gen_range(20..120) * 60);

@@ -205,6 +205,8 @@ mod tests {
             key_grade: None,
             skipped: 0,
             name_masked: "张*".into(),
+            tier: None,
+            lead: None,
         }
     }
 

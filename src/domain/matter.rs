@@ -8,6 +8,7 @@ use super::evaluation::{Evaluation, EvaluationStep};
 use super::lifecycle::{
     Lifecycle, LifecycleError, RefusalGround, TimeLimits, Transition, TransitionKind,
 };
+use super::oversight::{LeadCharge, Oversight, Supervision};
 use super::time::Timestamp;
 use super::visit_facts::LowerLevel;
 use super::visitor::VisitorId;
@@ -180,6 +181,8 @@ pub enum HistoryKind {
     Evaluated {
         step: EvaluationStep,
     },
+    /// 督办, 领导批示, 领导包案, 回访 and their clearing (see `oversight`).
+    Oversight(Oversight),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +209,10 @@ pub struct Matter {
     pub evaluations: Vec<Evaluation>,
     /// The lower level that had already accepted the matter when it was registered (Art 19).
     pub lower_level: Option<LowerLevel>,
+    /// 督办: listed as supervised until cleared.
+    pub supervision: Option<Supervision>,
+    /// 领导包案: the leader in personal charge, shown wherever the matter is.
+    pub lead: Option<LeadCharge>,
 }
 
 impl Matter {

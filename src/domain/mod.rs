@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod matter;
 pub mod name;
 pub mod officer;
+pub mod oversight;
 pub mod phone;
 pub mod pinyin;
 pub mod registration;

@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::evaluation::EvaluationStep;
-use crate::domain::lifecycle::{DeadlineStatus, State, TimeLimits, Transition};
+use crate::domain::lifecycle::{
+    DeadlineStatus, State, Tier, TimeLimits, Transition, TransitionKind,
+};
 use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
+use crate::domain::oversight::{Oversight, OversightKind, Supervision};
 use crate::domain::registration::RegistrationInput;
 use crate::domain::ticket::TicketId;
 use crate::domain::time::Timestamp;
@@ -131,6 +134,11 @@ pub enum Command {
         matter: MatterId,
         step: EvaluationStep,
     },
+    /// 督办, 领导批示, 领导包案, 回访 on a matter (see `domain::oversight`).
+    Oversee {
+        matter: MatterId,
+        action: Oversight,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +213,11 @@ pub enum Query {
         visitor: VisitorId,
         content_class: String,
         place: String,
+    },
+    /// Matters under 督办, earliest due first, until cleared: those the officer's department
+    /// holds, or with `hall_wide` every department (leaders and administrators).
+    SupervisedMatters {
+        hall_wide: bool,
     },
     /// A written notice of a matter filled from the hall's template, for printing; refused
     /// when the matter has not reached the step it tells about. Audited: the text leaves the
@@ -290,6 +303,10 @@ pub struct LookupHit {
     pub departments: Vec<DeptCode>,
     pub key_grade: Option<KeyGrade>,
     pub matched: MatchKind,
+    /// The worst deadline tier among the open matters this officer may see.
+    pub tier: Option<Tier>,
+    /// 领导包案: a leader in charge of one of those matters.
+    pub lead: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,6 +324,10 @@ pub struct MatterBrief {
     pub received: Timestamp,
     /// The next legal deadline with its days left and tier; none once the matter is closed.
     pub deadline: Option<DeadlineStatus>,
+    /// 督办, until cleared.
+    pub supervision: Option<Supervision>,
+    /// 领导包案: the name of the leader in charge.
+    pub lead: Option<String>,
 }
 
 impl MatterBrief {
@@ -327,6 +348,8 @@ impl MatterBrief {
             summary: m.summary.clone(),
             received: m.received,
             deadline: m.status.deadline_status(limits, today),
+            supervision: m.supervision.clone(),
+            lead: m.lead.as_ref().map(|l| l.name.clone()),
         }
     }
 
@@ -398,6 +421,24 @@ pub struct MatterDetail {
     pub deadlines: Vec<DeadlineStatus>,
     pub visitor_names: Vec<(VisitorId, String)>,
     pub visits: Vec<VisitView>,
+    /// What the asking officer may do to the matter now: the desk's action panel lists these.
+    pub actions: Vec<DeskAction>,
+}
+
+/// An action a desk may take on an opened matter: a lifecycle step or an oversight action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeskAction {
+    Step(TransitionKind),
+    Oversee(OversightKind),
+}
+
+impl DeskAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeskAction::Step(k) => k.label(),
+            DeskAction::Oversee(k) => k.label(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -412,6 +453,10 @@ pub struct QueueEntry {
     pub key_grade: Option<KeyGrade>,
     pub skipped: u8,
     pub name_masked: String,
+    /// The deadline tier of the ticket's matter; none for a 检举控告类 one (the queue is public).
+    pub tier: Option<Tier>,
+    /// 领导包案: the leader in charge of the ticket's matter; none for a 检举控告类 one.
+    pub lead: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ mod backup;
 mod evaluation;
 mod lower_level;
 mod notices;
+mod oversight;
 mod repeat;
 mod steps;
 
@@ -30,7 +31,7 @@ use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
-use crate::domain::lifecycle::{Lifecycle, LifecycleError, RefusalGround, Transition};
+use crate::domain::lifecycle::{Lifecycle, LifecycleError, RefusalGround, Tier, Transition};
 use crate::domain::matter::{
     matter_number, Accused, HistoryEntry, HistoryKind, Matter, MatterId, Outcome,
 };
@@ -546,6 +547,8 @@ impl LocalHall {
             }],
             evaluations: Vec::new(),
             lower_level: None,
+            supervision: None,
+            lead: None,
         })
     }
 
@@ -1125,10 +1128,38 @@ impl LocalHall {
         let mut hits = Vec::with_capacity(ranked.len());
         for (rank, id) in ranked {
             if let Some(v) = self.store.get_id::<Visitor>(id)? {
-                hits.push(views::hit(&v, rank.kind, sees_confidential));
+                let mut hit = views::hit(&v, rank.kind, sees_confidential);
+                (hit.tier, hit.lead) = self.open_matter_marks(s, &v)?;
+                hits.push(hit);
             }
         }
         Ok(hits)
+    }
+
+    /// The worst deadline tier among a visitor's open matters that the officer may see, and a
+    /// leader in charge of one: one read per open matter, skipped for an accusation the
+    /// officer may not see at all.
+    fn open_matter_marks(
+        &self,
+        s: &Session,
+        v: &Visitor,
+    ) -> HallResult<(Option<Tier>, Option<String>)> {
+        let sees_confidential = self.sees_confidential(&s.officer);
+        let mut worst = None;
+        let mut lead = None;
+        for r in &v.summary.open_matters {
+            if r.confidential && !sees_confidential {
+                continue;
+            }
+            let Some(m) = self.store.get_id::<Matter>(r.matter)? else {
+                continue;
+            };
+            if permissions::can_see_matter(&s.officer, &self.config, &m) {
+                worst = worst.max(self.tier_of(&m));
+                lead = lead.or(m.lead.map(|l| l.name));
+            }
+        }
+        Ok((worst, lead))
     }
 
     fn visit_views(
@@ -1240,6 +1271,7 @@ impl LocalHall {
             .collect();
         deadlines.sort_by_key(|d| d.deadline.due);
         Ok(MatterDetail {
+            actions: self.desk_actions(&s.officer, &m),
             brief: self.brief(&m),
             deadlines,
             visits: self.visit_views(s, visits.into_iter())?,
@@ -1257,16 +1289,16 @@ impl LocalHall {
                     continue;
                 };
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
-                let confidential = self
-                    .store
-                    .get_id::<Matter>(t.matter)?
-                    .is_some_and(|m| m.confidential());
-                waiting.push(views::queue_entry(
-                    &t,
-                    visitor.as_ref(),
-                    confidential,
-                    &self.config,
-                ));
+                let matter = self.store.get_id::<Matter>(t.matter)?;
+                let confidential = matter.as_ref().is_some_and(|m| m.confidential());
+                let mut entry =
+                    views::queue_entry(&t, visitor.as_ref(), confidential, &self.config);
+                // The queue is public: an accusation's tier and leader stay off it.
+                if let Some(m) = matter.filter(|m| !m.confidential()) {
+                    entry.tier = self.tier_of(&m);
+                    entry.lead = m.lead.map(|l| l.name);
+                }
+                waiting.push(entry);
             }
             departments.push(DeptQueue {
                 department: d.clone(),
@@ -1452,6 +1484,7 @@ impl Hall for LocalHall {
             Command::AddNote { matter, text } => self.add_note(&s, matter, text),
             Command::Step { matter, step, note } => self.step_matter(&s, matter, step, note),
             Command::Evaluate { matter, step } => self.evaluate(&s, matter, step),
+            Command::Oversee { matter, action } => self.oversee(&s, matter, action),
             Command::SetKeyGrade {
                 visitor,
                 grade,
@@ -1492,6 +1525,9 @@ impl Hall for LocalHall {
             Query::MatterAudit(id) => QueryReply::Audit(self.matter_audit(&s, id)?),
             Query::DueMatters { hall_wide } => {
                 QueryReply::Matters(self.due_matters(&s, hall_wide)?)
+            }
+            Query::SupervisedMatters { hall_wide } => {
+                QueryReply::Matters(self.supervised_matters(&s, hall_wide)?)
             }
             Query::RepeatCandidates {
                 visitor,

@@ -200,6 +200,27 @@ pub trait HallExt: Hall {
             _ => unexpected("账号列表"),
         }
     }
+    /// 督办, 批示, 包案 or 回访 on a matter (see `Command::Oversee`).
+    fn oversee(
+        &self,
+        t: &SessionToken,
+        matter: MatterId,
+        action: crate::domain::oversight::Oversight,
+    ) -> HallResult<()> {
+        self.command(t, Command::Oversee { matter, action })
+            .map(|_| ())
+    }
+
+    fn supervised_matters(
+        &self,
+        t: &SessionToken,
+        hall_wide: bool,
+    ) -> HallResult<Vec<MatterBrief>> {
+        match self.query(t, Query::SupervisedMatters { hall_wide })? {
+            QueryReply::Matters(m) => Ok(m),
+            _ => unexpected("督办事项"),
+        }
+    }
 }
 
 impl<H: Hall + ?Sized> HallExt for H {}

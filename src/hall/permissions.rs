@@ -7,6 +7,7 @@ use crate::domain::department::DeptCode;
 use crate::domain::lifecycle::TransitionKind;
 use crate::domain::matter::{Category, Matter};
 use crate::domain::officer::{OfficerInfo, Role};
+use crate::domain::oversight::OversightKind;
 use crate::domain::registration::{Field, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,6 +226,56 @@ pub fn may_step(
     }
 }
 
+/// Who takes an oversight action on a matter held by `holder`, besides administrators:
+/// - 督办 and its clearing: leaders, and the 信访局 (intake) staff who supervise the hall's
+///   matters — never the holding department's own windows, which the supervision is about;
+/// - 领导批示: leaders;
+/// - 领导包案: a leader, for themselves (an administrator is not a leader and cannot);
+///   解除包案: the leader in charge (`in_charge`), or an administrator;
+/// - 回访: the holding department's windows and leaders, and the 信访局 staff.
+pub fn may_oversee(
+    officer: &OfficerInfo,
+    config: &HallConfig,
+    holder: &DeptCode,
+    in_charge: Option<&str>,
+    kind: OversightKind,
+) -> HallResult<()> {
+    use OversightKind as O;
+    let role = officer.role;
+    let leader = role == Role::Leader;
+    let admin = role == Role::Admin;
+    let intake_staff = role != Role::Display
+        && config
+            .department(&officer.department)
+            .is_some_and(|d| d.intake);
+    let own = &officer.department == holder && matches!(role, Role::Window | Role::Leader);
+    let (allowed, who) = match kind {
+        O::Supervise | O::ClearSupervision => (
+            leader || admin || intake_staff,
+            "领导、信访局工作人员或管理员",
+        ),
+        O::Instruct => (leader || admin, "领导或管理员"),
+        O::TakeCharge => (leader, "带班领导本人"),
+        O::ReleaseCharge => (
+            admin || in_charge == Some(officer.username.as_str()),
+            "包案领导本人或管理员",
+        ),
+        O::FollowUp => (
+            own || intake_staff || admin,
+            "事项责任部门的窗口人员或领导、信访局工作人员或管理员",
+        ),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(HallError::Denied(format!(
+            "“{}”只能由{}办理",
+            kind.label(),
+            who
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +358,35 @@ mod tests {
         assert!(may_route(&officer(Role::Registrar, "xfj"), &c, &rs).is_ok());
         assert!(may_route(&officer(Role::Window, "ga"), &c, &rs).is_err());
         assert!(may_route(&officer(Role::Display, "xfj"), &c, &rs).is_err());
+    }
+
+    #[test]
+    fn oversight_follows_leaders_intake_and_the_holder() {
+        use OversightKind as O;
+        let c = HallConfig::embedded();
+        let rs = DeptCode::new("rs");
+        let may = |role, dept, kind| may_oversee(&officer(role, dept), &c, &rs, None, kind).is_ok();
+        assert!(may(Role::Leader, "ga", O::Supervise));
+        assert!(may(Role::Registrar, "xfj", O::Supervise));
+        assert!(!may(Role::Window, "rs", O::Supervise));
+        assert!(!may(Role::Display, "xfj", O::ClearSupervision));
+        assert!(may(Role::Leader, "rs", O::Instruct));
+        assert!(!may(Role::Window, "xfj", O::Instruct));
+        assert!(may(Role::Admin, "xfj", O::Instruct));
+        assert!(may(Role::Leader, "ga", O::TakeCharge));
+        assert!(!may(Role::Admin, "xfj", O::TakeCharge));
+        assert!(!may(Role::Leader, "ga", O::ReleaseCharge));
+        assert!(may(Role::Admin, "xfj", O::ReleaseCharge));
+        let mine = may_oversee(
+            &officer(Role::Leader, "ga"),
+            &c,
+            &rs,
+            Some("u"),
+            O::ReleaseCharge,
+        );
+        assert!(mine.is_ok());
+        assert!(may(Role::Window, "rs", O::FollowUp));
+        assert!(!may(Role::Window, "ga", O::FollowUp));
+        assert!(may(Role::Registrar, "xfj", O::FollowUp));
     }
 }

@@ -27,6 +27,8 @@ pub fn hit(v: &Visitor, matched: MatchKind, sees_confidential: bool) -> LookupHi
         departments: figures.departments,
         key_grade: v.key_grade,
         matched,
+        tier: None,
+        lead: None,
     }
 }
 
@@ -117,5 +119,7 @@ pub fn queue_entry(
         key_grade: visitor.and_then(|v| v.key_grade),
         skipped: t.skipped,
         name_masked: visitor.map(|v| v.masked_name()).unwrap_or_default(),
+        tier: None,
+        lead: None,
     }
 }

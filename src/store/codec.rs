@@ -14,7 +14,9 @@ use serde::Serialize;
 /// format 3.)
 /// 5: `Matter` keeps its evaluations and a lower level's acceptance; `Visit` its level and
 /// anonymity; `Visitor` its anonymity. (No hall held data in format 4.)
-pub const FORMAT_VERSION: u8 = 5;
+/// 6: `Matter` carries its 督办 (`supervision`) and 领导包案 (`lead`); its history keeps
+/// oversight actions. (No hall held data in format 5.)
+pub const FORMAT_VERSION: u8 = 6;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

@@ -550,6 +550,13 @@ impl App {
             (Slot::DueMatter, Answer::Query(QueryReply::Matter(m))) => {
                 self.due.matter_arrived(*m) && self.screen == Screen::Due
             }
+            (Slot::MatterAction, Answer::Command(CommandReply::Done)) => {
+                match self.screen {
+                    Screen::Due => self.due.action_done(ctx),
+                    _ => self.lookup.action_done(ctx),
+                }
+                true
+            }
             (slot, answer) => {
                 ctx.error(format!(
                     "服务返回了意外的应答（{slot:?}: {answer:?}），请重试"
@@ -594,6 +601,10 @@ impl App {
                 self.lookup.notice_refused(message.clone());
             }
             (Slot::Evaluate, _) => self.lookup.evaluation_refused(message.clone()),
+            (Slot::MatterAction, _) => match self.screen {
+                Screen::Due => self.due.action_refused(message.clone()),
+                _ => self.lookup.action_refused(message.clone()),
+            },
             _ => {}
         }
         self.ctx.error(message);

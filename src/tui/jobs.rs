@@ -44,6 +44,8 @@ pub enum Slot {
     Unlock,
     /// 满意度评价 and 第三方评价 from the opened matter.
     Evaluate,
+    /// An action taken from an opened matter's panel (Ctrl-A), on the lookup or due screen.
+    MatterAction,
 }
 
 #[derive(Clone, Debug)]

@@ -5,6 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::widgets::{Block, Borders};
 
+use crate::domain::lifecycle::Tier;
 use crate::domain::visitor::KeyGrade;
 
 /// `+ - |` borders for terminals that draw box characters double-width.
@@ -126,5 +127,14 @@ impl Theme {
             KeyGrade::D => Color::LightBlue,
         };
         Style::default().fg(colour).add_modifier(Modifier::BOLD)
+    }
+
+    /// A deadline tier: red when late, yellow when nearly due, plain otherwise.
+    pub fn tier(&self, tier: Option<Tier>) -> Style {
+        match tier {
+            Some(Tier::Overdue | Tier::SeriouslyOverdue) => self.error(),
+            Some(Tier::Warning) => self.warn(),
+            None => self.text(),
+        }
     }
 }

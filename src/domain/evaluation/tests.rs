@@ -30,6 +30,8 @@ fn matter(state: State) -> Matter {
         history: vec![],
         evaluations: vec![],
         lower_level: None,
+        supervision: None,
+        lead: None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod deadline;
 mod national;
+mod offer;
 mod state;
 
 use chrono::NaiveDate;

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::records::tier_marker;
 use crate::hall::{DeptQueue, QueueEntry, QueueView};
 use crate::tui::component::{Component, Consumed, Ctx, KeyHint};
 use crate::tui::theme::Theme;
@@ -37,13 +38,34 @@ pub fn flags(e: &QueueEntry) -> Vec<String> {
             "过号".to_string()
         });
     }
+    if e.lead.is_some() {
+        flags.push("包案".to_string());
+    }
     flags
+}
+
+/// The flags as spans: the matter's deadline tier in its colour, then the others.
+fn flag_spans(e: &QueueEntry, t: &Theme) -> Vec<Span<'static>> {
+    let tier = e
+        .tier
+        .map(|tier| Span::styled(tier_marker(tier), t.tier(Some(tier))));
+    let rest = flags(e).into_iter().map(|f| Span::styled(f, t.warn()));
+    let mut spans = Vec::new();
+    for span in tier.into_iter().chain(rest) {
+        spans.push(Span::raw(" "));
+        spans.push(span);
+    }
+    spans
 }
 
 /// The flags of a ticket on a line of their own, for narrow columns.
 pub fn flags_line(e: &QueueEntry, t: &Theme) -> Option<Line<'static>> {
-    let flags = flags(e);
-    (!flags.is_empty()).then(|| Line::styled(format!("   {}", flags.join(" ")), t.warn()))
+    let spans = flag_spans(e, t);
+    (!spans.is_empty()).then(|| {
+        let mut line = vec![Span::raw("  ")];
+        line.extend(spans);
+        Line::from(line)
+    })
 }
 
 /// One waiting ticket as a line: grade mark, number, masked name, minutes, people,
@@ -67,9 +89,8 @@ pub fn ticket_line(
         Span::raw(fit(&e.name_masked, 6)),
         Span::raw(format!("{minutes:>3}分 {:>2}人", e.headcount)),
     ];
-    for flag in flags(e).into_iter().filter(|_| with_flags) {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(flag, t.warn()));
+    if with_flags {
+        spans.extend(flag_spans(e, t));
     }
     Line::from(spans)
 }
@@ -322,6 +343,8 @@ mod tests {
             key_grade: None,
             skipped: 1,
             name_masked: "欧阳**".into(),
+            tier: None,
+            lead: None,
         };
         let d = DeptQueue {
             department,

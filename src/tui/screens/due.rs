@@ -1,6 +1,7 @@
 //! Deadlines (F12): open matters whose legal deadline is past or near (超期 / 临期预警), most
 //! overdue first — the officer's department, or the whole hall for leaders and
-//! administrators (Tab switches). Enter opens the matter. The counts also make the banner a
+//! administrators (Tab switches); Ctrl-D switches to the matters under 督办, earliest due
+//! first, until cleared. Enter opens the matter. The counts also make the banner a
 //! desk shows after login.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -9,12 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::records::{draw_matter_detail, tier_style};
+use super::actions::MatterActions;
+use super::records::{
+    draw_matter_detail, hall_today, matter_brief_line, oversight_spans, tier_style,
+};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
 use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
-use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
+use crate::tui::component::{hint, is_ctrl, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::scroll::{draw_pinned_list, page_scroll};
 use crate::tui::widgets::text::fit;
@@ -71,12 +75,16 @@ pub struct DueScreen {
     hall_wide: bool,
     /// The officer may see the whole hall's list (leaders and administrators).
     may_switch: bool,
+    /// Ctrl-D: the matters under 督办 instead of the due ones.
+    supervised: bool,
     /// `None` until the first answer.
     list: Option<Vec<MatterBrief>>,
     selected: usize,
     page: DuePage,
     matter: Option<MatterDetail>,
     scroll: u16,
+    /// Ctrl-A on the matter page.
+    actions: MatterActions,
 }
 
 /// Leaders and administrators oversee the whole hall's deadlines.
@@ -121,7 +129,10 @@ impl DueScreen {
 
     /// The counts of the list, once it has arrived.
     pub fn counts(&self) -> Option<DueCounts> {
-        self.list.as_deref().map(DueCounts::of)
+        self.list
+            .as_deref()
+            .filter(|_| !self.supervised)
+            .map(DueCounts::of)
     }
 
     /// `本部门` or `全大厅`: what the list covers.
@@ -135,12 +146,13 @@ impl DueScreen {
 
     /// Asks again for the list and the open matter, after a change in the hall.
     pub fn reload(&self, ctx: &mut Ctx) {
-        ctx.query(
-            Slot::Due,
-            Query::DueMatters {
-                hall_wide: self.hall_wide,
-            },
-        );
+        let hall_wide = self.hall_wide;
+        let list = if self.supervised {
+            Query::SupervisedMatters { hall_wide }
+        } else {
+            Query::DueMatters { hall_wide }
+        };
+        ctx.query(Slot::Due, list);
         if let (DuePage::Matter, Some(m)) = (self.page, &self.matter) {
             ctx.query(Slot::DueMatter, Query::Matter(m.matter.id));
         }
@@ -180,11 +192,17 @@ impl DueScreen {
         ctx.query(Slot::DueMatter, Query::Matter(id));
         self.page = DuePage::Matter;
         self.scroll = 0;
+        self.actions.close();
     }
 }
 
 impl Component for DueScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if self.page == DuePage::Matter
+            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
+        {
+            return Consumed::Yes;
+        }
         match (self.page, key.code) {
             (DuePage::List, KeyCode::Enter) => self.open_matter(ctx),
             (DuePage::List, KeyCode::Up | KeyCode::Down) => {
@@ -199,6 +217,12 @@ impl Component for DueScreen {
             }
             (DuePage::List, KeyCode::Tab) if self.may_switch => {
                 self.hall_wide = !self.hall_wide;
+                self.list = None;
+                self.selected = 0;
+                self.reload(ctx);
+            }
+            (DuePage::List, KeyCode::Char('d')) if is_ctrl(&key, 'd') => {
+                self.supervised = !self.supervised;
                 self.list = None;
                 self.selected = 0;
                 self.reload(ctx);
@@ -232,9 +256,24 @@ impl Component for DueScreen {
                         },
                     )
                     .when(self.may_switch),
+                    hint(
+                        "Ctrl-D",
+                        if self.supervised {
+                            "看超期临期"
+                        } else {
+                            "看督办事项"
+                        },
+                    ),
                 ]
             }
-            DuePage::Matter => vec![hint("Esc", "返回列表"), hint("PgDn", "翻页")],
+            DuePage::Matter if self.actions.is_open() => {
+                self.actions.commands(self.matter.as_ref())
+            }
+            DuePage::Matter => {
+                let mut keys = self.actions.commands(self.matter.as_ref());
+                keys.extend([hint("Esc", "返回列表"), hint("PgDn", "翻页")]);
+                keys
+            }
         }
     }
 
@@ -248,6 +287,9 @@ impl Component for DueScreen {
 
 impl DueScreen {
     fn draw_list(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        if self.supervised {
+            return self.draw_supervised(f, area, ctx);
+        }
         let t = &ctx.theme;
         let title = format!(" 超期和临期事项 · {} ", self.scope());
         let block = t.block(&title);
@@ -270,8 +312,51 @@ impl DueScreen {
         draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
     }
 
+    /// The matters under 督办, earliest due first, listed until cleared.
+    fn draw_supervised(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        let t = &ctx.theme;
+        let title = format!(" 督办事项 · {} ", self.scope());
+        let block = t.block(&title);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let Some(list) = &self.list else {
+            f.render_widget(Paragraph::new("正在读取…").style(t.dim()), inner);
+            return;
+        };
+        let late = list
+            .iter()
+            .filter(|m| {
+                m.supervision
+                    .as_ref()
+                    .is_some_and(|s| s.overdue(hall_today(ctx)))
+            })
+            .count();
+        let head = Line::styled(
+            format!("督办中 {} 件，其中督办超期 {late} 件", list.len()),
+            t.title(),
+        );
+        if list.is_empty() {
+            let empty = Line::styled(format!("{}没有督办中的事项。", self.scope()), t.dim());
+            draw_pinned_list(f, inner, head, vec![empty], None, t.selected());
+            return;
+        }
+        let rows = list.iter().map(|m| matter_brief_line(m, ctx)).collect();
+        draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
+    }
+
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
+        self.actions.draw(f, area, ctx, self.matter.as_ref());
+    }
+
+    /// The hall recorded an action taken from the matter's panel.
+    pub fn action_done(&mut self, ctx: &mut Ctx) {
+        self.actions.done(ctx);
+        self.reload(ctx);
+    }
+
+    pub fn action_refused(&mut self, message: String) {
+        self.actions.refused(message);
     }
 }
 
@@ -305,6 +390,7 @@ fn due_line(m: &MatterBrief, wide: bool, ctx: &Ctx) -> Line<'static> {
             t.label(),
         ));
     }
+    spans.extend(oversight_spans(m, ctx));
     spans.push(Span::styled(m.summary.replace('\n', " "), t.label()));
     Line::from(spans)
 }

@@ -8,9 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::actions::MatterActions;
 use super::evaluation::{self, EvaluationForm};
 use super::notice::NoticePanel;
-use super::records::{card_lines, draw_matter_detail, matter_brief_line, visit_line};
+use super::records::{
+    card_lines, draw_matter_detail, matter_brief_line, tier_marker, tier_style, visit_line,
+};
 use crate::hall::{Action, LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
@@ -42,10 +45,12 @@ pub struct LookupScreen {
     matter: Option<MatterDetail>,
     /// PgDn/PgUp offset of the long part of the profile or matter page.
     scroll: u16,
-    /// The opened matter's notice preview (F7).
+    /// The opened matter's notice preview (F9).
     notices: NoticePanel,
     /// The evaluation form under the opened matter (F8).
     evaluation: Option<EvaluationForm>,
+    /// Ctrl-A on the matter page.
+    actions: MatterActions,
 }
 
 impl LookupScreen {
@@ -196,6 +201,7 @@ impl LookupScreen {
         ctx.query(Slot::Matter, Query::Matter(m.id));
         self.page = Page::Matter;
         self.scroll = 0;
+        self.actions.close();
     }
 
     fn step(selected: &mut usize, len: usize, down: bool) {
@@ -225,6 +231,11 @@ impl Component for LookupScreen {
                 }
                 (Consumed::No, _) => {}
             }
+        }
+        if self.page == Page::Matter
+            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
+        {
+            return Consumed::Yes;
         }
         match (self.page, key.code) {
             (Page::Search, KeyCode::Enter) => self.open_profile(ctx),
@@ -282,12 +293,17 @@ impl Component for LookupScreen {
             ],
             Page::Matter => match &self.evaluation {
                 Some(form) => form.commands(),
-                None => vec![
-                    hint("Esc", "返回档案"),
-                    hint("PgDn", "翻页"),
-                    hint("F8", "满意度评价").when(self.matter.is_some()),
-                    hint("F9", "告知书").when(self.matter.is_some()),
-                ],
+                None if self.actions.is_open() => self.actions.commands(self.matter.as_ref()),
+                None => {
+                    let mut keys = self.actions.commands(self.matter.as_ref());
+                    keys.extend([
+                        hint("F8", "满意度评价").when(self.matter.is_some()),
+                        hint("F9", "告知书").when(self.matter.is_some()),
+                        hint("Esc", "返回档案"),
+                        hint("PgDn", "翻页"),
+                    ]);
+                    keys
+                }
             },
         }
     }
@@ -337,19 +353,14 @@ impl LookupScreen {
                 .last_visit
                 .map(|at| at.format_date(ctx.tz()))
                 .unwrap_or_default();
-            let mut text = format!(
-                "{} {} {} 来访{:>2}次 在办{} 最近{}",
+            let text = format!(
+                "{} {} {} 来访{:>2}次 在办{}",
                 fit(&h.name, 8),
                 fit(&h.id_masked, 18),
                 fit(&h.phone_masked, 11),
                 h.visit_count,
                 h.open_matters,
-                last
             );
-            if wide {
-                let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
-                text.push_str(&format!("  {} 〔{}〕", depts.join("、"), h.matched.label()));
-            }
             let mut spans = vec![Span::raw(if i == self.selected { ">" } else { " " })];
             if let Some(g) = h.key_grade {
                 spans.push(Span::styled(format!("{g:?}"), t.grade(g)));
@@ -357,6 +368,27 @@ impl LookupScreen {
                 spans.push(Span::raw(" "));
             }
             spans.push(Span::raw(text));
+            // A late matter's tier outranks the last visit's date where both do not fit.
+            if let Some(tier) = h.tier {
+                spans.push(Span::styled(
+                    format!(" {}", tier_marker(tier)),
+                    tier_style(Some(tier), ctx),
+                ));
+            }
+            if wide || h.tier.is_none() {
+                spans.push(Span::raw(format!(" 最近{last}")));
+            }
+            if wide {
+                if let Some(name) = &h.lead {
+                    spans.push(Span::styled(format!(" 〔包案 {name}〕"), t.strong()));
+                }
+                let depts: Vec<String> = h.departments.iter().map(|d| ctx.dept_short(d)).collect();
+                spans.push(Span::raw(format!(
+                    "  {} 〔{}〕",
+                    depts.join("、"),
+                    h.matched.label()
+                )));
+            }
             let line = Line::from(spans);
             lines.push(if i == self.selected {
                 line.style(t.selected())
@@ -415,14 +447,27 @@ impl LookupScreen {
     }
 
     fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        let Some(form) = &self.evaluation else {
-            draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
-            return;
+        let detail = match &self.evaluation {
+            None => area,
+            Some(form) => {
+                let [detail, form_area] =
+                    Layout::vertical([Constraint::Fill(1), Constraint::Length(evaluation::HEIGHT)])
+                        .areas(area);
+                form.draw(f, form_area, ctx);
+                detail
+            }
         };
-        let [detail, form_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(evaluation::HEIGHT)])
-                .areas(area);
         draw_matter_detail(f, detail, self.matter.as_ref(), self.scroll, ctx);
-        form.draw(f, form_area, ctx);
+        self.actions.draw(f, area, ctx, self.matter.as_ref());
+    }
+
+    /// The hall recorded an action taken from the matter's panel.
+    pub fn action_done(&mut self, ctx: &mut Ctx) {
+        self.actions.done(ctx);
+        self.reload(ctx);
+    }
+
+    pub fn action_refused(&mut self, message: String) {
+        self.actions.refused(message);
     }
 }

@@ -1,5 +1,6 @@
 //! The desk's screens; each is a [`Component`](super::component::Component).
 
+pub mod actions;
 pub mod board;
 pub mod due;
 pub mod evaluation;

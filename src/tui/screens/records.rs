@@ -116,24 +116,97 @@ pub fn matter_brief_line(m: &MatterBrief, ctx: &Ctx) -> Line<'static> {
     ];
     // Late or nearly due matters say so in every list (临期预警 / 超期 / 严重超期).
     if let Some(tier) = m.deadline.as_ref().and_then(|d| d.tier) {
-        spans.push(Span::styled(
-            format!("〔{}〕", tier.label()),
-            tier_style(Some(tier), ctx),
-        ));
+        spans.push(Span::styled(tier_marker(tier), tier_style(Some(tier), ctx)));
     }
+    spans.extend(oversight_spans(m, ctx));
     spans.push(Span::raw(format!("{} ", m.content_class)));
     spans.push(Span::styled(m.summary.replace('\n', " "), t.label()));
     Line::from(spans)
 }
 
+/// Today in the hall, from the queue's clock (asked for again every few minutes) once it has
+/// arrived: a desk left open overnight still counts from the right day.
+pub fn hall_today(ctx: &Ctx) -> chrono::NaiveDate {
+    ctx.queue
+        .as_ref()
+        .map_or(ctx.today, |q| q.now.local_date(ctx.tz()))
+}
+
+/// `〔督办 至2026-12-05〕〔包案 刘局长〕`: supervision and the leader in charge, wherever the
+/// matter is listed; an overdue supervision in red.
+pub fn oversight_spans(m: &MatterBrief, ctx: &Ctx) -> Vec<Span<'static>> {
+    let t = &ctx.theme;
+    let mut spans = Vec::new();
+    if let Some(s) = &m.supervision {
+        let style = if s.overdue(hall_today(ctx)) {
+            t.error()
+        } else {
+            t.warn()
+        };
+        spans.push(Span::styled(
+            format!("〔{}〕", s.marker(hall_today(ctx))),
+            style,
+        ));
+    }
+    if let Some(name) = &m.lead {
+        spans.push(Span::styled(format!("〔包案 {name}〕"), t.strong()));
+    }
+    spans
+}
+
+/// 督办, 领导包案, 领导批示 and 回访 of a matter, for its detail.
+fn oversight_lines(m: &Matter, ctx: &Ctx) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let mut lines = Vec::new();
+    if let Some(s) = &m.supervision {
+        let style = if s.overdue(hall_today(ctx)) {
+            t.error()
+        } else {
+            t.warn()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(s.marker(hall_today(ctx)), style),
+            Span::raw(format!(" {}", s.note.replace('\n', " "))),
+            Span::styled(format!("（{} {} 督办）", s.since, s.by), t.dim()),
+        ]));
+    }
+    if let Some(l) = &m.lead {
+        lines.push(Line::from(vec![
+            Span::styled("包案领导 ", t.label()),
+            Span::styled(l.name.clone(), t.strong()),
+            Span::styled(format!("（{} 起）", l.since), t.dim()),
+        ]));
+    }
+    for (officer, text) in m.instructions() {
+        lines.push(Line::from(vec![
+            Span::styled("领导批示 ", t.label()),
+            Span::raw(text.replace('\n', " ")),
+            Span::styled(format!("（{officer}）"), t.dim()),
+        ]));
+    }
+    for (officer, f) in m.follow_ups() {
+        lines.push(Line::from(vec![
+            Span::styled("回访 ", t.label()),
+            Span::raw(format!(
+                "{} {} {}",
+                f.on,
+                f.way.label(),
+                f.result.replace('\n', " ")
+            )),
+            Span::styled(format!("（{officer}）"), t.dim()),
+        ]));
+    }
+    lines
+}
+
 /// Red when late, yellow when nearly due.
 pub fn tier_style(tier: Option<Tier>, ctx: &Ctx) -> ratatui::style::Style {
-    let t = &ctx.theme;
-    match tier {
-        Some(Tier::Overdue | Tier::SeriouslyOverdue) => t.error(),
-        Some(Tier::Warning) => t.warn(),
-        None => t.text(),
-    }
+    ctx.theme.tier(tier)
+}
+
+/// `〔超期〕`: the marker every list shows beside a late or nearly due matter.
+pub fn tier_marker(tier: Tier) -> String {
+    format!("〔{}〕", tier.label())
 }
 
 fn outcome_text(o: &Outcome, ctx: &Ctx) -> String {
@@ -170,6 +243,7 @@ pub fn history_line(at: String, officer: &str, kind: &HistoryKind, ctx: &Ctx) ->
         HistoryKind::Step { step, note } => format!("{}；{note}", step.describe()),
         HistoryKind::RepeatVisit { .. } => "重复来访".to_string(),
         HistoryKind::Evaluated { step } => step.describe(),
+        HistoryKind::Oversight(o) => o.describe(),
     };
     Line::from(vec![
         Span::styled(format!("{at} {officer} "), t.dim()),
@@ -203,6 +277,7 @@ pub fn matter_lines(d: &MatterDetail, ctx: &Ctx) -> Vec<Line<'static>> {
             Span::styled(dl.line(), tier_style(dl.tier, ctx)),
         ]));
     }
+    lines.extend(oversight_lines(m, ctx));
     lines.push(Line::from(vec![
         Span::styled("反映问题 ", t.label()),
         Span::raw(m.summary.replace('\n', " ")),
