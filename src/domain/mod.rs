@@ -11,6 +11,7 @@ pub mod officer;
 pub mod phone;
 pub mod pinyin;
 pub mod registration;
+pub mod stats;
 pub mod text;
 pub mod ticket;
 pub mod time;

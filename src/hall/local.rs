@@ -1,6 +1,7 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
 mod repeat;
+mod stats;
 mod steps;
 
 use std::cmp::Reverse;
@@ -57,7 +58,8 @@ impl LocalHall {
         Ok(LocalHall::with_store(store, config, Box::new(SystemClock)))
     }
 
-    pub fn with_store(store: Store, config: HallConfig, clock: Box<dyn Clock>) -> LocalHall {
+    pub fn with_store(mut store: Store, config: HallConfig, clock: Box<dyn Clock>) -> LocalHall {
+        store.set_tally_rules(config.tally_rules());
         LocalHall {
             store,
             config,
@@ -881,6 +883,7 @@ impl LocalHall {
             )?;
             t.state = TicketState::Done {
                 outcome: outcome.clone(),
+                officer: s.officer.username.clone(),
             };
             t.finished = Some(now);
             w.put(&t)?;
@@ -1549,6 +1552,10 @@ impl Hall for LocalHall {
                 place,
             } => {
                 QueryReply::Matters(self.repeat_candidates(&s, visitor, &content_class, &place)?)
+            }
+            Query::Stats { period } => QueryReply::Stats(Box::new(self.stats(&s, period)?)),
+            Query::DailyReport { date } => {
+                QueryReply::Daily(Box::new(self.daily_report(&s, date)?))
             }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;

@@ -183,7 +183,7 @@ fn source_indexes(
         | TreeId::IxPinyin
         | TreeId::IxPrefix => of(store.get_id::<Visitor>(last)),
         TreeId::IxMatterNumber | TreeId::IxVisitorMatters => of(store.get_id::<Matter>(last)),
-        TreeId::IxVisitorVisits => of(store.get_id::<Visit>(last)),
+        TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {
             Some(ticket) => of(store.get_id::<Ticket>(ticket)),

@@ -12,7 +12,8 @@ use serde::Serialize;
 /// held data in format 2.)
 /// 4: `Matter` records the accused party of a 检举控告类 matter. (No hall held data in
 /// format 3.)
-pub const FORMAT_VERSION: u8 = 4;
+/// 5: a finished `Ticket` names the officer who served it. (No hall held data in format 4.)
+pub const FORMAT_VERSION: u8 = 5;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.
