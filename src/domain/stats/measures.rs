@@ -88,6 +88,12 @@ impl Measure {
         }
     }
 
+    /// Whether this version records the measure (越级访 and 满意率 come with the visit level
+    /// and the satisfaction evaluation).
+    pub fn recorded(self) -> bool {
+        !matches!(self, Measure::Escalated | Measure::SatisfactionRate)
+    }
+
     pub fn value(self, t: &Tally) -> Value {
         match self {
             Measure::Visits => Value::Count(t.visits),

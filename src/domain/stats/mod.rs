@@ -116,3 +116,26 @@ pub struct TallyRules {
     pub group_threshold: u16,
     pub limits: TimeLimits,
 }
+
+impl Dim {
+    /// How a row is named on screen and on paper: department short name, content class
+    /// (`未分类` when a visit's matter was not found), `人社 张三` for an officer.
+    pub fn label(&self, departments: &[super::department::Department]) -> String {
+        let short = |code: &DeptCode| {
+            departments
+                .iter()
+                .find(|d| &d.code == code)
+                .map_or_else(|| code.to_string(), |d| d.ticket_prefix.clone())
+        };
+        match self {
+            Dim::Hall => "全大厅".to_string(),
+            Dim::Department(d) => short(d),
+            Dim::Class(c) if c.is_empty() => "未分类".to_string(),
+            Dim::Class(c) => c.clone(),
+            Dim::Officer {
+                department,
+                username,
+            } => format!("{} {username}", short(department)),
+        }
+    }
+}
