@@ -37,7 +37,7 @@ fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
     }
     assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_some());
     desk.tab(7);
     assert_eq!(desk.app.intake.focus(), FormField::Representatives);
@@ -108,7 +108,7 @@ fn a_repeat_visit_is_attached_to_the_open_matter() {
         .panel
         .hit()
         .is_some_and(|h| h.name == "张秀英"));
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     let attached = desk.app.intake.attached().expect("attached").clone();
     assert_eq!(attached.matter, m.zhang.matter);
     // The identity document is still read at the counter.
@@ -132,13 +132,13 @@ fn a_repeat_visit_is_attached_to_the_open_matter() {
             .expect("profile");
     assert_eq!(profile.visits.len(), 3);
     assert_eq!(profile.matters.len(), 1, "no duplicate matter was opened");
-    // F7 again past the last open matter detaches.
+    // F9 again past the last open matter detaches.
     desk.key(KeyCode::Enter);
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_some());
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_none());
 }
 
@@ -420,7 +420,7 @@ fn a_second_save_while_the_first_is_in_flight_registers_nothing() {
     desk.key(KeyCode::F(2));
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     for _ in 0..2 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
@@ -470,7 +470,7 @@ fn after_the_ticket_any_key_gives_a_blank_form() {
     desk.key(KeyCode::F(2));
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     for _ in 0..2 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
@@ -752,13 +752,13 @@ fn the_intake_panel_proposes_repeat_candidates_and_f7_confirms_one() {
     let text = desk.screen_text(120, 40);
     assert!(text.contains("发现 1 件可能重复的事项"), "{text}");
     assert!(text.contains("2026-000001 人社 办理中 可能重复"), "{text}");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert_eq!(
         desk.app.intake.attached().map(|a| a.matter),
         Some(m.zhang.matter)
     );
     // Another place: no candidate any more.
-    desk.key(KeyCode::F(7)); // detach
+    desk.key(KeyCode::F(9)); // detach
     for _ in 0..3 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }

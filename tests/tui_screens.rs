@@ -123,7 +123,7 @@ fn intake_form_with_repeat_visitor() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     snap(&desk, "intake_repeat");
 }
 
@@ -264,7 +264,7 @@ fn intake_on_a_final_matter_warns_not_accepted_again() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     snap(&desk, "intake_final_matter");
     desk.key(KeyCode::F(6));
     snap(&desk, "intake_not_accepted_again");
@@ -279,4 +279,20 @@ fn a_key_persons_profile_says_who_graded_them_when_and_why() {
     snap(&desk, "lookup_key_person_hit");
     desk.key(KeyCode::Enter);
     snap(&desk, "lookup_key_person");
+}
+
+#[test]
+fn statistics_of_the_month_and_the_daily_report() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(7));
+    snap(&desk, "stats_month");
+    // Tab steps 月 → 季度 → 年 → 日: today alone, with its group and repeat visits.
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::F(5));
+    snap(&desk, "stats_day_by_class");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "stats_daily_report");
 }

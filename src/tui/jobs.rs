@@ -36,6 +36,9 @@ pub enum Slot {
     /// The overdue / due-soon list and the matter opened from it.
     Due,
     DueMatter,
+    /// The statistics screen's period and its daily report.
+    Stats,
+    Daily,
 }
 
 #[derive(Clone, Debug)]

@@ -8,4 +8,5 @@ pub mod login;
 pub mod lookup;
 pub mod records;
 pub mod setup;
+pub mod stats;
 pub mod window;
