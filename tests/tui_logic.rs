@@ -909,3 +909,34 @@ fn an_accusation_is_registered_with_whom_it_accuses() {
     assert!(screen.contains("被反映人 人社某科长"), "{screen}");
     assert!(screen.contains("所属部门 人社"), "{screen}");
 }
+
+#[test]
+fn f7_opens_the_statistics_even_from_the_intake_form_and_arrows_step_the_period() {
+    use lianfang::domain::stats::period::PeriodKind;
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text("张");
+    desk.key(KeyCode::F(7));
+    assert_eq!(desk.app.screen(), Screen::Stats);
+    let month = desk.app.stats().period();
+    assert_eq!(
+        (month.kind, month.from),
+        (PeriodKind::Month, date(2026, 11, 1))
+    );
+    desk.key(KeyCode::Left);
+    assert_eq!(desk.app.stats().period().from, date(2026, 10, 1));
+    desk.key(KeyCode::Tab);
+    let quarter = desk.app.stats().period();
+    assert_eq!(quarter.kind, PeriodKind::Quarter);
+    assert_eq!(
+        (quarter.from, quarter.to),
+        (date(2026, 10, 1), date(2026, 12, 31))
+    );
+    desk.key(KeyCode::F(2));
+    assert_eq!(desk.app.screen(), Screen::Intake);
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}

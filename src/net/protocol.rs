@@ -21,8 +21,9 @@ use crate::hall::{
 };
 use crate::store::codec::{self, CodecError};
 
-/// Bump whenever a message below changes shape.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// Bump whenever a message below changes shape (2: statistics queries, the serving officer
+/// of a finished ticket).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// No message comes near this; a longer length prefix is garbage or an attack.
 pub const MAX_FRAME: usize = 1024 * 1024;

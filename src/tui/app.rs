@@ -141,6 +141,10 @@ impl App {
         &self.window
     }
 
+    pub fn stats(&self) -> &StatsScreen {
+        &self.stats
+    }
+
     pub fn lookup(&self) -> &LookupScreen {
         &self.lookup
     }
