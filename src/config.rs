@@ -427,6 +427,15 @@ impl HallConfig {
             .map_or_else(|| code.to_string(), |d| d.ticket_prefix.clone())
     }
 
+    /// How records count in the statistics of this hall.
+    pub fn tally_rules(&self) -> crate::domain::stats::TallyRules {
+        crate::domain::stats::TallyRules {
+            tz: self.timezone,
+            group_threshold: self.group_visit_threshold,
+            limits: self.limits.clone(),
+        }
+    }
+
     pub fn intake_department(&self) -> &Department {
         self.departments
             .iter()

@@ -209,7 +209,13 @@ fn every_outcome_sets_the_status_and_needs_its_note() {
             .get_id::<lianfang::domain::ticket::Ticket>(r.ticket)
             .unwrap()
             .unwrap();
-        assert_eq!(ticket.state, TicketState::Done { outcome });
+        assert_eq!(
+            ticket.state,
+            TicketState::Done {
+                outcome,
+                officer: "rs1".into()
+            }
+        );
         assert_eq!(ticket.finished, Some(t.hall.now()));
         t.assert_consistent();
     }

@@ -13,6 +13,7 @@ use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{MatterId, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::oversight::{FollowUp, FollowUpWay, Oversight};
+use lianfang::domain::stats::period::{Period, PeriodKind};
 use lianfang::domain::visitor::{KeyGrade, VisitorId};
 use lianfang::hall::{
     AuditFilter, Command, Hall, HallError, HallExt, NewOfficer, Query, SessionToken,
@@ -128,10 +129,12 @@ fn query_name(q: &Query) -> &'static str {
         Query::Audit(_) => "Audit",
         Query::Notice { .. } => "Notice",
         Query::SupervisedMatters { .. } => "SupervisedMatters",
+        Query::Stats { .. } => "Stats",
+        Query::DailyReport { .. } => "DailyReport",
     }
 }
 
-const ALL_VARIANTS: [&str; 28] = [
+const ALL_VARIANTS: [&str; 30] = [
     "Register",
     "CallNext",
     "Recall",
@@ -160,6 +163,8 @@ const ALL_VARIANTS: [&str; 28] = [
     "Audit",
     "Notice",
     "SupervisedMatters",
+    "Stats",
+    "DailyReport",
 ];
 
 enum Request {
@@ -320,6 +325,12 @@ impl World {
             }),
             "SupervisedMatters" => Q(Query::SupervisedMatters { hall_wide: false }),
             "SupervisedMatters(hall_wide)" => Q(Query::SupervisedMatters { hall_wide: true }),
+            "Stats" => Q(Query::Stats {
+                period: Period::containing(PeriodKind::Month, date(2026, 11, 27)),
+            }),
+            "DailyReport" => Q(Query::DailyReport {
+                date: date(2026, 11, 27),
+            }),
             "Lookup" => Q(Query::Lookup {
                 text: "张三".into(),
                 limit: 5,

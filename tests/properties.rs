@@ -427,7 +427,7 @@ fn ticket_state() -> impl Strategy<Value = TicketState> {
     prop_oneof![
         Just(TicketState::Waiting),
         (text(), text()).prop_map(|(desk, officer)| TicketState::Called { desk, officer }),
-        outcome().prop_map(|outcome| TicketState::Done { outcome }),
+        (outcome(), text()).prop_map(|(outcome, officer)| TicketState::Done { outcome, officer }),
     ]
 }
 

@@ -38,7 +38,7 @@ fn tab_and_shift_tab_walk_the_form_and_skip_an_attached_matter() {
     }
     assert_eq!(desk.app.intake.focus(), FormField::IdNumber);
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_some());
     desk.tab(7);
     assert_eq!(desk.app.intake.focus(), FormField::Level);
@@ -111,7 +111,7 @@ fn a_repeat_visit_is_attached_to_the_open_matter() {
         .panel
         .hit()
         .is_some_and(|h| h.name == "张秀英"));
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     let attached = desk.app.intake.attached().expect("attached").clone();
     assert_eq!(attached.matter, m.zhang.matter);
     // The identity document is still read at the counter.
@@ -135,13 +135,13 @@ fn a_repeat_visit_is_attached_to_the_open_matter() {
             .expect("profile");
     assert_eq!(profile.visits.len(), 3);
     assert_eq!(profile.matters.len(), 1, "no duplicate matter was opened");
-    // F7 again past the last open matter detaches.
+    // F9 again past the last open matter detaches.
     desk.key(KeyCode::Enter);
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_some());
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert!(desk.app.intake.attached().is_none());
 }
 
@@ -424,7 +424,7 @@ fn a_second_save_while_the_first_is_in_flight_registers_nothing() {
     desk.key(KeyCode::F(2));
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     for _ in 0..2 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
@@ -474,7 +474,7 @@ fn after_the_ticket_any_key_gives_a_blank_form() {
     desk.key(KeyCode::F(2));
     desk.tab(2);
     desk.type_text("张秀英");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     for _ in 0..2 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
@@ -773,13 +773,13 @@ fn the_intake_panel_proposes_repeat_candidates_and_f7_confirms_one() {
     let text = desk.screen_text(120, 40);
     assert!(text.contains("发现 1 件可能重复的事项"), "{text}");
     assert!(text.contains("2026-000001 人社 办理中 可能重复"), "{text}");
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     assert_eq!(
         desk.app.intake.attached().map(|a| a.matter),
         Some(m.zhang.matter)
     );
     // Another place: no candidate any more.
-    desk.key(KeyCode::F(7)); // detach
+    desk.key(KeyCode::F(9)); // detach
     for _ in 0..4 {
         desk.press(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     }
@@ -1001,4 +1001,35 @@ fn the_evaluation_form_of_an_unanswered_matter_says_why_and_sends_nothing() {
     desk.key(KeyCode::Esc);
     assert!(desk.app.lookup().evaluation().is_none());
     assert_eq!(desk.app.lookup().page(), Page::Matter);
+}
+
+#[test]
+fn f7_opens_the_statistics_even_from_the_intake_form_and_arrows_step_the_period() {
+    use lianfang::domain::stats::period::PeriodKind;
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(2));
+    desk.type_text("张");
+    desk.key(KeyCode::F(7));
+    assert_eq!(desk.app.screen(), Screen::Stats);
+    let month = desk.app.stats().period();
+    assert_eq!(
+        (month.kind, month.from),
+        (PeriodKind::Month, date(2026, 11, 1))
+    );
+    desk.key(KeyCode::Left);
+    assert_eq!(desk.app.stats().period().from, date(2026, 10, 1));
+    desk.key(KeyCode::Tab);
+    let quarter = desk.app.stats().period();
+    assert_eq!(quarter.kind, PeriodKind::Quarter);
+    assert_eq!(
+        (quarter.from, quarter.to),
+        (date(2026, 10, 1), date(2026, 12, 31))
+    );
+    desk.key(KeyCode::F(2));
+    assert_eq!(desk.app.screen(), Screen::Intake);
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }

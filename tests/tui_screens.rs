@@ -125,7 +125,7 @@ fn intake_form_with_repeat_visitor() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     snap(&desk, "intake_repeat");
 }
 
@@ -267,7 +267,7 @@ fn intake_on_a_final_matter_warns_not_accepted_again() {
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     desk.key(KeyCode::F(2));
     desk.type_text(ZHANG_ID);
-    desk.key(KeyCode::F(7));
+    desk.key(KeyCode::F(9));
     snap(&desk, "intake_final_matter");
     desk.key(KeyCode::F(6));
     snap(&desk, "intake_not_accepted_again");
@@ -411,4 +411,20 @@ fn the_tier_marker_shows_in_the_queue_and_the_lookup() {
         .find(|l| l.contains("王建军"))
         .unwrap_or_default();
     assert!(line.contains("〔超期〕"), "{lookup}");
+}
+
+#[test]
+fn statistics_of_the_month_and_the_daily_report() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(7));
+    snap(&desk, "stats_month");
+    // Tab steps 月 → 季度 → 年 → 日: today alone, with its group and repeat visits.
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::F(5));
+    snap(&desk, "stats_day_by_class");
+    desk.key(KeyCode::F(6));
+    snap(&desk, "stats_daily_report");
 }

@@ -11,6 +11,7 @@ mod peer;
 mod process_support;
 #[path = "../../tests/pty_support/mod.rs"]
 mod pty_support;
+mod statistics;
 mod stats;
 #[path = "../../tests/tui_support/mod.rs"]
 mod tui_support;
@@ -190,6 +191,7 @@ fn main() {
         &mut rng,
     );
     queue_section(&hall, args.registrations.min(500));
+    statistics::section(&hall, &token, args.visitors);
     let names: Vec<String> = samples
         .iter()
         .find(|(k, _)| *k == Kind::Name)

@@ -12,6 +12,7 @@ mod network;
 mod notices;
 mod output;
 mod paths;
+mod stats;
 mod tools;
 
 use std::path::PathBuf;
@@ -167,6 +168,37 @@ enum Command {
         /// 备份文件
         file: PathBuf,
     },
+    /// 数据统计：来访批次、人次、集体访、重复访、件、受理、办结和各项比率，含环比和同比
+    Stats {
+        /// 起始日期（含），如 2026-11-01；不写起止日期时统计本月
+        #[arg(long, value_name = "日期", value_parser = stats::parse_date)]
+        from: Option<chrono::NaiveDate>,
+        /// 截止日期（含）
+        #[arg(long, value_name = "日期", value_parser = stats::parse_date)]
+        to: Option<chrono::NaiveDate>,
+        /// 分项：department 按部门、class 按内容分类、officer 按接待人员
+        #[arg(long, value_enum, default_value = "department")]
+        by: stats::By,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 报表
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ReportCommand {
+    /// 领导日报：当日来访数字、未办结的集体访、超期和临期事项
+    Daily {
+        /// 日期，如 2026-11-27（默认今天）
+        #[arg(long, value_name = "日期", value_parser = stats::parse_date)]
+        date: Option<chrono::NaiveDate>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,6 +239,8 @@ impl Command {
             Command::Cert(_) => "cert",
             Command::Backup { .. } => "backup",
             Command::Restore { .. } => "restore",
+            Command::Stats { .. } => "stats",
+            Command::Report(_) => "report",
         }
     }
 }
@@ -392,5 +426,11 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
                 json,
             },
         ),
+        Some(Command::Stats { from, to, by, json }) => {
+            stats::stats(data, config, from, to, by, json)
+        }
+        Some(Command::Report(ReportCommand::Daily { date, json })) => {
+            stats::daily(data, config, date, json)
+        }
     }
 }

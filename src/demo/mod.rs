@@ -169,6 +169,7 @@ pub fn create_accounts(hall: &LocalHall) -> HallResult<Vec<DemoAccount>> {
 mod tests {
     use super::*;
     use crate::domain::matter::Matter;
+    use crate::domain::stats::period::{Period, PeriodKind};
     use crate::domain::visitor::Visitor;
     use crate::hall::clock::ManualClock;
     use crate::hall::{Hall, HallExt, MatchKind};
@@ -243,8 +244,17 @@ mod tests {
         let busiest = per_day.values().max().copied().unwrap_or(0);
         assert!(busiest <= 20, "{busiest} visits on one day");
 
-        // The queue board is alive, and the admin sees what the summaries promise.
+        // The statistics see the two years: every visit and matter is in the day counts.
         let admin = hall.system_session().unwrap();
+        let from = NOW.local_date(tz) - chrono::Days::new(HISTORY_DAYS + 3);
+        let span = Period::custom(from, NOW.local_date(tz), PeriodKind::Custom);
+        let report = hall.stats(&admin, span).unwrap();
+        assert_eq!(report.total.visits, visits.len() as u64);
+        assert_eq!(report.total.matters, stats.matters);
+        assert!(report.total.group_visits > 0 && report.total.repeat_visits > 0);
+        assert!(report.total.concluded > 0 && report.year_earlier_total.visits > 0);
+
+        // The queue board is alive, and the admin sees what the summaries promise.
         let queue = hall.queue(&admin).unwrap();
         let waiting: usize = queue.departments.iter().map(|d| d.waiting.len()).sum();
         assert_eq!(waiting, 12);

@@ -14,6 +14,7 @@ pub mod oversight;
 pub mod phone;
 pub mod pinyin;
 pub mod registration;
+pub mod stats;
 pub mod text;
 pub mod ticket;
 pub mod time;

@@ -13,8 +13,15 @@ pub type TicketId = u64;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TicketState {
     Waiting,
-    Called { desk: String, officer: String },
-    Done { outcome: Outcome },
+    Called {
+        desk: String,
+        officer: String,
+    },
+    /// `officer` served the visitor: the statistics count service times per officer.
+    Done {
+        outcome: Outcome,
+        officer: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

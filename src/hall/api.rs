@@ -15,6 +15,9 @@ use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::oversight::{Oversight, OversightKind, Supervision};
 use crate::domain::registration::RegistrationInput;
+use crate::domain::stats::daily::DailyReport;
+use crate::domain::stats::period::Period;
+use crate::domain::stats::report::StatsReport;
 use crate::domain::ticket::TicketId;
 use crate::domain::time::Timestamp;
 use crate::domain::visit::{Channel, VisitId};
@@ -214,6 +217,15 @@ pub enum Query {
         content_class: String,
         place: String,
     },
+    /// 数据统计 of a period with 环比 and 同比: the hall for leaders and administrators, the
+    /// officer's own department for desks.
+    Stats {
+        period: Period,
+    },
+    /// The leader's daily report (领导日报) of a day, in the same scope as `Stats`.
+    DailyReport {
+        date: NaiveDate,
+    },
     /// Matters under 督办, earliest due first, until cleared: those the officer's department
     /// holds, or with `hall_wide` every department (leaders and administrators).
     SupervisedMatters {
@@ -251,6 +263,8 @@ pub enum QueryReply {
     Audit(Vec<AuditRecord>),
     Officers(Vec<OfficerInfo>),
     Matters(Vec<MatterBrief>),
+    Stats(Box<StatsReport>),
+    Daily(Box<DailyReport>),
     Notice(NoticeText),
 }
 

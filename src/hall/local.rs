@@ -8,6 +8,7 @@ mod lower_level;
 mod notices;
 mod oversight;
 mod repeat;
+mod stats;
 mod steps;
 
 use std::cmp::Reverse;
@@ -64,7 +65,8 @@ impl LocalHall {
         Ok(LocalHall::with_store(store, config, Box::new(SystemClock)))
     }
 
-    pub fn with_store(store: Store, config: HallConfig, clock: Box<dyn Clock>) -> LocalHall {
+    pub fn with_store(mut store: Store, config: HallConfig, clock: Box<dyn Clock>) -> LocalHall {
+        store.set_tally_rules(config.tally_rules());
         LocalHall {
             store,
             config,
@@ -911,6 +913,7 @@ impl LocalHall {
             )?;
             t.state = TicketState::Done {
                 outcome: outcome.clone(),
+                officer: s.officer.username.clone(),
             };
             t.finished = Some(now);
             w.put(&t)?;
@@ -1537,6 +1540,10 @@ impl Hall for LocalHall {
                 QueryReply::Matters(self.repeat_candidates(&s, visitor, &content_class, &place)?)
             }
             Query::Notice { matter, kind } => QueryReply::Notice(self.notice(&s, matter, kind)?),
+            Query::Stats { period } => QueryReply::Stats(Box::new(self.stats(&s, period)?)),
+            Query::DailyReport { date } => {
+                QueryReply::Daily(Box::new(self.daily_report(&s, date)?))
+            }
             Query::Officers => {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)

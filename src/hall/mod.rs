@@ -194,6 +194,28 @@ pub trait HallExt: Hall {
         }
     }
 
+    fn stats(
+        &self,
+        t: &SessionToken,
+        period: crate::domain::stats::period::Period,
+    ) -> HallResult<crate::domain::stats::report::StatsReport> {
+        match self.query(t, Query::Stats { period })? {
+            QueryReply::Stats(r) => Ok(*r),
+            _ => unexpected("统计结果"),
+        }
+    }
+
+    fn daily_report(
+        &self,
+        t: &SessionToken,
+        date: chrono::NaiveDate,
+    ) -> HallResult<crate::domain::stats::daily::DailyReport> {
+        match self.query(t, Query::DailyReport { date })? {
+            QueryReply::Daily(r) => Ok(*r),
+            _ => unexpected("日报"),
+        }
+    }
+
     fn officers(&self, t: &SessionToken) -> HallResult<Vec<crate::domain::officer::OfficerInfo>> {
         match self.query(t, Query::Officers)? {
             QueryReply::Officers(o) => Ok(o),

@@ -21,7 +21,8 @@ use crate::hall::{
 };
 use crate::store::codec::{self, CodecError};
 
-/// Bump whenever a message below changes shape.
+/// Bump whenever a message below changes shape (2: accounts, backup, notices, evaluation,
+/// oversight and statistics since the first desks).
 pub const PROTOCOL_VERSION: u32 = 2;
 
 /// No message comes near this; a longer length prefix is garbage or an attack.

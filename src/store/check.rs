@@ -185,7 +185,7 @@ fn source_indexes(
         TreeId::IxMatterNumber | TreeId::IxVisitorMatters | TreeId::IxOpenMatters => {
             of(store.get_id::<Matter>(last))
         }
-        TreeId::IxVisitorVisits => of(store.get_id::<Visit>(last)),
+        TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {
             Some(ticket) => of(store.get_id::<Ticket>(ticket)),

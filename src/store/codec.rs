@@ -16,7 +16,8 @@ use serde::Serialize;
 /// anonymity; `Visitor` its anonymity. (No hall held data in format 4.)
 /// 6: `Matter` carries its 督办 (`supervision`) and 领导包案 (`lead`); its history keeps
 /// oversight actions. (No hall held data in format 5.)
-pub const FORMAT_VERSION: u8 = 6;
+/// 7: a finished `Ticket` names the officer who served it. (No hall held data in format 6.)
+pub const FORMAT_VERSION: u8 = 7;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

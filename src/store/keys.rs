@@ -7,14 +7,19 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, NaiveDate};
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::Result;
 use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
+use crate::domain::department::DeptCode;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::pinyin;
+use crate::domain::stats::{self, Dim, TallyRow, TallyRules};
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
@@ -47,10 +52,14 @@ pub enum TreeId {
     IxOpenMatters,
     /// Failed sign-ins, lockouts and forced password changes, by username.
     LoginGuards,
+    /// Visits by time, with the headcount as value: a day's visits without reading others.
+    IxVisitTime,
+    /// Statistics: one `Tally` per day and dimension (see `domain::stats`).
+    Stats,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 22] = [
+    pub const ALL: [TreeId; 24] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -73,9 +82,11 @@ impl TreeId {
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
         TreeId::LoginGuards,
+        TreeId::IxVisitTime,
+        TreeId::Stats,
     ];
 
-    pub const INDEXES: [TreeId; 12] = [
+    pub const INDEXES: [TreeId; 13] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -88,6 +99,7 @@ impl TreeId {
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
+        TreeId::IxVisitTime,
     ];
 
     pub fn name(self) -> &'static str {
@@ -114,6 +126,8 @@ impl TreeId {
             TreeId::IxPrefix => "ix_prefix",
             TreeId::IxOpenMatters => "ix_open_matters",
             TreeId::LoginGuards => "login_guards",
+            TreeId::IxVisitTime => "ix_visit_time",
+            TreeId::Stats => "stats_days",
         }
     }
 
@@ -134,7 +148,15 @@ pub trait Stored: Serialize + DeserializeOwned {
     const TREE: TreeId;
     fn key(&self) -> Vec<u8>;
     fn indexes(&self) -> Vec<IndexEntry>;
+    /// What the record adds to the day counts of the statistics; `matter` reads a matter
+    /// as the writing command sees it (a visit counts under its matter's content class).
+    fn tally_rows(&self, _rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
+        Ok(Vec::new())
+    }
 }
+
+/// Reads a matter by id for [`Stored::tally_rows`].
+pub type MatterReader<'a> = &'a dyn Fn(u64) -> Result<Option<Matter>>;
 
 pub fn id_key(id: u64) -> Vec<u8> {
     id.to_be_bytes().to_vec()
@@ -171,6 +193,72 @@ pub fn pair_key(a: u64, b: u64) -> Vec<u8> {
     let mut key = a.to_be_bytes().to_vec();
     key.extend_from_slice(&b.to_be_bytes());
     key
+}
+
+/// `at ‖ id`, ordered by time (the sign bit flipped so that bytes sort like i64).
+pub fn time_key(at: Timestamp, id: u64) -> Vec<u8> {
+    let mut key = time_prefix(at);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// The first key of [`TreeId::IxVisitTime`] at or after `at`.
+pub fn time_prefix(at: Timestamp) -> Vec<u8> {
+    ((at.0 as u64) ^ (1 << 63)).to_be_bytes().to_vec()
+}
+
+/// The start of a day's statistics rows: `yyyymmdd` as a big-endian u32.
+pub fn stats_day_prefix(day: NaiveDate) -> Vec<u8> {
+    let n = day.year() as u32 * 10_000 + day.month() * 100 + day.day();
+    n.to_be_bytes().to_vec()
+}
+
+/// `day ‖ dimension tag ‖ name`; an officer's name is `department ‖ 0x00 ‖ username`.
+pub fn stats_key(day: NaiveDate, dim: &Dim) -> Vec<u8> {
+    let mut key = stats_day_prefix(day);
+    match dim {
+        Dim::Hall => key.push(0),
+        Dim::Department(d) => {
+            key.push(1);
+            key.extend_from_slice(d.as_str().as_bytes());
+        }
+        Dim::Class(c) => {
+            key.push(2);
+            key.extend_from_slice(c.as_bytes());
+        }
+        Dim::Officer {
+            department,
+            username,
+        } => {
+            key.push(3);
+            key.extend_from_slice(department.as_str().as_bytes());
+            key.push(0);
+            key.extend_from_slice(username.as_bytes());
+        }
+    }
+    key
+}
+
+/// A statistics key read back; none if it is not one.
+pub fn parse_stats_key(key: &[u8]) -> Option<(NaiveDate, Dim)> {
+    let n = u32::from_be_bytes(key.get(..4)?.try_into().ok()?);
+    let day = NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)?;
+    let (&tag, rest) = key.get(4..)?.split_first()?;
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
+    let dim = match tag {
+        0 => Dim::Hall,
+        1 => Dim::Department(DeptCode(text(rest)?)),
+        2 => Dim::Class(text(rest)?),
+        3 => {
+            let split = rest.iter().position(|&b| b == 0)?;
+            Dim::Officer {
+                department: DeptCode(text(&rest[..split])?),
+                username: text(&rest[split + 1..])?,
+            }
+        }
+        _ => return None,
+    };
+    Some((day, dim))
 }
 
 pub fn queue_prefix(department: &str) -> Vec<u8> {
@@ -373,7 +461,22 @@ impl Stored for Visit {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        vec![pair(TreeId::IxVisitorVisits, self.visitor, self.id)]
+        vec![
+            pair(TreeId::IxVisitorVisits, self.visitor, self.id),
+            IndexEntry {
+                tree: TreeId::IxVisitTime,
+                key: time_key(self.at, self.id),
+                value: self.headcount.to_be_bytes().to_vec(),
+            },
+        ]
+    }
+    fn tally_rows(&self, rules: &TallyRules, matter: MatterReader) -> Result<Vec<TallyRow>> {
+        let class = matter(self.matter)?.map(|m| m.content_class);
+        Ok(stats::visit_rows(
+            self,
+            class.as_deref().unwrap_or(""),
+            rules,
+        ))
     }
 }
 
@@ -400,6 +503,9 @@ impl Stored for Matter {
         out.dedup();
         out
     }
+    fn tally_rows(&self, rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
+        Ok(stats::matter_rows(self, rules))
+    }
 }
 
 impl Stored for Ticket {
@@ -420,6 +526,9 @@ impl Stored for Ticket {
             }],
             _ => Vec::new(),
         }
+    }
+    fn tally_rows(&self, rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
+        Ok(stats::ticket_rows(self, rules))
     }
 }
 

@@ -10,6 +10,9 @@ pub mod check;
 pub mod codec;
 pub mod keys;
 mod snapshots;
+mod tallies;
+
+pub use tallies::Tallies;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,6 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
+use crate::domain::stats::TallyRules;
 use keys::{IndexEntry, Stored, TreeId};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,17 +85,24 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     write_lock: Mutex<()>,
+    /// How records count in the statistics; none: no day counts are kept.
+    tally_rules: Option<TallyRules>,
 }
 
 fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
+    corrupt_value(tree.name(), key, e)
+}
+
+fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreError {
     StoreError::Corrupt {
-        tree: tree.name(),
+        tree,
         key: format!("{key:02x?}"),
         message: e.to_string(),
     }
 }
 
-/// Version of the key layout `keys` derives. A data directory written with
+/// Version of the key layout `keys` derives (4: visits by time and the statistics' day
+/// counts). A data directory written with
 /// another layout would answer lookups wrongly, so it is refused at open.
 pub const LAYOUT: u32 = 4;
 const LAYOUT_KEY: &[u8] = b"store.layout";
@@ -150,6 +161,7 @@ impl Store {
             db,
             trees,
             write_lock: Mutex::new(()),
+            tally_rules: None,
         })
     }
 
@@ -323,6 +335,7 @@ impl Writer<'_> {
         let key = record.key();
         // A corrupt old value has unknown index entries; `check` reports those.
         let old: Option<T> = self.get(&key).ok().flatten();
+        self.stage_tallies(old.as_ref(), record)?;
         let old_entries = old.map(|o| o.indexes()).unwrap_or_default();
         let new_entries = record.indexes();
         for e in &old_entries {

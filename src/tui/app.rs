@@ -20,6 +20,7 @@ use super::screens::login::LoginScreen;
 use super::screens::lookup::LookupScreen;
 use super::screens::password::{ChangePasswordScreen, LockScreen};
 use super::screens::setup::SetupScreen;
+use super::screens::stats::StatsScreen;
 use super::screens::window::WindowScreen;
 use super::theme::Theme;
 use super::widgets::text::width;
@@ -36,6 +37,7 @@ pub enum Screen {
     Due,
     /// The forced change of a password an administrator set, before anything else.
     ChangePassword,
+    Stats,
 }
 
 impl Screen {
@@ -49,12 +51,13 @@ impl Screen {
             Screen::Lookup => "查询",
             Screen::Due => "期限",
             Screen::ChangePassword => "修改密码",
+            Screen::Stats => "数据统计",
         }
     }
 }
 
 /// Keys that work on every screen once logged in: help, the screens, then Esc and quit.
-pub const GLOBAL_KEYS: [KeyHint; 8] = [
+pub const GLOBAL_KEYS: [KeyHint; 9] = [
     hint("F1", "帮助"),
     hint("F2", "登记"),
     hint("F3", "查询"),
@@ -62,13 +65,14 @@ pub const GLOBAL_KEYS: [KeyHint; 8] = [
     hint("F10", "排队总览"),
     // Not F11: terminal emulators take it for full screen.
     hint("F12", "期限"),
+    hint("F7", "统计"),
     ESC_KEY,
     QUIT_KEY,
 ];
 const ESC_KEY: KeyHint = hint("Esc", "返回");
 const QUIT_KEY: KeyHint = hint("Ctrl-Q", "退出");
 /// The keys of `GLOBAL_KEYS` that open screens.
-const SCREEN_KEYS: usize = 6;
+const SCREEN_KEYS: usize = 7;
 
 pub struct App {
     pub ctx: Ctx,
@@ -80,6 +84,7 @@ pub struct App {
     window: WindowScreen,
     lookup: LookupScreen,
     due: DueScreen,
+    stats: StatsScreen,
     /// The after-login banner with the due counts stays until the officer opens the list.
     due_banner: bool,
     help: bool,
@@ -127,6 +132,7 @@ impl App {
             window: WindowScreen::default(),
             lookup: LookupScreen::default(),
             due: DueScreen::default(),
+            stats: StatsScreen::new(today),
             due_banner: false,
             help: false,
             quit: false,
@@ -161,6 +167,10 @@ impl App {
 
     pub fn window(&self) -> &WindowScreen {
         &self.window
+    }
+
+    pub fn stats(&self) -> &StatsScreen {
+        &self.stats
     }
 
     pub fn lookup(&self) -> &LookupScreen {
@@ -211,6 +221,7 @@ impl App {
             Screen::Lookup => &self.lookup,
             Screen::Due => &self.due,
             Screen::ChangePassword => &self.change_password,
+            Screen::Stats => &self.stats,
         }
     }
 
@@ -228,6 +239,7 @@ impl App {
             Screen::Lookup => self.lookup.event(key, ctx),
             Screen::Due => self.due.event(key, ctx),
             Screen::ChangePassword => self.change_password.event(key, ctx),
+            Screen::Stats => self.stats.event(key, ctx),
         }
     }
 
@@ -354,6 +366,7 @@ impl App {
             KeyCode::F(4) => Screen::Window,
             KeyCode::F(10) => Screen::Board,
             KeyCode::F(12) => Screen::Due,
+            KeyCode::F(7) => Screen::Stats,
             KeyCode::Esc if self.screen != Screen::Board => Screen::Board,
             _ => return false,
         };
@@ -370,6 +383,7 @@ impl App {
                 self.due.reload(&mut self.ctx);
                 self.due_banner = false;
             }
+            Screen::Stats => self.stats.reload(&mut self.ctx),
             _ => {}
         }
         self.screen = screen;
@@ -408,6 +422,9 @@ impl App {
                 // The list reads every matter: asked again only when someone looks at it.
                 if self.screen == Screen::Due || self.due.shows_matter(matter) {
                     self.due.reload(&mut self.ctx);
+                }
+                if self.screen == Screen::Stats {
+                    self.stats.reload(&mut self.ctx);
                 }
                 false
             }
@@ -556,6 +573,12 @@ impl App {
                     _ => self.lookup.action_done(ctx),
                 }
                 true
+            }
+            (Slot::Stats, Answer::Query(QueryReply::Stats(r))) => {
+                self.stats.report_arrived(*r) && self.screen == Screen::Stats
+            }
+            (Slot::Daily, Answer::Query(QueryReply::Daily(r))) => {
+                self.stats.daily_arrived(*r) && self.screen == Screen::Stats
             }
             (slot, answer) => {
                 ctx.error(format!(

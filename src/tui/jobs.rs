@@ -46,6 +46,9 @@ pub enum Slot {
     Evaluate,
     /// An action taken from an opened matter's panel (Ctrl-A), on the lookup or due screen.
     MatterAction,
+    /// The statistics screen's period and its daily report.
+    Stats,
+    Daily,
 }
 
 #[derive(Clone, Debug)]

@@ -12,4 +12,5 @@ pub mod notice;
 pub mod password;
 pub mod records;
 pub mod setup;
+pub mod stats;
 pub mod window;

@@ -415,13 +415,13 @@ impl IntakeScreen {
         self.panel.ask_candidates(&class, self.place.value(), ctx);
     }
 
-    /// The hall's repeat candidates: the officer is told, and F7 offers them first.
+    /// The hall's repeat candidates: the officer is told, and F9 offers them first.
     pub fn candidates_arrived(&mut self, list: Vec<MatterBrief>, ctx: &mut Ctx) -> bool {
         match self.panel.candidates_arrived(list) {
             Some(0) => true,
             Some(n) => {
                 ctx.info_notice(format!(
-                    "发现 {n} 件可能重复的事项（同人同事、同类同地），按 F7 关联；不是同一事项就直接保存，登记为新事项"
+                    "发现 {n} 件可能重复的事项（同人同事、同类同地），按 F9 关联；不是同一事项就直接保存，登记为新事项"
                 ));
                 true
             }
@@ -447,7 +447,7 @@ impl IntakeScreen {
         }
     }
 
-    /// F7: attach to the next open matter of the highlighted visitor; after the last, detach.
+    /// F9: attach to the next open matter of the highlighted visitor; after the last, detach.
     fn cycle_attach(&mut self, ctx: &mut Ctx) {
         let Some(hit) = self.panel.hit() else {
             ctx.error("右侧没有找到来访人，无法关联事项");
@@ -717,7 +717,7 @@ impl Component for IntakeScreen {
             return Consumed::Yes;
         }
         match key.code {
-            KeyCode::F(7) => {
+            KeyCode::F(9) => {
                 self.cycle_attach(ctx);
                 return Consumed::Yes;
             }
@@ -776,7 +776,7 @@ impl Component for IntakeScreen {
             hint("←→", "选择").when(choice),
             hint("空格", "勾选").when(matches!(self.focus, F::NoDocument | F::Anonymous)),
             hint("Enter", "换行").when(self.focus == F::Summary),
-            hint("F7", "关联在办事项").when(hits),
+            hint("F9", "关联在办事项").when(hits),
             hint("PgDn", "下一位").when(hits),
             hint("Ctrl-S", "保存").quiet(),
             hint("Shift-Tab", "上一项").quiet(),
@@ -842,9 +842,9 @@ impl IntakeScreen {
                             Span::styled(a.number.clone(), t.ok()),
                             Span::styled(
                                 if a.closed_for_good {
-                                    "（已终结·不再受理，F7 切换）"
+                                    "（已终结·不再受理，F9 切换）"
                                 } else {
-                                    "（重复访，F7 切换/取消）"
+                                    "（重复访，F9 切换/取消）"
                                 },
                                 t.dim(),
                             ),
