@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod department;
 pub mod identity;
+pub mod ledger;
 pub mod lifecycle;
 pub mod matter;
 pub mod name;

@@ -1,5 +1,6 @@
 //! `LocalHall`: the service in-process, over the one sled store.
 
+mod ledger;
 mod repeat;
 mod steps;
 
@@ -1518,6 +1519,7 @@ impl Hall for LocalHall {
             c @ (Command::AddOfficer(_)
             | Command::SetPassword { .. }
             | Command::SetDisabled { .. }) => self.officer_command(&s, c),
+            Command::ImportVisit(row) => self.import_visit(&s, *row),
         }?;
         self.bus.publish(events);
         Ok(reply)
@@ -1554,6 +1556,7 @@ impl Hall for LocalHall {
                 permissions::require(&s.officer, Action::ManageOfficers)?;
                 QueryReply::Officers(self.list_officers()?)
             }
+            Query::Ledger(request) => QueryReply::Ledger(self.ledger_page(&s, request)?),
         })
     }
 

@@ -22,6 +22,11 @@ pub enum Action {
     ViewQueue,
     /// The overdue / due-soon list of the whole hall, not only one's own department.
     ViewHallDeadlines,
+    /// Export the ledger: desks their own department's rows, leaders and
+    /// administrators the whole hall's (see [`exports_hall_wide`]).
+    ExportLedger,
+    /// Import a hall's existing ledger: writes history, so administrators only.
+    ImportLedger,
 }
 
 /// Whether a role may do an action at all; desks use it to offer only what works.
@@ -29,13 +34,16 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Display => action == ViewQueue,
-        Role::Registrar => matches!(action, Register | AddNote | ViewRecords | ViewQueue),
+        Role::Registrar => matches!(
+            action,
+            Register | AddNote | ViewRecords | ViewQueue | ExportLedger
+        ),
         Role::Window => matches!(
             action,
-            Register | ServeQueue | AddNote | ViewRecords | ViewQueue
+            Register | ServeQueue | AddNote | ViewRecords | ViewQueue | ExportLedger
         ),
         // Leaders oversee the hall, deadlines included; desks see their own department's.
-        Role::Leader => !matches!(action, ManageOfficers),
+        Role::Leader => !matches!(action, ManageOfficers | ImportLedger),
         Role::Admin => true,
     }
 }
@@ -50,6 +58,8 @@ fn action_label(action: Action) -> &'static str {
         Action::ViewRecords => "查看来访记录",
         Action::ViewQueue => "查看排队情况",
         Action::ViewHallDeadlines => "查看全大厅的超期和临期事项",
+        Action::ExportLedger => "导出台账",
+        Action::ImportLedger => "导入台账",
     }
 }
 
@@ -63,6 +73,12 @@ pub fn require(officer: &OfficerInfo, action: Action) -> HallResult<()> {
             action_label(action)
         )))
     }
+}
+
+/// Leaders and administrators export the whole hall's ledger; desks only the rows
+/// of their own department.
+pub fn exports_hall_wide(officer: &OfficerInfo) -> bool {
+    matches!(officer.role, Role::Leader | Role::Admin)
 }
 
 /// 检举控告类 matters are seen only by the accusations department and administrators (Art 30).

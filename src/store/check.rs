@@ -182,8 +182,10 @@ fn source_indexes(
         | TreeId::IxInitials
         | TreeId::IxPinyin
         | TreeId::IxPrefix => of(store.get_id::<Visitor>(last)),
-        TreeId::IxMatterNumber | TreeId::IxVisitorMatters => of(store.get_id::<Matter>(last)),
-        TreeId::IxVisitorVisits => of(store.get_id::<Visit>(last)),
+        TreeId::IxMatterNumber | TreeId::IxVisitorMatters | TreeId::IxMatterDate => {
+            of(store.get_id::<Matter>(last))
+        }
+        TreeId::IxVisitorVisits | TreeId::IxVisitDate => of(store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {
             Some(ticket) => of(store.get_id::<Ticket>(ticket)),

@@ -42,10 +42,14 @@ pub enum TreeId {
     IxQueue,
     IxMatterAudit,
     IxPrefix,
+    /// Visits by when they happened, for the ledger export.
+    IxVisitDate,
+    /// Matters by when they were received, for the ledger export.
+    IxMatterDate,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 20] = [
+    pub const ALL: [TreeId; 22] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -66,9 +70,11 @@ impl TreeId {
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
+        TreeId::IxVisitDate,
+        TreeId::IxMatterDate,
     ];
 
-    pub const INDEXES: [TreeId; 11] = [
+    pub const INDEXES: [TreeId; 13] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -80,6 +86,8 @@ impl TreeId {
         TreeId::IxQueue,
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
+        TreeId::IxVisitDate,
+        TreeId::IxMatterDate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -104,6 +112,8 @@ impl TreeId {
             TreeId::IxQueue => "ix_queue",
             TreeId::IxMatterAudit => "ix_matter_audit",
             TreeId::IxPrefix => "ix_prefix",
+            TreeId::IxVisitDate => "ix_visit_date",
+            TreeId::IxMatterDate => "ix_matter_date",
         }
     }
 
@@ -199,8 +209,8 @@ const LOOKUP_TAIL: usize = 1 + 8 + 8;
 
 fn recency_bytes(last_visit: Option<Timestamp>) -> [u8; 8] {
     match last_visit {
-        // Flipping the sign bit makes the order of i64 the order of bytes; `!` reverses it.
-        Some(t) => (!((t.0 as u64) ^ (1 << 63))).to_be_bytes(),
+        // `!` reverses the time order: the latest visit first.
+        Some(t) => (!u64::from_be_bytes(sortable_time(t))).to_be_bytes(),
         None => [0xff; 8],
     }
 }
@@ -311,6 +321,31 @@ pub fn bucket_terms(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value.split(|&b| b == 0)
 }
 
+/// `time ‖ id`, sorting by time (negative times too) then id: a date range is one range scan.
+pub fn date_key(at: Timestamp, id: u64) -> Vec<u8> {
+    let mut key = sortable_time(at).to_vec();
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// The first date key at or after `at`.
+pub fn date_start(at: Timestamp) -> Vec<u8> {
+    sortable_time(at).to_vec()
+}
+
+fn sortable_time(at: Timestamp) -> [u8; 8] {
+    // Flipping the sign bit makes the order of i64 the order of bytes.
+    ((at.0 as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+fn dated(tree: TreeId, at: Timestamp, id: u64) -> IndexEntry {
+    IndexEntry {
+        tree,
+        key: date_key(at, id),
+        value: Vec::new(),
+    }
+}
+
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
     IndexEntry {
         tree,
@@ -359,7 +394,10 @@ impl Stored for Visit {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        vec![pair(TreeId::IxVisitorVisits, self.visitor, self.id)]
+        vec![
+            pair(TreeId::IxVisitorVisits, self.visitor, self.id),
+            dated(TreeId::IxVisitDate, self.at, self.id),
+        ]
     }
 }
 
@@ -369,7 +407,10 @@ impl Stored for Matter {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        let mut out = vec![term(TreeId::IxMatterNumber, &self.number, self.id)];
+        let mut out = vec![
+            term(TreeId::IxMatterNumber, &self.number, self.id),
+            dated(TreeId::IxMatterDate, self.received, self.id),
+        ];
         out.extend(
             self.visitors
                 .iter()
@@ -534,6 +575,17 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    #[test]
+    fn date_keys_sort_by_time_across_the_epoch_then_id() {
+        let before = date_key(Timestamp(-10), 9);
+        let epoch = date_key(Timestamp(0), 1);
+        let later = date_key(Timestamp(0), 2);
+        let next = date_key(Timestamp(5), 0);
+        assert!(before < epoch && epoch < later && later < next);
+        assert!(date_start(Timestamp(0)) <= epoch && date_start(Timestamp(1)) > later);
+        assert_eq!(trailing_id(&later), Some(2));
     }
 
     #[test]

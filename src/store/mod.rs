@@ -58,12 +58,13 @@ fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
 
 /// Version of the key layout `keys` derives. A data directory written with
 /// another layout would answer lookups wrongly, so it is refused at open.
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 
 /// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.
-/// Stores written before the stamp existed count as layout 2.
-fn check_layout(meta: &sled::Tree) -> Result<()> {
+/// Stores written before the stamp existed count as layout 2. Layout 3 lacks
+/// only the date indexes of layout 4, which are added here.
+fn check_layout(meta: &sled::Tree, trees: &[sled::Tree]) -> Result<()> {
     let found = match meta.get(LAYOUT_KEY)? {
         Some(v) => <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes),
         None if meta.is_empty() => {
@@ -72,11 +73,34 @@ fn check_layout(meta: &sled::Tree) -> Result<()> {
         }
         None => 2,
     };
+    if found == 3 {
+        add_date_indexes::<crate::domain::visit::Visit>(trees)?;
+        add_date_indexes::<crate::domain::matter::Matter>(trees)?;
+        meta.insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
+        meta.flush()?;
+        return Ok(());
+    }
     if found != LAYOUT {
         return Err(StoreError::Layout {
             found,
             expected: LAYOUT,
         });
+    }
+    Ok(())
+}
+
+/// Writes the date-index entries of every record of `T` (layout 3 → 4). Plain
+/// inserts, record by record: a bulk batch would balloon sled's memory.
+fn add_date_indexes<T: Stored>(trees: &[sled::Tree]) -> Result<()> {
+    let dates = [TreeId::IxVisitDate, TreeId::IxMatterDate];
+    for item in trees[T::TREE.index()].iter() {
+        let (k, v) = item?;
+        let record: T = codec::decode(&v).map_err(|e| corrupt(T::TREE, &k, e))?;
+        for entry in record.indexes() {
+            if dates.contains(&entry.tree) {
+                trees[entry.tree.index()].insert(entry.key, entry.value)?;
+            }
+        }
     }
     Ok(())
 }
@@ -111,7 +135,7 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(t.name()))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        check_layout(&trees[TreeId::Meta.index()])?;
+        check_layout(&trees[TreeId::Meta.index()], &trees)?;
         Ok(Store {
             db,
             trees,
@@ -203,6 +227,25 @@ impl Store {
             }
         }
         Ok(true)
+    }
+
+    /// Keys of `tree` in `[from, end)`, in order, at most `limit`: one page of a range scan.
+    pub fn keys_between(
+        &self,
+        tree: TreeId,
+        from: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        if from >= end {
+            return Ok(Vec::new());
+        }
+        self.tree(tree)
+            .range(from.to_vec()..end.to_vec())
+            .keys()
+            .take(limit)
+            .map(|k| Ok(k?.to_vec()))
+            .collect()
     }
 
     /// Ids at the end of the index keys under `prefix`.
