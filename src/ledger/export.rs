@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::{write_error, FileFormat, LedgerError};
 use crate::domain::ledger::{Cell, LedgerKind};
-use crate::hall::{Hall, LedgerRequest, Query, QueryReply, SessionToken};
+use crate::hall::{Hall, HallExt, LedgerRequest, SessionToken};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportSpec {
@@ -52,15 +52,7 @@ pub fn export(
             full_id: spec.full_id,
             after,
         };
-        let page = match hall.query(token, Query::Ledger(request))? {
-            QueryReply::Ledger(page) => page,
-            _ => {
-                return Err(crate::hall::HallError::Protocol(
-                    "服务返回了意外的应答（应为台账）".into(),
-                )
-                .into())
-            }
-        };
+        let page = hall.ledger_page(token, request)?;
         for row in page.lines.rows() {
             sink.row(&row).map_err(|e| write_error(out, e))?;
             rows += 1;

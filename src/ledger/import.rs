@@ -13,7 +13,7 @@ use crate::domain::department::Department;
 use crate::domain::ledger::{Cell, VisitCol, VisitLine};
 use crate::domain::registration::{self, MatterChoice, NewMatter, RegistrationInput, Rules};
 use crate::domain::time::Timestamp;
-use crate::hall::{Command, CommandReply, Hall, HallError, HallInfo, LedgerImport, SessionToken};
+use crate::hall::{Hall, HallError, HallExt, HallInfo, LedgerImport, SessionToken};
 
 /// A row that will not be imported, and why, in words the officer can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,9 +245,9 @@ pub fn apply(
 ) -> Result<Outcome, LedgerError> {
     let mut outcome = Outcome::default();
     for (sent, (row, import)) in rows.into_iter().enumerate() {
-        match hall.command(token, Command::ImportVisit(Box::new(import))) {
-            Ok(CommandReply::Imported { duplicate: true }) => outcome.duplicates += 1,
-            Ok(_) => outcome.imported += 1,
+        match hall.import_visit(token, import) {
+            Ok(true) => outcome.imported += 1,
+            Ok(false) => outcome.duplicates += 1,
             // The row's own fault: reported with its number, the rest goes on.
             Err(e @ (HallError::Invalid(_) | HallError::Conflict(_) | HallError::NotFound(_))) => {
                 outcome.rejected.push(Rejected {
