@@ -10,6 +10,7 @@ pub mod demo;
 pub mod display;
 pub mod domain;
 pub mod hall;
+pub mod ledger;
 pub mod net;
 pub mod notice;
 pub mod store;

@@ -626,3 +626,36 @@ fn evaluations_and_the_visit_facts_travel_over_the_wire() {
     assert_eq!(visit.level, "到省");
     server.check_store();
 }
+
+#[test]
+fn a_ledger_export_pages_over_the_network_even_with_the_longest_rows() {
+    let server = Server::start(1);
+    let (desk, session) = server.desk("rs0");
+    // More than two pages of the service's 40 rows.
+    let rows = 90;
+    for n in 0..rows {
+        let mut input = registration(n);
+        if let lianfang::domain::registration::MatterChoice::New(m) = &mut input.matter {
+            // The longest text the desk accepts, in 3-byte characters: pages must
+            // still fit a frame.
+            m.summary = format!("{n:04}{}", "问".repeat(3996));
+            m.demands = "求".repeat(2000);
+        }
+        desk.register(&session.token, input).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.csv");
+    let today = chrono::Utc::now().date_naive();
+    let spec = lianfang::ledger::export::ExportSpec {
+        kind: lianfang::domain::ledger::LedgerKind::Visits,
+        from: today.pred_opt().unwrap(),
+        to: today.succ_opt().unwrap(),
+        full_id: false,
+        format: lianfang::ledger::FileFormat::Csv,
+    };
+    let exported =
+        lianfang::ledger::export::export(&desk, &session.token, &spec, &path, |_| {}).unwrap();
+    assert_eq!(exported as usize, rows);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(&format!("{:04}问", rows - 1)));
+}

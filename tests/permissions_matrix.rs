@@ -16,7 +16,8 @@ use lianfang::domain::oversight::{FollowUp, FollowUpWay, Oversight};
 use lianfang::domain::stats::period::{Period, PeriodKind};
 use lianfang::domain::visitor::{KeyGrade, VisitorId};
 use lianfang::hall::{
-    AuditFilter, Command, Hall, HallError, HallExt, NewOfficer, Query, SessionToken,
+    AuditFilter, Command, Hall, HallError, HallExt, LedgerImport, LedgerKind, LedgerRequest,
+    NewOfficer, Query, SessionToken,
 };
 use lianfang::notice::NoticeKind;
 use support::*;
@@ -112,6 +113,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::ConfirmPassword { .. } => "ConfirmPassword",
         Command::Evaluate { .. } => "Evaluate",
         Command::Oversee { .. } => "Oversee",
+        Command::ImportVisit(_) => "ImportVisit",
     }
 }
 
@@ -131,10 +133,11 @@ fn query_name(q: &Query) -> &'static str {
         Query::SupervisedMatters { .. } => "SupervisedMatters",
         Query::Stats { .. } => "Stats",
         Query::DailyReport { .. } => "DailyReport",
+        Query::Ledger(_) => "Ledger",
     }
 }
 
-const ALL_VARIANTS: [&str; 30] = [
+const ALL_VARIANTS: [&str; 32] = [
     "Register",
     "CallNext",
     "Recall",
@@ -151,6 +154,7 @@ const ALL_VARIANTS: [&str; 30] = [
     "ConfirmPassword",
     "Evaluate",
     "Oversee",
+    "ImportVisit",
     "Lookup",
     "Visitor",
     "Matter",
@@ -165,6 +169,7 @@ const ALL_VARIANTS: [&str; 30] = [
     "SupervisedMatters",
     "Stats",
     "DailyReport",
+    "Ledger",
 ];
 
 enum Request {
@@ -331,6 +336,21 @@ impl World {
             "DailyReport" => Q(Query::DailyReport {
                 date: date(2026, 11, 27),
             }),
+            "ImportVisit" => C(Command::ImportVisit(Box::new(LedgerImport {
+                row: 2,
+                row_key: format!("matrix-{}", self.fresh()),
+                at: opening_time(),
+                visitor_no: String::new(),
+                matter_number: String::new(),
+                input: walk_in("王五", &nth_id(self.fresh()), "", "rs"),
+            }))),
+            "Ledger" | "Ledger(full_id)" => Q(Query::Ledger(LedgerRequest {
+                kind: LedgerKind::Visits,
+                from: date(2026, 11, 1),
+                to: date(2026, 11, 30),
+                full_id: key == "Ledger(full_id)",
+                after: None,
+            })),
             "Lookup" => Q(Query::Lookup {
                 text: "张三".into(),
                 limit: 5,

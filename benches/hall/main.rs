@@ -1,4 +1,4 @@
-//! `cargo bench --bench hall -- [--visitors N] [--queries Q]`
+//! `cargo bench --bench hall -- [--visitors N] [--queries Q] [--export-only]`
 //!
 //! Builds a generated hall (the `demo` generator) and measures it through the
 //! service, side by side with an indexed SQLite peer holding the same data,
@@ -6,6 +6,7 @@
 //! asserted: the CI smoke run (`--visitors 20000`) fails only if something breaks.
 
 mod desk;
+mod export;
 mod peer;
 #[path = "../../tests/process_support/mod.rs"]
 mod process_support;
@@ -43,6 +44,8 @@ struct Args {
     queries: usize,
     registrations: usize,
     idle_seconds: u64,
+    /// Build the hall and measure only the ledger export.
+    export_only: bool,
 }
 
 fn args() -> Args {
@@ -51,6 +54,7 @@ fn args() -> Args {
         queries: 10_000,
         registrations: 2_000,
         idle_seconds: 60,
+        export_only: false,
     };
     let argv: Vec<String> = std::env::args().collect();
     let value = |flag: &str| {
@@ -71,6 +75,7 @@ fn args() -> Args {
     if let Some(s) = value("--idle-seconds") {
         a.idle_seconds = s.max(1);
     }
+    a.export_only = argv.iter().any(|x| x == "--export-only");
     a
 }
 
@@ -80,6 +85,10 @@ fn main() {
     // A fresh process that only opens the hall and runs one lookup.
     if let Ok(dir) = std::env::var("LIANFANG_BENCH_OPEN") {
         open_child(Path::new(&dir));
+        return;
+    }
+    if let Ok(arg) = std::env::var(export::CHILD_ENV) {
+        export::child(&arg);
         return;
     }
     let args = args();
@@ -120,6 +129,11 @@ fn main() {
         started.elapsed().as_secs_f64(),
         stats::peak_rss_mib()
     );
+    if args.export_only {
+        drop(hall);
+        export::section(&hall_dir);
+        return;
+    }
 
     let started = Instant::now();
     let mut peer = Peer::create(&work.path().join("peer.sqlite")).expect("sqlite");
@@ -241,6 +255,7 @@ fn main() {
         disk_ours as f64 / disk_peer.max(1) as f64
     );
     open_section(&hall_dir);
+    export::section(&hall_dir);
     println!(
         "\npeak RSS of this process: {:.0} MiB",
         stats::peak_rss_mib()

@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod cert;
 mod desk;
+mod ledger;
 mod network;
 mod notices;
 mod output;
@@ -127,6 +128,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 导出台账（来访或事项）为 .xlsx 或 CSV；身份证号码默认打码
+    Export {
+        /// 起始日期，如 2026-01-01
+        #[arg(long, value_name = "DATE", value_parser = ledger::parse_date)]
+        from: chrono::NaiveDate,
+        /// 结束日期（含当天），如 2026-12-31
+        #[arg(long, value_name = "DATE", value_parser = ledger::parse_date)]
+        to: chrono::NaiveDate,
+        /// visits（来访台账，每批次一行）或 matters（事项台账，每件一行）
+        #[arg(long, value_name = "WHAT", value_parser = ledger::parse_kind, default_value = "visits")]
+        what: crate::domain::ledger::LedgerKind,
+        /// xlsx 或 csv（默认按输出文件的扩展名）
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// 输出文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 导出完整的身份证号码和电话（记入审计）
+        #[arg(long)]
+        full_id: bool,
+    },
+    /// 导入已有的来访台账（.xlsx 或 .csv，列见 config/台账导入模板.csv）；先检查每一行，确认后才写入
+    Import {
+        /// 台账文件
+        file: PathBuf,
+        /// 只检查并列出将导入和有误的行，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// 不询问，直接导入
+        #[arg(long)]
+        yes: bool,
+    },
     /// 大厅大屏：显示正在叫的号和各部门等候人数（只读，需要“大屏”角色的账号）
     Display {
         /// 大厅服务器地址
@@ -241,6 +274,8 @@ impl Command {
             Command::Restore { .. } => "restore",
             Command::Stats { .. } => "stats",
             Command::Report(_) => "report",
+            Command::Export { .. } => "export",
+            Command::Import { .. } => "import",
         }
     }
 }
@@ -431,6 +466,28 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
         }
         Some(Command::Report(ReportCommand::Daily { date, json })) => {
             stats::daily(data, config, date, json)
+        }
+        Some(Command::Export {
+            from,
+            to,
+            what,
+            format,
+            out,
+            full_id,
+        }) => ledger::export(
+            data,
+            config,
+            ledger::ExportArgs {
+                from,
+                to,
+                kind: what,
+                format: format.as_deref(),
+                out: &out,
+                full_id,
+            },
+        ),
+        Some(Command::Import { file, dry_run, yes }) => {
+            ledger::import(data, config, &file, dry_run, yes)
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod department;
 pub mod evaluation;
 pub mod identity;
+pub mod ledger;
 pub mod lifecycle;
 pub mod matter;
 pub mod name;

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::evaluation::EvaluationStep;
+pub use crate::domain::ledger::LedgerKind;
+use crate::domain::ledger::LedgerLines;
 use crate::domain::lifecycle::{
     DeadlineStatus, State, Tier, TimeLimits, Transition, TransitionKind,
 };
@@ -142,6 +144,10 @@ pub enum Command {
         matter: MatterId,
         action: Oversight,
     },
+    /// One row of a hall's existing ledger (`lianfang import`): validated as the desk
+    /// validates a registration, recorded at the row's time without a ticket, and
+    /// skipped when the same row was imported before.
+    ImportVisit(Box<LedgerImport>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +156,10 @@ pub enum CommandReply {
     /// The desk now serves this ticket (call next, recall).
     Serving(Serving),
     Done,
+    /// An imported ledger row; `duplicate` when it had been imported before.
+    Imported {
+        duplicate: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +227,9 @@ pub enum Query {
         content_class: String,
         place: String,
     },
+    /// A page of the visit or matter ledger (export), in date order. The first page
+    /// (`after` none) is audited; full identity numbers are for administrators only.
+    Ledger(LedgerRequest),
     /// 数据统计 of a period with 环比 and 同比: the hall for leaders and administrators, the
     /// officer's own department for desks.
     Stats {
@@ -263,6 +276,7 @@ pub enum QueryReply {
     Audit(Vec<AuditRecord>),
     Officers(Vec<OfficerInfo>),
     Matters(Vec<MatterBrief>),
+    Ledger(LedgerPage),
     Stats(Box<StatsReport>),
     Daily(Box<DailyReport>),
     Notice(NoticeText),
@@ -524,4 +538,37 @@ pub enum EventKind {
     Connection {
         online: bool,
     },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRequest {
+    pub kind: LedgerKind,
+    /// First and last day, inclusive, in the hall's time zone.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub full_id: bool,
+    /// Where the previous page ended.
+    pub after: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerPage {
+    pub lines: LedgerLines,
+    /// Ask again with this as `after` for the next page; none after the last.
+    pub next: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerImport {
+    /// The row's number in its file, for the audit record.
+    pub row: u64,
+    /// [`crate::domain::ledger::VisitLine::row_key`]: the same row imported again is skipped.
+    pub row_key: String,
+    pub at: Timestamp,
+    /// Source visitor and matter numbers: rows sharing them share a visitor or matter.
+    pub visitor_no: String,
+    pub matter_number: String,
+    /// As the desk's intake form would send it; always a new matter, attached to the
+    /// row's source matter once that was imported.
+    pub input: RegistrationInput,
 }

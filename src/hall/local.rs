@@ -4,6 +4,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod evaluation;
+mod ledger;
 mod lower_level;
 mod notices;
 mod oversight;
@@ -1498,6 +1499,7 @@ impl Hall for LocalHall {
             | Command::SetDisabled { .. }
             | Command::UnlockAccount { .. }) => self.officer_command(&s, c),
             Command::ConfirmPassword { password } => self.confirm_password(&s, &password),
+            Command::ImportVisit(row) => self.import_visit(&s, *row),
         }?;
         self.bus.publish(events);
         Ok(reply)
@@ -1552,6 +1554,7 @@ impl Hall for LocalHall {
                 permissions::require(&s.officer, Action::ViewAudit)?;
                 QueryReply::Audit(self.audit_trail(&filter)?)
             }
+            Query::Ledger(request) => QueryReply::Ledger(self.ledger_page(&s, request)?),
         })
     }
 

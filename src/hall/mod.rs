@@ -216,6 +216,22 @@ pub trait HallExt: Hall {
         }
     }
 
+    /// One page of a ledger export (see `Query::Ledger`).
+    fn ledger_page(&self, t: &SessionToken, request: LedgerRequest) -> HallResult<LedgerPage> {
+        match self.query(t, Query::Ledger(request))? {
+            QueryReply::Ledger(page) => Ok(page),
+            _ => unexpected("台账"),
+        }
+    }
+
+    /// Imports one ledger row; `Ok(false)` when it had been imported before.
+    fn import_visit(&self, t: &SessionToken, row: LedgerImport) -> HallResult<bool> {
+        match self.command(t, Command::ImportVisit(Box::new(row)))? {
+            CommandReply::Imported { duplicate } => Ok(!duplicate),
+            _ => unexpected("导入结果"),
+        }
+    }
+
     fn officers(&self, t: &SessionToken) -> HallResult<Vec<crate::domain::officer::OfficerInfo>> {
         match self.query(t, Query::Officers)? {
             QueryReply::Officers(o) => Ok(o),

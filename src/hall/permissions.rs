@@ -31,6 +31,11 @@ pub enum Action {
     ViewAudit,
     /// A copy of the whole database: every visitor's record.
     Backup,
+    /// Export the ledger: desks their own department's rows, leaders and
+    /// administrators the whole hall's (see [`exports_hall_wide`]).
+    ExportLedger,
+    /// Import a hall's existing ledger: writes history, so administrators only.
+    ImportLedger,
 }
 
 /// Whether a role may do an action at all; desks use it to offer only what works.
@@ -40,14 +45,14 @@ pub fn allowed(role: Role, action: Action) -> bool {
         Role::Display => action == ViewQueue,
         Role::Registrar => matches!(
             action,
-            Register | AddNote | ViewRecords | ViewQueue | ViewFullIdentity
+            Register | AddNote | ViewRecords | ViewQueue | ViewFullIdentity | ExportLedger
         ),
         Role::Window => matches!(
             action,
-            Register | ServeQueue | AddNote | ViewRecords | ViewQueue
+            Register | ServeQueue | AddNote | ViewRecords | ViewQueue | ExportLedger
         ),
         // Leaders oversee the hall, deadlines included; desks see their own department's.
-        Role::Leader => !matches!(action, ManageOfficers | ViewAudit | Backup),
+        Role::Leader => !matches!(action, ManageOfficers | ViewAudit | Backup | ImportLedger),
         Role::Admin => true,
     }
 }
@@ -65,6 +70,8 @@ fn action_label(action: Action) -> &'static str {
         Action::ViewFullIdentity => "查看完整的身份证号码和电话",
         Action::ViewAudit => "查看大厅审计记录",
         Action::Backup => "备份数据库",
+        Action::ExportLedger => "导出台账",
+        Action::ImportLedger => "导入台账",
     }
 }
 
@@ -78,6 +85,12 @@ pub fn require(officer: &OfficerInfo, action: Action) -> HallResult<()> {
             action_label(action)
         )))
     }
+}
+
+/// Leaders and administrators export the whole hall's ledger; desks only the rows
+/// of their own department.
+pub fn exports_hall_wide(officer: &OfficerInfo) -> bool {
+    matches!(officer.role, Role::Leader | Role::Admin)
 }
 
 /// 检举控告类 matters are seen only by the accusations department and administrators (Art 30).

@@ -182,9 +182,10 @@ fn source_indexes(
         | TreeId::IxInitials
         | TreeId::IxPinyin
         | TreeId::IxPrefix => of(store.get_id::<Visitor>(last)),
-        TreeId::IxMatterNumber | TreeId::IxVisitorMatters | TreeId::IxOpenMatters => {
-            of(store.get_id::<Matter>(last))
-        }
+        TreeId::IxMatterNumber
+        | TreeId::IxVisitorMatters
+        | TreeId::IxOpenMatters
+        | TreeId::IxMatterDate => of(store.get_id::<Matter>(last)),
         TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {

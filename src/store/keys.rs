@@ -56,10 +56,12 @@ pub enum TreeId {
     IxVisitTime,
     /// Statistics: one `Tally` per day and dimension (see `domain::stats`).
     Stats,
+    /// Matters by when they were received, for the ledger export: `time ‖ id`.
+    IxMatterDate,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 24] = [
+    pub const ALL: [TreeId; 25] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -84,9 +86,10 @@ impl TreeId {
         TreeId::LoginGuards,
         TreeId::IxVisitTime,
         TreeId::Stats,
+        TreeId::IxMatterDate,
     ];
 
-    pub const INDEXES: [TreeId; 13] = [
+    pub const INDEXES: [TreeId; 14] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -100,6 +103,7 @@ impl TreeId {
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
         TreeId::IxVisitTime,
+        TreeId::IxMatterDate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -128,6 +132,7 @@ impl TreeId {
             TreeId::LoginGuards => "login_guards",
             TreeId::IxVisitTime => "ix_visit_time",
             TreeId::Stats => "stats_days",
+            TreeId::IxMatterDate => "ix_matter_date",
         }
     }
 
@@ -193,18 +198,6 @@ pub fn pair_key(a: u64, b: u64) -> Vec<u8> {
     let mut key = a.to_be_bytes().to_vec();
     key.extend_from_slice(&b.to_be_bytes());
     key
-}
-
-/// `at ‖ id`, ordered by time (the sign bit flipped so that bytes sort like i64).
-pub fn time_key(at: Timestamp, id: u64) -> Vec<u8> {
-    let mut key = time_prefix(at);
-    key.extend_from_slice(&id.to_be_bytes());
-    key
-}
-
-/// The first key of [`TreeId::IxVisitTime`] at or after `at`.
-pub fn time_prefix(at: Timestamp) -> Vec<u8> {
-    ((at.0 as u64) ^ (1 << 63)).to_be_bytes().to_vec()
 }
 
 /// The start of a day's statistics rows: `yyyymmdd` as a big-endian u32.
@@ -297,8 +290,8 @@ const LOOKUP_TAIL: usize = 1 + 8 + 8;
 
 fn recency_bytes(last_visit: Option<Timestamp>) -> [u8; 8] {
     match last_visit {
-        // Flipping the sign bit makes the order of i64 the order of bytes; `!` reverses it.
-        Some(t) => (!((t.0 as u64) ^ (1 << 63))).to_be_bytes(),
+        // `!` reverses the time order: the latest visit first.
+        Some(t) => (!u64::from_be_bytes(sortable_time(t))).to_be_bytes(),
         None => [0xff; 8],
     }
 }
@@ -409,6 +402,31 @@ pub fn bucket_terms(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value.split(|&b| b == 0)
 }
 
+/// `time ‖ id`, sorting by time (negative times too) then id: a date range is one range scan.
+pub fn date_key(at: Timestamp, id: u64) -> Vec<u8> {
+    let mut key = sortable_time(at).to_vec();
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// The first date key at or after `at`.
+pub fn date_start(at: Timestamp) -> Vec<u8> {
+    sortable_time(at).to_vec()
+}
+
+fn sortable_time(at: Timestamp) -> [u8; 8] {
+    // Flipping the sign bit makes the order of i64 the order of bytes.
+    ((at.0 as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+fn dated(tree: TreeId, at: Timestamp, id: u64) -> IndexEntry {
+    IndexEntry {
+        tree,
+        key: date_key(at, id),
+        value: Vec::new(),
+    }
+}
+
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
     IndexEntry {
         tree,
@@ -465,7 +483,7 @@ impl Stored for Visit {
             pair(TreeId::IxVisitorVisits, self.visitor, self.id),
             IndexEntry {
                 tree: TreeId::IxVisitTime,
-                key: time_key(self.at, self.id),
+                key: date_key(self.at, self.id),
                 value: self.headcount.to_be_bytes().to_vec(),
             },
         ]
@@ -486,7 +504,10 @@ impl Stored for Matter {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        let mut out = vec![term(TreeId::IxMatterNumber, &self.number, self.id)];
+        let mut out = vec![
+            term(TreeId::IxMatterNumber, &self.number, self.id),
+            dated(TreeId::IxMatterDate, self.received, self.id),
+        ];
         if self.is_open() {
             out.push(term(
                 TreeId::IxOpenMatters,
@@ -674,6 +695,17 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    #[test]
+    fn date_keys_sort_by_time_across_the_epoch_then_id() {
+        let before = date_key(Timestamp(-10), 9);
+        let epoch = date_key(Timestamp(0), 1);
+        let later = date_key(Timestamp(0), 2);
+        let next = date_key(Timestamp(5), 0);
+        assert!(before < epoch && epoch < later && later < next);
+        assert!(date_start(Timestamp(0)) <= epoch && date_start(Timestamp(1)) > later);
+        assert_eq!(trailing_id(&later), Some(2));
     }
 
     #[test]

@@ -101,9 +101,9 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
     }
 }
 
-/// Version of the key layout `keys` derives (4: visits by time and the statistics' day
-/// counts). A data directory written with
-/// another layout would answer lookups wrongly, so it is refused at open.
+/// Version of the key layout `keys` derives (4: open matters by department, visits and
+/// matters by time, the statistics' day counts, login guards). A data directory written
+/// with another layout would answer lookups wrongly, so it is refused at open.
 pub const LAYOUT: u32 = 4;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 
@@ -249,6 +249,25 @@ impl Store {
             }
         }
         Ok(true)
+    }
+
+    /// Keys of `tree` in `[from, end)`, in order, at most `limit`: one page of a range scan.
+    pub fn keys_between(
+        &self,
+        tree: TreeId,
+        from: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        if from >= end {
+            return Ok(Vec::new());
+        }
+        self.tree(tree)
+            .range(from.to_vec()..end.to_vec())
+            .keys()
+            .take(limit)
+            .map(|k| Ok(k?.to_vec()))
+            .collect()
     }
 
     /// Ids at the end of the index keys under `prefix`.

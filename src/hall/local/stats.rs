@@ -88,8 +88,8 @@ impl LocalHall {
         date: NaiveDate,
     ) -> HallResult<Vec<GroupVisitLine>> {
         let tz = self.config.timezone;
-        let start = keys::time_prefix(Timestamp::start_of(date, tz));
-        let end = keys::time_prefix(Timestamp::start_of(date + Days::new(1), tz));
+        let start = keys::date_start(Timestamp::start_of(date, tz));
+        let end = keys::date_start(Timestamp::start_of(date + Days::new(1), tz));
         let threshold = self.config.group_visit_threshold;
         let mut ids = Vec::new();
         self.store

@@ -1,0 +1,352 @@
+//! The ledger in the service: export pages in date order, and import of a hall's
+//! existing ledger one row per command.
+
+use super::*;
+use crate::domain::ledger::{LedgerLines, MatterLine, VisitLine};
+
+/// Rows per export page: the largest rows (4,000-character summaries) still fit a
+/// network frame.
+pub const LEDGER_PAGE: usize = 40;
+
+/// Meta keys remembering what an import wrote, so that importing a file again
+/// adds nothing and rows of one source visitor or matter stay together.
+fn imported_row_key(row_key: &str) -> String {
+    format!("ledger.row.{row_key}")
+}
+
+fn imported_visitor_key(visitor_no: &str) -> String {
+    format!("ledger.visitor.{visitor_no}")
+}
+
+fn imported_matter_key(number: &str) -> String {
+    format!("ledger.matter.{number}")
+}
+
+impl LocalHall {
+    pub(super) fn ledger_page(&self, s: &Session, req: LedgerRequest) -> HallResult<LedgerPage> {
+        permissions::require(&s.officer, Action::ExportLedger)?;
+        if req.full_id && s.officer.role != Role::Admin {
+            return Err(HallError::Denied(
+                "只有管理员可以导出完整的身份证号码和电话，请去掉“完整号码”选项".into(),
+            ));
+        }
+        if req.from > req.to {
+            return Err(HallError::Conflict(format!(
+                "导出的起始日期 {} 晚于结束日期 {}，请调换",
+                req.from, req.to
+            )));
+        }
+        let tz = self.config.timezone;
+        let end = keys::date_start(Timestamp::start_of(req.to.succ_opt().unwrap_or(req.to), tz));
+        let mut cursor = match &req.after {
+            Some(after) => {
+                let mut k = after.clone();
+                k.push(0);
+                k
+            }
+            None => {
+                // One audit record per export, at its first page.
+                let full = if req.full_id {
+                    "（含完整身份证号码）"
+                } else {
+                    ""
+                };
+                self.store.write(|w| {
+                    self.audit(
+                        w,
+                        s,
+                        format!("导出{} {} 至 {}{full}", req.kind.label(), req.from, req.to),
+                        None,
+                        None,
+                    )
+                })?;
+                keys::date_start(Timestamp::start_of(req.from, tz))
+            }
+        };
+        let tree = match req.kind {
+            LedgerKind::Visits => TreeId::IxVisitTime,
+            LedgerKind::Matters => TreeId::IxMatterDate,
+        };
+        let mut visits = Vec::new();
+        let mut matters = Vec::new();
+        loop {
+            let keys = self.store.keys_between(tree, &cursor, &end, LEDGER_PAGE)?;
+            let exhausted = keys.len() < LEDGER_PAGE;
+            for key in keys {
+                let Some(id) = keys::trailing_id(&key) else {
+                    continue;
+                };
+                match req.kind {
+                    LedgerKind::Visits => visits.extend(self.visit_line(s, id, req.full_id)?),
+                    LedgerKind::Matters => matters.extend(self.matter_line(s, id)?),
+                }
+                if visits.len() + matters.len() == LEDGER_PAGE {
+                    return Ok(self.page(req.kind, visits, matters, Some(key)));
+                }
+                cursor = key;
+                cursor.push(0);
+            }
+            if exhausted {
+                return Ok(self.page(req.kind, visits, matters, None));
+            }
+        }
+    }
+
+    fn page(
+        &self,
+        kind: LedgerKind,
+        visits: Vec<VisitLine>,
+        matters: Vec<MatterLine>,
+        next: Option<Vec<u8>>,
+    ) -> LedgerPage {
+        LedgerPage {
+            lines: match kind {
+                LedgerKind::Visits => LedgerLines::Visits(visits),
+                LedgerKind::Matters => LedgerLines::Matters(matters),
+            },
+            next,
+        }
+    }
+
+    /// Whether the officer exports this matter's rows: its category and accused unit
+    /// allow it to be seen, and it is the officer's department's unless they export the
+    /// whole hall.
+    fn exports(&self, s: &Session, m: &Matter, department: &DeptCode) -> bool {
+        permissions::can_see_matter(&s.officer, &self.config, m)
+            && (permissions::exports_hall_wide(&s.officer) || &s.officer.department == department)
+    }
+
+    fn dept_name(&self, code: &DeptCode) -> String {
+        self.config
+            .department(code)
+            .map_or_else(|| code.to_string(), |d| d.name.clone())
+    }
+
+    fn visit_line(&self, s: &Session, id: u64, full: bool) -> HallResult<Option<VisitLine>> {
+        let Some(visit) = self.store.get_id::<Visit>(id)? else {
+            return Ok(None);
+        };
+        let Some(m) = self.store.get_id::<Matter>(visit.matter)? else {
+            return Ok(None);
+        };
+        if !self.exports(s, &m, &visit.department) {
+            return Ok(None);
+        }
+        let Some(v) = self.store.get_id::<Visitor>(visit.visitor)? else {
+            return Ok(None);
+        };
+        let tz = self.config.timezone;
+        let (accused, accused_department) = match &m.accused {
+            Some(a) => (
+                a.party.clone(),
+                a.department
+                    .as_ref()
+                    .map(|d| self.dept_name(d))
+                    .unwrap_or_default(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        Ok(Some(VisitLine {
+            at: visit.at.local(tz).naive_local(),
+            visitor_no: v.id.to_string(),
+            name: v.name.as_str().to_string(),
+            id_number: match (&v.id_number, full) {
+                (Some(n), true) => n.as_str().to_string(),
+                (Some(_), false) => v.masked_id(),
+                // 无证件 says it; a placeholder would not import.
+                (None, _) => String::new(),
+            },
+            no_document: v.id_number.is_none(),
+            phone: match (&v.phone, full) {
+                (Some(p), true) => p.as_str().to_string(),
+                (Some(_), false) => v.masked_phone(),
+                (None, _) => String::new(),
+            },
+            address: v.address.clone(),
+            channel: visit.channel.label().to_string(),
+            headcount: visit.headcount,
+            representatives: visit
+                .representatives
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect(),
+            matter_number: m.number.clone(),
+            category: m.category.label().to_string(),
+            content_class: m.content_class.clone(),
+            place: m.place.clone(),
+            summary: m.summary.clone(),
+            demands: m.demands.clone(),
+            accused,
+            accused_department,
+            department: self.dept_name(&visit.department),
+            repeat: visit.repeat,
+        }))
+    }
+
+    fn matter_line(&self, s: &Session, id: u64) -> HallResult<Option<MatterLine>> {
+        let Some(m) = self.store.get_id::<Matter>(id)? else {
+            return Ok(None);
+        };
+        if !self.exports(s, &m, &m.department) {
+            return Ok(None);
+        }
+        let mut visitors = Vec::new();
+        for vid in &m.visitors {
+            if let Some(v) = self.store.get_id::<Visitor>(*vid)? {
+                visitors.push(v.name.as_str().to_string());
+            }
+        }
+        let brief = self.brief(&m);
+        Ok(Some(MatterLine {
+            number: m.number.clone(),
+            received: m.received.local(self.config.timezone).naive_local(),
+            category: m.category.label().to_string(),
+            content_class: m.content_class.clone(),
+            place: m.place.clone(),
+            summary: m.summary.clone(),
+            demands: m.demands.clone(),
+            accused: m
+                .accused
+                .as_ref()
+                .map(|a| a.party.clone())
+                .unwrap_or_default(),
+            department: self.dept_name(&m.department),
+            status: brief.status,
+            due: brief
+                .deadline
+                .map(|d| d.deadline.due.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            visitors,
+            visits: m.visits.len() as u32,
+        }))
+    }
+
+    /// One imported ledger row: validated with the desk's rules, written as a visit at
+    /// the row's time (no ticket: the visitor left long ago), audited.
+    pub(super) fn import_visit(
+        &self,
+        s: &Session,
+        row: LedgerImport,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        permissions::require(&s.officer, Action::ImportLedger)?;
+        let valid = registration::validate(&row.input, &self.rules())?;
+        let MatterChoice::New(new) = &valid.matter else {
+            return Err(HallError::Conflict(
+                "导入的每一行都应登记事项内容（事项性质、内容分类、反映的问题）".into(),
+            ));
+        };
+        let dept = valid.department.clone();
+        let at = row.at;
+        let written = self.store.write(|w| -> HallResult<Option<(VisitorId, MatterId)>> {
+            if self.store.counter(&imported_row_key(&row.row_key))? != 0 {
+                return Ok(None);
+            }
+            let source_visitor = (!row.visitor_no.is_empty())
+                .then(|| self.store.counter(&imported_visitor_key(&row.visitor_no)))
+                .transpose()?
+                .filter(|id| *id != 0);
+            let holder = match &valid.id_number {
+                Some(n) => self.holder_of(n)?,
+                None => None,
+            };
+            let mut visitor = match holder.or(source_visitor) {
+                Some(id) => {
+                    let mut v: Visitor = w
+                        .get_id(id)?
+                        .ok_or_else(|| HallError::NotFound("该来访人".into()))?;
+                    if v.name != valid.name {
+                        return Err(FieldError::new(
+                            Field::Name,
+                            format!(
+                                "本行的身份证号码或来访人编号已登记为来访人“{}”，与本行的姓名“{}”不一致，请核对",
+                                v.name, valid.name
+                            ),
+                        )
+                        .into());
+                    }
+                    if v.id_number.is_none() {
+                        v.id_number = valid.id_number.clone();
+                    }
+                    if v.phone.is_none() {
+                        v.phone = valid.phone.clone();
+                    }
+                    if v.address.is_empty() {
+                        v.address = valid.address.clone();
+                    }
+                    v
+                }
+                None => Visitor {
+                    id: w.next("seq.visitor")?,
+                    id_number: valid.id_number.clone(),
+                    name: valid.name.clone(),
+                    phone: valid.phone.clone(),
+                    address: valid.address.clone(),
+                    key_grade: None,
+                    created: at,
+                    summary: VisitorSummary::default(),
+                    anonymous: valid.facts.anonymous,
+                },
+            };
+            let source_matter = (!row.matter_number.is_empty())
+                .then(|| self.store.counter(&imported_matter_key(&row.matter_number)))
+                .transpose()?
+                .filter(|id| *id != 0);
+            let mut matter = match source_matter {
+                Some(id) => w
+                    .get_id::<Matter>(id)?
+                    .ok_or_else(|| HallError::NotFound("要追加来访的事项".into()))?,
+                None => self.new_matter(w, s, new, &dept, at)?,
+            };
+            permissions::may_hold(&self.config, &dept, &matter)?;
+            let visit_id = w.next("seq.visit")?;
+            let repeat = matter.visitors.contains(&visitor.id);
+            if !repeat {
+                matter.visitors.push(visitor.id);
+            }
+            matter.visits.push(visit_id);
+            let visit = Visit {
+                id: visit_id,
+                visitor: visitor.id,
+                matter: matter.id,
+                at,
+                channel: valid.channel,
+                headcount: valid.headcount,
+                representatives: valid.representatives.clone(),
+                department: dept.clone(),
+                desk: s.desk.clone(),
+                officer: s.officer.username.clone(),
+                ticket: None,
+                repeat,
+                level: valid.facts.level,
+                anonymous: valid.facts.anonymous,
+            };
+            visitor
+                .summary
+                .record_visit(at, &dept, matter.confidential());
+            w.put(&visitor)?;
+            w.put(&matter)?;
+            refresh_open_matter(w, &matter)?;
+            w.put(&visit)?;
+            w.set_counter(&imported_row_key(&row.row_key), visit_id);
+            if !row.visitor_no.is_empty() {
+                w.set_counter(&imported_visitor_key(&row.visitor_no), visitor.id);
+            }
+            if !row.matter_number.is_empty() {
+                w.set_counter(&imported_matter_key(&row.matter_number), matter.id);
+            }
+            let action = format!("导入台账第 {} 行 事项 {}", row.row, matter.number);
+            self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
+            Ok(Some((visitor.id, matter.id)))
+        })?;
+        Ok(match written {
+            None => (CommandReply::Imported { duplicate: true }, Vec::new()),
+            Some((visitor, matter)) => (
+                CommandReply::Imported { duplicate: false },
+                vec![
+                    EventKind::VisitorChanged { visitor },
+                    EventKind::MatterChanged { matter },
+                ],
+            ),
+        })
+    }
+}

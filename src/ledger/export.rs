@@ -1,0 +1,192 @@
+//! Export: pages of the ledger from the service, written row by row as they
+//! arrive, so memory stays flat however long the period.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+
+use super::{write_error, FileFormat, LedgerError};
+use crate::domain::ledger::{Cell, LedgerKind};
+use crate::hall::{Hall, HallExt, LedgerRequest, SessionToken};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSpec {
+    pub kind: LedgerKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Full identity numbers and phones: administrators only, audited.
+    pub full_id: bool,
+    pub format: FileFormat,
+}
+
+/// Writes the ledger of `spec` to `out` and returns the number of rows. `progress`
+/// hears the running count after every page. The file appears only when complete.
+pub fn export(
+    hall: &dyn Hall,
+    token: &SessionToken,
+    spec: &ExportSpec,
+    out: &Path,
+    mut progress: impl FnMut(u64),
+) -> Result<u64, LedgerError> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_error(out, e))?;
+    let mut sink: Box<dyn Sink> = match spec.format {
+        FileFormat::Xlsx => Box::new(XlsxSink::new(spec.kind)?),
+        FileFormat::Csv => Box::new(CsvSink::new(
+            temp.reopen().map_err(|e| write_error(out, e))?,
+        )),
+    };
+    sink.header(spec.kind).map_err(|e| write_error(out, e))?;
+    let mut after = None;
+    let mut rows = 0u64;
+    loop {
+        let request = LedgerRequest {
+            kind: spec.kind,
+            from: spec.from,
+            to: spec.to,
+            full_id: spec.full_id,
+            after,
+        };
+        let page = hall.ledger_page(token, request)?;
+        for row in page.lines.rows() {
+            sink.row(&row).map_err(|e| write_error(out, e))?;
+            rows += 1;
+        }
+        progress(rows);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    sink.finish(temp.path()).map_err(|e| write_error(out, e))?;
+    temp.persist(out).map_err(|e| write_error(out, e.error))?;
+    Ok(rows)
+}
+
+/// Where rows go: an `.xlsx` worksheet or a CSV file.
+trait Sink {
+    fn header(&mut self, kind: LedgerKind) -> Result<(), String>;
+    fn row(&mut self, cells: &[Cell]) -> Result<(), String>;
+    /// Completes the file at `path` (the temporary file the export renames).
+    fn finish(self: Box<Self>, path: &Path) -> Result<(), String>;
+}
+
+struct XlsxSink {
+    workbook: Workbook,
+    next_row: u32,
+    time: Format,
+}
+
+impl XlsxSink {
+    fn new(kind: LedgerKind) -> Result<XlsxSink, LedgerError> {
+        let mut workbook = Workbook::new();
+        // Constant-memory mode streams each finished row to a temporary file.
+        let sheet = workbook.add_worksheet_with_constant_memory();
+        sheet
+            .set_name(kind.label())
+            .map_err(|e| LedgerError::Format(e.to_string()))?;
+        Ok(XlsxSink {
+            workbook,
+            next_row: 0,
+            time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+        })
+    }
+
+    fn sheet(&mut self) -> Result<&mut Worksheet, String> {
+        self.workbook
+            .worksheet_from_index(0)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Sink for XlsxSink {
+    fn header(&mut self, kind: LedgerKind) -> Result<(), String> {
+        let bold = Format::new().set_bold().set_align(FormatAlign::Center);
+        let sheet = self.sheet()?;
+        for (col, width) in kind.widths().into_iter().enumerate() {
+            // Widths count characters; a Chinese character is two wide in Excel.
+            sheet
+                .set_column_width(col as u16, f64::from(width) * 1.6)
+                .map_err(|e| e.to_string())?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+        for (col, header) in kind.headers().into_iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, header, &bold)
+                .map_err(|e| e.to_string())?;
+        }
+        self.next_row = 1;
+        Ok(())
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
+        let row = self.next_row;
+        let time = self.time.clone();
+        let sheet = self.sheet()?;
+        for (col, cell) in cells.iter().enumerate() {
+            let col = col as u16;
+            let written = match cell {
+                Cell::Text(t) if t.is_empty() => continue,
+                Cell::Text(t) => sheet.write_string(row, col, t),
+                Cell::Number(n) => sheet.write_number(row, col, f64::from(*n)),
+                Cell::Time(t) => sheet.write_datetime_with_format(row, col, t, &time),
+            };
+            written.map_err(|e| e.to_string())?;
+        }
+        self.next_row += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, path: &Path) -> Result<(), String> {
+        self.workbook.save(path).map_err(|e| e.to_string())
+    }
+}
+
+struct CsvSink {
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    bom_error: Option<String>,
+}
+
+impl CsvSink {
+    fn new(file: std::fs::File) -> CsvSink {
+        let mut out = std::io::BufWriter::new(file);
+        // The byte-order mark tells Excel the file is UTF-8, not the local code page.
+        let bom_error = out
+            .write_all("\u{feff}".as_bytes())
+            .err()
+            .map(|e| e.to_string());
+        CsvSink {
+            writer: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(out),
+            bom_error,
+        }
+    }
+}
+
+impl Sink for CsvSink {
+    fn header(&mut self, kind: LedgerKind) -> Result<(), String> {
+        if let Some(e) = self.bom_error.take() {
+            return Err(e);
+        }
+        self.writer
+            .write_record(kind.headers())
+            .map_err(|e| e.to_string())
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
+        self.writer
+            .write_record(cells.iter().map(Cell::text))
+            .map_err(|e| e.to_string())
+    }
+
+    fn finish(self: Box<Self>, _path: &Path) -> Result<(), String> {
+        let mut this = *self;
+        this.writer.flush().map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,533 @@
+//! The ledger: export to .xlsx and CSV (read back), who exports what, and import of
+//! a ledger file — clean, with bad rows, again, and a whole demo hall round trip.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+use chrono::NaiveDate;
+
+use lianfang::config::HallConfig;
+use lianfang::demo::{self, DemoOptions};
+use lianfang::domain::audit::AuditRecord;
+use lianfang::domain::ledger::{LedgerKind, VisitCol};
+use lianfang::domain::matter::{Category, Matter};
+use lianfang::domain::officer::Role;
+use lianfang::domain::visit::Visit;
+use lianfang::domain::visitor::Visitor;
+use lianfang::hall::{Hall, HallExt, LocalHall, SessionToken};
+use lianfang::ledger::export::{export, ExportSpec};
+use lianfang::ledger::import::{apply, check, Plan};
+use lianfang::ledger::{FileFormat, LedgerError};
+use support::*;
+
+fn spec(kind: LedgerKind, format: FileFormat, full_id: bool) -> ExportSpec {
+    ExportSpec {
+        kind,
+        from: date(2026, 1, 1),
+        to: date(2026, 12, 31),
+        full_id,
+        format,
+    }
+}
+
+fn out(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+/// Exports and returns the row count.
+fn run_export(hall: &dyn Hall, token: &SessionToken, spec: &ExportSpec, path: &Path) -> u64 {
+    export(hall, token, spec, path, |_| {}).unwrap_or_else(|e| panic!("export: {e}"))
+}
+
+fn read_xlsx(path: &Path) -> Vec<Vec<Data>> {
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx opens");
+    let range = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+const TRICKY: &str = "工资拖欠，涉及\"某公司\",共 3 人\n第二行说明";
+
+/// A hall with three visits in 2026: a 人社 claim with tricky text, a 住建 claim, and
+/// an accusation at 纪委监委.
+fn hall_with_visits() -> (TestHall, SessionToken) {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let mut first = walk_in("张三", &nth_id(1), "13812345678", "rs");
+    if let lianfang::domain::registration::MatterChoice::New(m) = &mut first.matter {
+        m.summary = TRICKY.into();
+    }
+    t.hall.register(&reg, first).expect("first registers");
+    t.clock.advance_minutes(30);
+    t.hall
+        .register(&reg, walk_in("李四", &nth_id(2), "", "zj"))
+        .expect("second registers");
+    t.clock.advance_minutes(30);
+    let mut accusation = walk_in("王五", &nth_id(3), "", "jw");
+    accusation.matter = new_matter(Category::Accusation, "纪检监察", "举报某局长受贿");
+    t.hall
+        .register(&reg, accusation)
+        .expect("accusation registers");
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    (t, admin)
+}
+
+#[test]
+fn xlsx_export_has_chinese_headers_masked_numbers_and_real_date_cells() {
+    let (t, admin) = hall_with_visits();
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "来访.xlsx");
+    let rows = run_export(
+        &t.hall,
+        &admin,
+        &spec(LedgerKind::Visits, FileFormat::Xlsx, false),
+        &path,
+    );
+    assert_eq!(rows, 3);
+    let sheet = read_xlsx(&path);
+    assert_eq!(sheet.len(), 4, "header and three rows");
+    let headers: Vec<String> = sheet[0].iter().map(|d| d.to_string()).collect();
+    assert_eq!(headers, LedgerKind::Visits.headers());
+    let col = |c: VisitCol| VisitCol::ALL.iter().position(|x| *x == c).unwrap();
+    let first = &sheet[1];
+    assert_eq!(first[col(VisitCol::Name)].to_string(), "张三");
+    assert_eq!(first[col(VisitCol::Summary)].to_string(), TRICKY);
+    assert_eq!(
+        first[col(VisitCol::Department)].to_string(),
+        "人力资源和社会保障局"
+    );
+    assert_eq!(first[col(VisitCol::Headcount)], Data::Float(1.0));
+    let id = first[col(VisitCol::IdNumber)].to_string();
+    assert!(id.contains('*') && id != nth_id(1), "masked: {id}");
+    match &first[col(VisitCol::At)] {
+        Data::DateTime(d) => assert_eq!(
+            d.as_datetime(),
+            NaiveDate::from_ymd_opt(2026, 11, 27).and_then(|d| d.and_hms_opt(9, 0, 0))
+        ),
+        other => panic!("the visit time is a date cell, not {other:?}"),
+    }
+    // Date order: 09:00, 09:30, 10:00.
+    let names: Vec<String> = sheet[1..]
+        .iter()
+        .map(|r| r[col(VisitCol::Name)].to_string())
+        .collect();
+    assert_eq!(names, ["张三", "李四", "王五"]);
+}
+
+#[test]
+fn the_matter_ledger_lists_each_matter_with_its_state_and_visitors() {
+    let (t, admin) = hall_with_visits();
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "事项.xlsx");
+    let rows = run_export(
+        &t.hall,
+        &admin,
+        &spec(LedgerKind::Matters, FileFormat::Xlsx, false),
+        &path,
+    );
+    assert_eq!(rows, 3);
+    let sheet = read_xlsx(&path);
+    let headers: Vec<String> = sheet[0].iter().map(|d| d.to_string()).collect();
+    assert_eq!(headers, LedgerKind::Matters.headers());
+    assert!(
+        matches!(sheet[1][1], Data::DateTime(_)),
+        "{:?}",
+        sheet[1][1]
+    );
+    assert_eq!(sheet[1][11].to_string(), "张三");
+    assert_eq!(
+        sheet[3][7].to_string(),
+        "某局长",
+        "the admin sees whom it accuses"
+    );
+}
+
+#[test]
+fn csv_export_starts_with_a_bom_and_quotes_chinese_text_with_commas_and_newlines() {
+    let (t, admin) = hall_with_visits();
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "来访.csv");
+    run_export(
+        &t.hall,
+        &admin,
+        &spec(LedgerKind::Visits, FileFormat::Csv, false),
+        &path,
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.starts_with(&[0xef, 0xbb, 0xbf]),
+        "UTF-8 byte-order mark"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("来访时间,来访人编号,姓名,"), "{text}");
+    // The comma, the quotes and the line break stay inside one quoted field.
+    let quoted = format!("\"{}\"", TRICKY.replace('"', "\"\""));
+    assert!(text.contains(&quoted), "{text}");
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        &rows[0][VisitCol::ALL
+            .iter()
+            .position(|c| *c == VisitCol::Summary)
+            .unwrap()],
+        TRICKY
+    );
+    assert_eq!(&rows[0][0], "2026-11-27 09:00");
+}
+
+#[test]
+fn desks_export_their_own_department_and_never_an_accusation_they_may_not_see() {
+    let (t, _) = hall_with_visits();
+    let rs = t.officer("rs1", Role::Window, "rs");
+    let leader = t.officer("lead", Role::Leader, "xfj");
+    let jw = t.officer("jw1", Role::Window, "jw");
+    let dir = tempfile::tempdir().unwrap();
+    let visits = spec(LedgerKind::Visits, FileFormat::Csv, false);
+    let names = |token: &SessionToken| {
+        let path = out(&dir, "x.csv");
+        run_export(&t.hall, token, &visits, &path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        ["张三", "李四", "王五"]
+            .into_iter()
+            .filter(|n| text.contains(n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&rs), ["张三"]);
+    assert_eq!(names(&jw), ["王五"]);
+    // A leader exports the hall, but an accusation only where it may be seen (Art 30).
+    assert_eq!(names(&leader), ["张三", "李四"]);
+    let display = t.officer("screen", Role::Display, "xfj");
+    let err = export(&t.hall, &display, &visits, &out(&dir, "d.csv"), |_| {}).unwrap_err();
+    assert!(matches!(err, LedgerError::Hall(_)), "{err}");
+    assert!(
+        !out(&dir, "d.csv").exists(),
+        "no file from a refused export"
+    );
+}
+
+#[test]
+fn full_numbers_are_for_administrators_and_audited() {
+    let (t, admin) = hall_with_visits();
+    let leader = t.officer("lead", Role::Leader, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let full = spec(LedgerKind::Visits, FileFormat::Csv, true);
+    let err = export(&t.hall, &leader, &full, &out(&dir, "l.csv"), |_| {}).unwrap_err();
+    assert!(err.to_string().contains("只有管理员"), "{err}");
+    let path = out(&dir, "a.csv");
+    run_export(&t.hall, &admin, &full, &path);
+    assert!(std::fs::read_to_string(&path).unwrap().contains(&nth_id(1)));
+    let audit: Vec<AuditRecord> = t.hall.store().all().map(Result::unwrap).collect();
+    let exports: Vec<&AuditRecord> = audit
+        .iter()
+        .filter(|a| a.action.starts_with("导出"))
+        .collect();
+    assert_eq!(exports.len(), 1, "one record per export, not per page");
+    assert_eq!(exports[0].officer, "admin");
+    assert!(
+        exports[0].action.contains("完整身份证号码"),
+        "{}",
+        exports[0].action
+    );
+}
+
+#[test]
+fn a_period_exports_only_its_days_and_a_reversed_period_is_refused() {
+    let (t, admin) = hall_with_visits();
+    let dir = tempfile::tempdir().unwrap();
+    let mut before = spec(LedgerKind::Visits, FileFormat::Csv, false);
+    before.to = date(2026, 11, 26);
+    assert_eq!(run_export(&t.hall, &admin, &before, &out(&dir, "b.csv")), 0);
+    let mut that_day = before.clone();
+    that_day.from = date(2026, 11, 27);
+    that_day.to = date(2026, 11, 27);
+    assert_eq!(
+        run_export(&t.hall, &admin, &that_day, &out(&dir, "c.csv")),
+        3
+    );
+    let mut reversed = before;
+    reversed.from = date(2026, 12, 1);
+    let err = export(&t.hall, &admin, &reversed, &out(&dir, "r.csv"), |_| {}).unwrap_err();
+    assert!(err.to_string().contains("晚于"), "{err}");
+}
+
+/// Writes a CSV ledger with the given rows under the template's headers.
+fn ledger_csv(dir: &tempfile::TempDir, name: &str, rows: &[Vec<String>]) -> PathBuf {
+    let path = out(dir, name);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(&path)
+        .unwrap();
+    w.write_record(LedgerKind::Visits.headers()).unwrap();
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    path
+}
+
+fn row(at: &str, name: &str, id: &str, summary: &str, dept: &str) -> Vec<String> {
+    let mut cells = vec![String::new(); VisitCol::ALL.len()];
+    let mut set = |c: VisitCol, v: &str| {
+        cells[VisitCol::ALL.iter().position(|x| *x == c).unwrap()] = v.to_string();
+    };
+    set(VisitCol::At, at);
+    set(VisitCol::Name, name);
+    set(VisitCol::IdNumber, id);
+    set(VisitCol::Category, "申诉求决类");
+    set(VisitCol::ContentClass, "劳动社保");
+    set(VisitCol::Place, "东城区");
+    set(VisitCol::Summary, summary);
+    set(VisitCol::Department, dept);
+    cells
+}
+
+fn import_file(
+    t: &TestHall,
+    token: &SessionToken,
+    path: &Path,
+) -> (Plan, lianfang::ledger::import::Outcome) {
+    let info = t.hall.info().unwrap();
+    let (plan, rows) = check(path, &info, date(2026, 11, 27)).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = apply(&t.hall, token, rows, |_| {}).unwrap();
+    (plan, outcome)
+}
+
+fn count<T: lianfang::store::keys::Stored>(hall: &LocalHall) -> usize {
+    hall.store().all::<T>().count()
+}
+
+#[test]
+fn a_clean_file_imports_every_row_at_its_own_time_and_again_adds_nothing() {
+    let t = TestHall::new();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_csv(
+        &dir,
+        "clean.csv",
+        &[
+            row(
+                "2025-03-04 09:30",
+                "张三",
+                &nth_id(1),
+                "拖欠工资",
+                "人力资源和社会保障局",
+            ),
+            row("2025/03/05", "李四", &nth_id(2), "房屋漏水", "zj"),
+            // 张三 again on the same matter number: one visitor, one matter, two visits.
+            {
+                let mut r = row("2025-04-01 10:00", "张三", &nth_id(1), "拖欠工资", "人社");
+                r[VisitCol::ALL
+                    .iter()
+                    .position(|c| *c == VisitCol::MatterNumber)
+                    .unwrap()] = "旧-001".into();
+                r
+            },
+        ],
+    );
+    let (plan, outcome) = import_file(&t, &admin, &path);
+    assert_eq!(plan.valid, 3);
+    assert!(plan.rejected.is_empty(), "{:?}", plan.rejected);
+    assert_eq!((outcome.imported, outcome.duplicates), (3, 0));
+    assert_eq!(count::<Visitor>(&t.hall), 2);
+    assert_eq!(count::<Visit>(&t.hall), 3);
+    assert_eq!(
+        count::<Matter>(&t.hall),
+        3,
+        "rows without a shared number are matters of their own"
+    );
+    let visits: Vec<Visit> = t.hall.store().all().map(Result::unwrap).collect();
+    assert!(
+        visits.iter().all(|v| v.ticket.is_none()),
+        "history makes no queue"
+    );
+    let tz = t.hall.config().timezone;
+    assert_eq!(visits[0].at.format(tz), "2025-03-04 09:30");
+    let matters: Vec<Matter> = t.hall.store().all().map(Result::unwrap).collect();
+    assert!(
+        matters[0].number.starts_with("2025"),
+        "numbered in the year received: {}",
+        matters[0].number
+    );
+    t.assert_consistent();
+
+    let before = t.snapshot().visits.len();
+    let (_, again) = import_file(&t, &admin, &path);
+    assert_eq!((again.imported, again.duplicates), (0, 3));
+    assert_eq!(t.snapshot().visits.len(), before);
+    assert_eq!(count::<Visitor>(&t.hall), 2);
+}
+
+#[test]
+fn bad_rows_are_reported_with_their_row_number_and_reason_and_the_rest_imports() {
+    let t = TestHall::new();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad_id = row("2025-03-04", "张三", &nth_id(1), "拖欠工资", "人社");
+    bad_id[3] = "110101197001010010".into(); // wrong check character
+    let masked = row(
+        "2025-03-04",
+        "李四",
+        "110101********0012",
+        "拖欠工资",
+        "人社",
+    );
+    let no_dept = row("2025-03-04", "王五", &nth_id(5), "拖欠工资", "外星办");
+    let no_time = row("上周", "赵六", &nth_id(6), "拖欠工资", "人社");
+    let mut accusation_elsewhere = row("2025-03-04", "钱七", &nth_id(7), "举报", "人社");
+    accusation_elsewhere[11] = "检举控告类".into();
+    accusation_elsewhere[16] = "某局长".into();
+    let good = row("2025-03-04", "孙八", &nth_id(8), "拖欠工资", "人社");
+    let path = ledger_csv(
+        &dir,
+        "bad.csv",
+        &[
+            bad_id,
+            masked,
+            no_dept,
+            vec![String::new(); 3],
+            no_time,
+            good,
+            accusation_elsewhere,
+        ],
+    );
+    let (plan, outcome) = import_file(&t, &admin, &path);
+    let rejected: BTreeMap<u64, String> = plan
+        .rejected
+        .iter()
+        .chain(&outcome.rejected)
+        .map(|r| (r.row, r.reason.clone()))
+        .collect();
+    let rows: Vec<u64> = rejected.keys().copied().collect();
+    // Row 1 is the header, row 5 is blank.
+    assert_eq!(rows, [2, 3, 4, 6, 8], "{rejected:#?}");
+    assert!(rejected[&2].contains("校验"), "{}", rejected[&2]);
+    assert!(rejected[&3].contains("打码"), "{}", rejected[&3]);
+    assert!(rejected[&4].contains("外星办"), "{}", rejected[&4]);
+    assert!(rejected[&6].contains("来访时间"), "{}", rejected[&6]);
+    assert!(rejected[&8].contains("检举控告类"), "{}", rejected[&8]);
+    assert_eq!(outcome.imported, 1);
+    assert_eq!(count::<Visit>(&t.hall), 1);
+}
+
+#[test]
+fn only_administrators_import_and_a_missing_column_is_named() {
+    let t = TestHall::new();
+    let leader = t.officer("lead", Role::Leader, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_csv(
+        &dir,
+        "a.csv",
+        &[row("2025-03-04", "张三", &nth_id(1), "拖欠工资", "人社")],
+    );
+    let info = t.hall.info().unwrap();
+    let (_, rows) = check(&path, &info, date(2026, 11, 27)).unwrap();
+    let err = apply(&t.hall, &leader, rows, |_| {}).unwrap_err();
+    assert!(err.to_string().contains("导入台账"), "{err}");
+    assert_eq!(count::<Visit>(&t.hall), 0);
+
+    let headless = out(&dir, "h.csv");
+    std::fs::write(&headless, "姓名,身份证号码\n张三,1\n").unwrap();
+    let err = check(&headless, &info, date(2026, 11, 27)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("来访时间") && text.contains("接待部门"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_shipped_template_imports_cleanly() {
+    let t = TestHall::with_config(HallConfig::embedded());
+    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/台账导入模板.csv");
+    let (plan, rows) = check(&template, &t.hall.info().unwrap(), date(2026, 11, 27))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(plan.rejected.is_empty(), "{:?}", plan.rejected);
+    assert!(plan.valid >= 2 && rows.len() as u64 == plan.valid);
+    let header = std::fs::read_to_string(&template).unwrap();
+    let first = header
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(first, LedgerKind::Visits.headers().join(","));
+}
+
+/// Counts both halls must agree on. The statistics query adds its figures here.
+#[derive(Debug, PartialEq)]
+struct Counts {
+    visitors: usize,
+    visits: usize,
+    people: u64,
+    visits_per_department: BTreeMap<String, usize>,
+    matters_per_category_and_class: BTreeMap<(String, String), usize>,
+}
+
+fn counts(hall: &LocalHall) -> Counts {
+    let visits: Vec<Visit> = hall.store().all().map(Result::unwrap).collect();
+    let matters: Vec<Matter> = hall.store().all().map(Result::unwrap).collect();
+    let mut visits_per_department = BTreeMap::new();
+    for v in &visits {
+        *visits_per_department
+            .entry(v.department.to_string())
+            .or_insert(0) += 1;
+    }
+    let mut matters_per_category_and_class = BTreeMap::new();
+    for m in &matters {
+        *matters_per_category_and_class
+            .entry((m.category.label().to_string(), m.content_class.clone()))
+            .or_insert(0) += 1;
+    }
+    Counts {
+        visitors: count::<Visitor>(hall),
+        visits: visits.len(),
+        people: visits.iter().map(|v| u64::from(v.headcount)).sum(),
+        visits_per_department,
+        matters_per_category_and_class,
+    }
+}
+
+#[test]
+fn a_demo_hall_exported_with_full_numbers_imports_into_an_empty_hall_with_equal_counts() {
+    let source = TestHall::new();
+    demo::populate(
+        &source.hall,
+        &DemoOptions {
+            visitors: 80,
+            seed: 7,
+            now: source.hall.now(),
+        },
+    )
+    .expect("demo fills");
+    let admin = source.hall.system_session().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "demo.xlsx");
+    let mut all = spec(LedgerKind::Visits, FileFormat::Xlsx, true);
+    all.from = date(1990, 1, 1);
+    all.to = date(2026, 11, 27);
+    let exported = run_export(&source.hall, &admin, &all, &path);
+    assert_eq!(exported as usize, count::<Visit>(&source.hall));
+
+    let target = TestHall::new();
+    let importer = target.hall.system_session().unwrap();
+    let (plan, outcome) = import_file(&target, &importer, &path);
+    assert!(
+        plan.rejected.is_empty(),
+        "{} rejected: {:#?}",
+        plan.rejected.len(),
+        &plan.rejected[..plan.rejected.len().min(5)]
+    );
+    assert!(
+        outcome.rejected.is_empty(),
+        "{:#?}",
+        &outcome.rejected[..outcome.rejected.len().min(5)]
+    );
+    assert_eq!(counts(&target.hall), counts(&source.hall));
+    target.assert_consistent();
+}
