@@ -15,6 +15,7 @@ use lianfang::demo::{self, DemoOptions};
 use lianfang::domain::audit::AuditRecord;
 use lianfang::domain::department::DeptCode;
 use lianfang::domain::officer::Role;
+use lianfang::domain::stats::period::{Period, PeriodKind};
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::{Hall, HallError, HallExt, LocalHall, NewOfficer, SessionToken};
 use lianfang::net::{serve, RemoteHall, ShutdownSignal};
@@ -154,6 +155,10 @@ fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall(
         answers(&hall, &token, &all)
     );
     assert_eq!(visitors(&copy), visitors(&hall));
+    // And the same statistics for this year (every count the day rows keep).
+    let year = Period::containing(PeriodKind::Year, chrono::Utc::now().date_naive());
+    let stats = |h: &LocalHall, t: &SessionToken| h.stats(t, year).unwrap();
+    assert_eq!(stats(&copy, &copy_token), stats(&hall, &token));
 
     // Both backups are in the audit trail, by the officer who took them.
     let audited: Vec<AuditRecord> = hall

@@ -4,6 +4,7 @@
 
 mod support;
 
+use lianfang::domain::evaluation::{EvaluationStep, Satisfaction};
 use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::Outcome;
 use lianfang::domain::officer::Role;
@@ -76,10 +77,12 @@ fn hall() -> Hall {
     serve(&h, &h.rs, 20, 30, Outcome::Accepted, "");
     // M3: 丙 at 公安 on 3 Nov, never called: its routing deadline passes (overdue).
     let m3 = visit(&h, (11, 3, 11, 0), walk_in("丙", &nth_id(3), "", "ga"));
-    // 甲 again on 10 Nov on M1: a repeat visit, told how it stands.
+    // 甲 again on 10 Nov on M1: a repeat visit, told how it stands. 甲 has already been to
+    // the city with it before any written reply: a 越级访.
     let mut again = walk_in("甲", &nth_id(1), "", "rs");
     again.visitor = Some(m1.visitor);
     again.matter = MatterChoice::Attach(m1.matter);
+    again.facts.level = 1;
     visit(&h, (11, 10, 10, 0), again);
     serve(&h, &h.rs, 5, 10, Outcome::AnsweredOnSpot, "告知办理进度");
     // M2: a group of 8 at 住建 on 12 Nov, resolved on the spot at the first visit.
@@ -90,6 +93,14 @@ fn hall() -> Hall {
     h.t.hall
         .step(&h.rs, m1.matter, Transition::Reply, "书面答复")
         .expect("replied");
+    // 甲 finds the answer 基本满意 (counted as satisfied).
+    let fair = EvaluationStep::Record {
+        satisfaction: Satisfaction::BasicallySatisfied,
+        note: String::new(),
+    };
+    h.t.hall
+        .evaluate(&h.rs, m1.matter, fair)
+        .expect("evaluated");
     // M6: a group of 6 at 公安 on 27 Nov, still waiting (an open group visit).
     let m6 = visit(&h, (11, 27, 10, 0), group("己", 6, 6, "ga", "政法"));
     // M4 on 30 Nov 23:50 and M5 on 1 Dec 00:10, both at 人社.
@@ -126,7 +137,12 @@ fn november_counts_as_worked_out_by_hand() {
     assert_eq!(text(Measure::ResolutionRate, t), "40.0%"); // M1, M2 of 5
     assert_eq!(text(Measure::OnTimeRate, t), "100.0%"); // both concluded in time
     assert_eq!(text(Measure::FirstVisitRate, t), "20.0%"); // M2 only: M1 took two visits
-    assert_eq!(text(Measure::SatisfactionRate, t), "—");
+                                                           // One matter evaluated (M1, 基本满意), none unsatisfied.
+    assert_eq!((t.evaluated, t.satisfied), (1, 1));
+    assert_eq!(text(Measure::SatisfactionRate, t), "100.0%");
+    // 甲's second visit had been to the city before any reply; every other visit 本级.
+    assert_eq!(text(Measure::Escalated, t), "1");
+    assert_eq!(t.by_level[..2], [5, 1]);
     // Three finished tickets: waits 20, 5, 10 min; service 30, 10, 30 min.
     let times = Times::of(t);
     assert_eq!(

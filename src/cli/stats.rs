@@ -76,6 +76,8 @@ struct StatsJson {
     year_earlier: (NaiveDate, NaiveDate),
     measures: Vec<MeasureJson>,
     daily_visits: Vec<u64>,
+    /// Visits by the level reached, in the config's order.
+    levels: Vec<(String, u64)>,
     rows: Vec<RowJson>,
 }
 
@@ -129,22 +131,17 @@ pub fn stats_text(report: &StatsReport, by: By, config: &HallConfig) -> String {
         })
         .collect();
     out.push_str(&table(&["指标", "本期", "环比", "同比"], &rows));
-    out.push_str("（越级访、满意率本版本尚未记录，显示为“—”）\n\n");
+    out.push_str(&format!(
+        "来访层级：{}\n\n",
+        levels(report, config).join("  ")
+    ));
     let list = rows_of(report, by);
     if list.is_empty() {
         out.push_str("没有可显示的分项（按内容分类只对全大厅统计）。\n");
         return out;
     }
     let mut header = vec!["名称"];
-    let columns: Vec<Measure> = Measure::ALL
-        .into_iter()
-        .filter(|m| {
-            !matches!(
-                m.value(&Tally::default()),
-                crate::domain::stats::measures::Value::Absent
-            )
-        })
-        .collect();
+    let columns = Measure::ALL;
     header.extend(columns.iter().map(|m| m.label()));
     header.extend(TIME_HEADER);
     let rows: Vec<Vec<String>> = list
@@ -159,6 +156,16 @@ pub fn stats_text(report: &StatsReport, by: By, config: &HallConfig) -> String {
     out.push_str(&table(&header, &rows));
     out.push_str("（时间单位：分钟，来自已接待完毕的号：取号→叫号为等候，叫号→办结为接待）\n");
     out
+}
+
+/// Visits of the period by the level the visitor had already reached: `到市 3`.
+fn levels(report: &StatsReport, config: &HallConfig) -> Vec<String> {
+    config
+        .visit_levels
+        .iter()
+        .zip(report.total.by_level)
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect()
 }
 
 /// Stable JSON: measures with their 环比/同比 bases, and the rows of `by`.
@@ -199,6 +206,12 @@ pub fn stats_json(report: &StatsReport, by: By, config: &HallConfig) -> String {
         year_earlier: (report.year_earlier.from, report.year_earlier.to),
         measures,
         daily_visits: report.daily_visits.clone(),
+        levels: config
+            .visit_levels
+            .iter()
+            .cloned()
+            .zip(report.total.by_level)
+            .collect(),
         rows,
     })
 }

@@ -30,6 +30,11 @@ impl Satisfaction {
             Satisfaction::Unsatisfied => "不满意",
         }
     }
+
+    /// 满意率 counts 满意 and 基本满意 as satisfied.
+    pub fn counts_as_satisfied(self) -> bool {
+        self != Satisfaction::Unsatisfied
+    }
 }
 
 /// Which written answer an evaluation is about.

@@ -17,7 +17,9 @@ use serde::Serialize;
 /// 6: `Matter` carries its 督办 (`supervision`) and 领导包案 (`lead`); its history keeps
 /// oversight actions. (No hall held data in format 5.)
 /// 7: a finished `Ticket` names the officer who served it. (No hall held data in format 6.)
-pub const FORMAT_VERSION: u8 = 7;
+/// 8: a day's statistics count 越级访, visits by level and satisfaction. (No hall held data
+/// in format 7.)
+pub const FORMAT_VERSION: u8 = 8;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.

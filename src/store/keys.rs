@@ -489,10 +489,9 @@ impl Stored for Visit {
         ]
     }
     fn tally_rows(&self, rules: &TallyRules, matter: MatterReader) -> Result<Vec<TallyRow>> {
-        let class = matter(self.matter)?.map(|m| m.content_class);
         Ok(stats::visit_rows(
             self,
-            class.as_deref().unwrap_or(""),
+            matter(self.matter)?.as_ref(),
             rules,
         ))
     }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{Dim, Tally, TallyRules};
+use crate::domain::evaluation::Satisfaction;
 use crate::domain::lifecycle::{DeadlineKind, Lifecycle, State, TimeLimits};
 use crate::domain::matter::Matter;
 use crate::domain::ticket::{Ticket, TicketState};
@@ -16,18 +17,22 @@ fn rows(day: NaiveDate, dims: Vec<Dim>, tally: Tally) -> Vec<TallyRow> {
 }
 
 /// A visit counts on its local day for the hall, the department it came to and the
-/// content class of its matter (`class`).
-pub fn visit_rows(v: &Visit, class: &str, rules: &TallyRules) -> Vec<TallyRow> {
+/// content class of its matter; 越级访 by the matter's dates up to that day.
+pub fn visit_rows(v: &Visit, matter: Option<&Matter>, rules: &TallyRules) -> Vec<TallyRow> {
     let people = u64::from(v.headcount);
     let group = v.headcount >= rules.group_threshold;
-    let tally = Tally {
+    let day_of = |t: crate::domain::time::Timestamp| t.local_date(rules.tz);
+    let mut tally = Tally {
         visits: 1,
         people,
         group_visits: u64::from(group),
         group_people: if group { people } else { 0 },
         repeat_visits: u64::from(v.repeat),
+        escalated: u64::from(matter.is_some_and(|m| v.is_skip_level(m, day_of))),
         ..Tally::default()
     };
+    tally.by_level[usize::from(v.level).min(super::MAX_LEVELS - 1)] = 1;
+    let class = matter.map_or("", |m| m.content_class.as_str());
     let dims = vec![
         Dim::Hall,
         Dim::Department(v.department.clone()),
@@ -82,6 +87,11 @@ pub fn matter_rows(m: &Matter, rules: &TallyRules) -> Vec<TallyRow> {
         concluded_on_time: u64::from(concluded_on_time(l, &rules.limits)),
         resolved: u64::from(resolved),
         resolved_first_visit: u64::from(resolved && m.visits.len() <= 1),
+        evaluated: u64::from(m.satisfaction().is_some()),
+        satisfied: u64::from(
+            m.satisfaction()
+                .is_some_and(Satisfaction::counts_as_satisfied),
+        ),
         ..Tally::default()
     };
     let dims = vec![

@@ -20,13 +20,11 @@ pub enum Measure {
     FirstVisitRate,
 }
 
-/// A measure's value: a count, a share (None when nothing to divide by), or not recorded.
+/// A measure's value: a count, or a share (None when nothing to divide by).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     Count(u64),
     Rate(Option<f64>),
-    /// Not recorded by this version (越级访, 满意率): shown as `—`.
-    Absent,
 }
 
 /// `part / whole`, none when the whole is zero.
@@ -88,12 +86,6 @@ impl Measure {
         }
     }
 
-    /// Whether this version records the measure (越级访 and 满意率 come with the visit level
-    /// and the satisfaction evaluation).
-    pub fn recorded(self) -> bool {
-        !matches!(self, Measure::Escalated | Measure::SatisfactionRate)
-    }
-
     pub fn value(self, t: &Tally) -> Value {
         match self {
             Measure::Visits => Value::Count(t.visits),
@@ -107,7 +99,8 @@ impl Measure {
             Measure::ResolutionRate => Value::Rate(rate(t.resolved, t.matters)),
             Measure::OnTimeRate => Value::Rate(rate(t.concluded_on_time, t.concluded)),
             Measure::FirstVisitRate => Value::Rate(rate(t.resolved_first_visit, t.matters)),
-            Measure::Escalated | Measure::SatisfactionRate => Value::Absent,
+            Measure::Escalated => Value::Count(t.escalated),
+            Measure::SatisfactionRate => Value::Rate(rate(t.satisfied, t.evaluated)),
         }
     }
 }
@@ -118,7 +111,7 @@ impl Value {
         match self {
             Value::Count(n) => n.to_string(),
             Value::Rate(Some(r)) => format!("{:.1}%", r * 100.0),
-            Value::Rate(None) | Value::Absent => "—".to_string(),
+            Value::Rate(None) => "—".to_string(),
         }
     }
 
@@ -145,7 +138,6 @@ impl Value {
         match self {
             Value::Count(n) => Some(n as f64),
             Value::Rate(r) => r,
-            Value::Absent => None,
         }
     }
 }
@@ -185,13 +177,18 @@ mod tests {
             concluded: 5,
             concluded_on_time: 4,
             resolved_first_visit: 2,
+            evaluated: 4,
+            satisfied: 3,
+            escalated: 1,
             ..Tally::default()
         };
         assert_eq!(Measure::ResolutionRate.value(&t).text(), "75.0%");
         assert_eq!(Measure::OnTimeRate.value(&t).text(), "80.0%");
         assert_eq!(Measure::FirstVisitRate.value(&t).text(), "25.0%");
         assert_eq!(Measure::OnTimeRate.value(&Tally::default()).text(), "—");
-        assert_eq!(Measure::SatisfactionRate.value(&t), Value::Absent);
+        // 满意 and 基本满意 over the matters evaluated, not over all matters.
+        assert_eq!(Measure::SatisfactionRate.value(&t).text(), "75.0%");
+        assert_eq!(Measure::Escalated.value(&t), Value::Count(1));
     }
 
     #[test]

@@ -37,9 +37,8 @@ pub enum Dim {
 /// received, with what has become of them since: a matter received in March and closed in
 /// May raises March's 办结. Waiting and service times come from finished tickets only,
 /// which never change again, so the longest times can be kept as maxima.
-///
-/// 越级访, visits by level (本级/到市/到省/进京) and 满意率 are not recorded yet: each will be one
-/// more field here, filled in `facts`.
+/// 越级访 is judged on the visit's own day (`lawful_levels` looks only at dates up to it),
+/// so a visit's count does not change when its matter moves on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// 批次: visits.
@@ -70,7 +69,17 @@ pub struct Tally {
     pub wait_max_secs: u64,
     pub service_secs: u64,
     pub service_max_secs: u64,
+    /// 越级访 (see `visit_facts::is_skip_level`).
+    pub escalated: u64,
+    /// Visits by the level the visitor had already reached (本级, 到市 …, as configured).
+    pub by_level: [u64; MAX_LEVELS],
+    /// Matters with a final satisfaction evaluation, and those found 满意 or 基本满意.
+    pub evaluated: u64,
+    pub satisfied: u64,
 }
+
+/// The most visit levels a hall may configure (see `config`).
+pub const MAX_LEVELS: usize = 8;
 
 impl Tally {
     /// Adds `other`'s counts; maxima take the larger.
@@ -101,6 +110,12 @@ impl Tally {
         f(&mut self.tickets, o.tickets);
         f(&mut self.wait_secs, o.wait_secs);
         f(&mut self.service_secs, o.service_secs);
+        f(&mut self.escalated, o.escalated);
+        for (a, b) in self.by_level.iter_mut().zip(o.by_level) {
+            f(a, b);
+        }
+        f(&mut self.evaluated, o.evaluated);
+        f(&mut self.satisfied, o.satisfied);
     }
 
     pub fn is_zero(&self) -> bool {

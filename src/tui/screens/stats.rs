@@ -229,7 +229,7 @@ impl Component for StatsScreen {
     }
 }
 
-/// Measure, this period, 环比 and 同比; the measures not yet recorded read `—`.
+/// Measure, this period, 环比 and 同比, then the visits by level reached.
 fn draw_measures(f: &mut Frame, area: Rect, r: &StatsReport, ctx: &Ctx) {
     let t = &ctx.theme;
     let wide = area.width >= 56;
@@ -251,7 +251,6 @@ fn draw_measures(f: &mut Frame, area: Rect, r: &StatsReport, ctx: &Ctx) {
     )];
     for m in Measure::ALL {
         let now = m.value(&r.total);
-        let style = if m.recorded() { t.text() } else { t.dim() };
         lines.push(Line::styled(
             format!(
                 "{}{}{}{}",
@@ -260,12 +259,19 @@ fn draw_measures(f: &mut Frame, area: Rect, r: &StatsReport, ctx: &Ctx) {
                 cell(&now.change(m.value(&r.previous_total)), cols[2]),
                 cell(&now.change(m.value(&r.year_earlier_total)), cols[3])
             ),
-            style,
+            t.text(),
         ));
     }
+    let levels: Vec<String> = ctx
+        .info
+        .visit_levels
+        .iter()
+        .zip(r.total.by_level)
+        .map(|(name, n)| format!("{name}{n}"))
+        .collect();
     lines.push(Line::styled(
-        "层级 本级— 到市— 到省— 进京—（待接入）",
-        t.dim(),
+        format!("层级 {}", levels.join(" ")),
+        t.label(),
     ));
     f.render_widget(Paragraph::new(lines), area);
 }
