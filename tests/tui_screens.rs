@@ -391,6 +391,18 @@ fn matter_actions_panel_form_error_and_oversight_in_the_detail() {
     desk.key(KeyCode::F(12));
     desk.ctrl('d');
     snap(&desk, "due_supervised");
+    // 包案 shows beside the visitor in the lookup at every width.
+    let mut fresh = Desk::logged_in(m.t.hall.clone(), "admin");
+    fresh.key(KeyCode::F(3));
+    fresh.type_text("zxy");
+    for (width, height, marker) in [(80, 24, "〔包案〕"), (120, 40, "〔包案 刘局长〕")] {
+        let text = fresh.screen_text(width, height);
+        let line = text
+            .lines()
+            .find(|l| l.contains("张秀英"))
+            .unwrap_or_default();
+        assert!(line.contains(marker), "{text}");
+    }
 }
 
 /// The deadline tier of a waiting ticket's matter shows on the queue board and beside the

@@ -375,8 +375,12 @@ impl LookupScreen {
                     tier_style(Some(tier), ctx),
                 ));
             }
-            if wide || h.tier.is_none() {
+            // 包案 shows on every screen: narrow ones drop the last visit's date for it.
+            if wide || (h.tier.is_none() && h.lead.is_none()) {
                 spans.push(Span::raw(format!(" 最近{last}")));
+            }
+            if !wide && h.lead.is_some() {
+                spans.push(Span::styled(" 〔包案〕", t.strong()));
             }
             if wide {
                 if let Some(name) = &h.lead {
