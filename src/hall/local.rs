@@ -1382,6 +1382,38 @@ fn first_ticket_key(day: u32) -> String {
     format!("day.first_ticket.{day}")
 }
 
+impl LocalHall {
+    /// One change to a matter outside a reception, in one transaction: reads it, refuses it
+    /// to whoever may not see it, lets `change` check and apply the change (returning its
+    /// history entry and the words of its audit record), then saves it with its history and
+    /// audit record. Events: the matter, and its visitors when their lists of open matters
+    /// change with it (it opens, closes or moves to another department).
+    fn change_matter(
+        &self,
+        s: &Session,
+        matter: MatterId,
+        change: impl Fn(&mut Matter) -> HallResult<(HistoryKind, String)>,
+    ) -> HallResult<(CommandReply, Vec<EventKind>)> {
+        let now = self.now();
+        let visitors = self.store.write(|w| {
+            let mut m: Matter = w
+                .get_id(matter)?
+                .ok_or_else(|| HallError::NotFound("事项".into()))?;
+            permissions::require_visible(&s.officer, &self.config, &m)?;
+            let listed = |m: &Matter| (m.is_open(), m.department.clone());
+            let before = listed(&m);
+            let (kind, what) = change(&mut m)?;
+            let moved = listed(&m) != before;
+            save_changed_matter(w, &mut m, s, now, kind)?;
+            self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)?;
+            Ok::<_, HallError>(if moved { m.visitors } else { Vec::new() })
+        })?;
+        let mut events = vec![EventKind::MatterChanged { matter }];
+        events.extend(visitors_changed(visitors));
+        Ok((CommandReply::Done, events))
+    }
+}
+
 /// Writes a matter whose state or department may have changed, with the history
 /// entry saying what happened, and brings its visitors' open-matter lists up to date.
 fn save_changed_matter(

@@ -1,8 +1,8 @@
 //! 满意度评价 and 第三方评价 of a matter's written answers.
 
-use super::{save_changed_matter, LocalHall};
+use super::LocalHall;
 use crate::domain::evaluation::EvaluationStep;
-use crate::domain::matter::{HistoryKind, Matter, MatterId};
+use crate::domain::matter::{HistoryKind, MatterId};
 use crate::domain::registration::{text_field, Field, MAX_NOTE};
 use crate::hall::api::{CommandReply, EventKind, Session};
 use crate::hall::error::{HallError, HallResult};
@@ -16,24 +16,14 @@ impl LocalHall {
         step: EvaluationStep,
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         let step = checked(step)?;
-        let now = self.now();
         let today = self.today();
-        self.store.write(|w| {
-            let mut m: Matter = w
-                .get_id(matter)?
-                .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, &m)?;
+        self.change_matter(s, matter, |m| {
             permissions::may_evaluate(&s.officer, &m.department)?;
             m.evaluate(step.clone(), today, &s.officer.username)
                 .map_err(|e| HallError::Conflict(format!("事项 {}：{e}", m.number)))?;
             let what = step.describe();
-            save_changed_matter(w, &mut m, s, now, HistoryKind::Evaluated { step })?;
-            self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)
-        })?;
-        Ok((
-            CommandReply::Done,
-            vec![EventKind::MatterChanged { matter }],
-        ))
+            Ok((HistoryKind::Evaluated { step: step.clone() }, what))
+        })
     }
 }
 

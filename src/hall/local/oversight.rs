@@ -3,7 +3,7 @@
 
 use super::LocalHall;
 use crate::domain::lifecycle::Tier;
-use crate::domain::matter::{HistoryEntry, HistoryKind, Matter, MatterId};
+use crate::domain::matter::{HistoryKind, Matter, MatterId};
 use crate::domain::officer::OfficerInfo;
 use crate::domain::oversight::{self, FollowUp, Oversight, OversightError, OversightKind};
 use crate::domain::registration::{text_field, Field, FieldError, MAX_NOTE};
@@ -19,13 +19,8 @@ impl LocalHall {
         action: Oversight,
     ) -> HallResult<(CommandReply, Vec<EventKind>)> {
         let action = checked(action)?;
-        let now = self.now();
         let today = self.today();
-        self.store.write(|w| {
-            let mut m: Matter = w
-                .get_id(matter)?
-                .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, &m)?;
+        self.change_matter(s, matter, |m| {
             let in_charge = m.lead.as_ref().map(|l| l.leader.clone());
             permissions::may_oversee(
                 &s.officer,
@@ -35,21 +30,11 @@ impl LocalHall {
                 action.kind(),
             )?;
             let officer = (s.officer.username.as_str(), s.officer.display_name.as_str());
-            let kept = oversight::apply(&mut m, action.clone(), officer, today)
-                .map_err(|e| refused(&m, e))?;
+            let kept =
+                oversight::apply(m, action.clone(), officer, today).map_err(|e| refused(m, e))?;
             let what = kept.describe();
-            m.history.push(HistoryEntry {
-                at: now,
-                officer: s.officer.username.clone(),
-                kind: HistoryKind::Oversight(kept),
-            });
-            w.put(&m)?;
-            self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)
-        })?;
-        Ok((
-            CommandReply::Done,
-            vec![EventKind::MatterChanged { matter }],
-        ))
+            Ok((HistoryKind::Oversight(kept), what))
+        })
     }
 
     /// Matters under 督办, earliest due first. Reads every matter, as the due list does.

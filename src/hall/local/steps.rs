@@ -1,7 +1,7 @@
 //! Lifecycle steps on a matter outside a window's reception (acceptance by written notice,
 //! extension, reply, 复查 / 复核, return …) and the list of matters whose deadlines are due.
 
-use super::{save_changed_matter, visitors_changed, LocalHall};
+use super::LocalHall;
 use crate::domain::lifecycle::Transition;
 use crate::domain::matter::{HistoryKind, Matter, MatterId};
 use crate::domain::registration::{text_field, Field, MAX_NOTE};
@@ -26,18 +26,13 @@ impl LocalHall {
         }
         let note = text_field(Field::Note, "备注", &note, MAX_NOTE, false)?;
         let step = checked(step)?;
-        let now = self.now();
-        let visitors = self.store.write(|w| {
-            let mut m: Matter = w
-                .get_id(matter)?
-                .ok_or_else(|| HallError::NotFound("事项".into()))?;
-            permissions::require_visible(&s.officer, &self.config, &m)?;
+        self.change_matter(s, matter, |m| {
             permissions::may_step(&s.officer, &self.config, &m.department, step.kind())?;
-            self.apply_step(&mut m, step.clone())?;
+            self.apply_step(m, step.clone())?;
             if let Transition::ReturnToSender { .. } = step {
                 // Outside the receiving department's remit: intake routes it again.
                 let intake = &self.config.intake_department().code;
-                if permissions::may_hold(&self.config, intake, &m).is_err() {
+                if permissions::may_hold(&self.config, intake, m).is_err() {
                     // Intake may not read an accusation (Art 30): it would sit there unseen.
                     return Err(HallError::Conflict(
                         "检举控告类事项不能退回登记部门（登记部门无权查看）；不属本机关职责的，请转送其他有权处理的机关或上级纪检监察机关".into(),
@@ -45,18 +40,12 @@ impl LocalHall {
                 }
                 m.department = intake.clone();
             }
-            let what = step.describe();
             let kind = HistoryKind::Step {
                 step: step.clone(),
                 note: note.clone(),
             };
-            save_changed_matter(w, &mut m, s, now, kind)?;
-            self.audit(w, s, format!("事项 {} {what}", m.number), Some(m.id), None)?;
-            Ok::<_, HallError>(m.visitors)
-        })?;
-        let mut events = vec![EventKind::MatterChanged { matter }];
-        events.extend(visitors_changed(visitors));
-        Ok((CommandReply::Done, events))
+            Ok((kind, step.describe()))
+        })
     }
 
     /// Open matters with a duty's deadline past or within the warning days, most overdue
