@@ -5,49 +5,14 @@ mod support;
 
 use lianfang::domain::evaluation::{EvaluationStep, Satisfaction};
 use lianfang::domain::lifecycle::Transition;
-use lianfang::domain::matter::{HistoryKind, Outcome};
+use lianfang::domain::matter::HistoryKind;
 use lianfang::domain::officer::Role;
-use lianfang::hall::{EventKind, Hall, HallExt, Registered, SessionToken};
+use lianfang::hall::{EventKind, Hall, HallExt, Registered};
 use support::*;
 
-struct Desks {
-    t: TestHall,
-    reg: SessionToken,
-    rs: SessionToken,
-    rs_leader: SessionToken,
-    ga: SessionToken,
-}
-
 impl Desks {
-    fn new() -> Desks {
-        let t = TestHall::new();
-        let reg = t.officer("reg", Role::Registrar, "xfj");
-        let rs = t.officer("rs1", Role::Window, "rs");
-        let rs_leader = t.officer("rsld", Role::Leader, "rs");
-        let ga = t.officer("ga1", Role::Window, "ga");
-        Desks {
-            t,
-            reg,
-            rs,
-            rs_leader,
-            ga,
-        }
-    }
-
-    /// Registered at 人社 and accepted at its window.
-    fn accepted(&self) -> Registered {
-        let r = self
-            .t
-            .hall
-            .register(&self.reg, walk_in("甲一", &nth_id(1), "", "rs"))
-            .unwrap();
-        self.t.hall.call_next(&self.rs).unwrap();
-        self.t.hall.finish(&self.rs, Outcome::Accepted, "").unwrap();
-        r
-    }
-
     fn replied(&self) -> Registered {
-        let r = self.accepted();
+        let r = self.accepted(1);
         self.t
             .hall
             .step(&self.rs, r.matter, Transition::Reply, "已书面答复")
@@ -66,7 +31,7 @@ fn record(satisfaction: Satisfaction) -> EvaluationStep {
 #[test]
 fn an_evaluation_before_the_written_reply_is_refused_in_chinese_and_writes_nothing() {
     let d = Desks::new();
-    let r = d.accepted();
+    let r = d.accepted(1);
     let before = d.t.snapshot();
     let message = conflict(
         d.t.hall
@@ -87,13 +52,14 @@ fn the_handling_departments_officers_record_it_once_with_audit_event_and_history
     let r = d.replied();
     let rx = t.hall.subscribe();
     // Intake and another department may not; the handling window may, once.
+    let ga = t.officer("ga1", Role::Window, "ga");
     denied(
         t.hall
             .evaluate(&d.reg, r.matter, record(Satisfaction::Satisfied)),
     );
     denied(
         t.hall
-            .evaluate(&d.ga, r.matter, record(Satisfaction::Satisfied)),
+            .evaluate(&ga, r.matter, record(Satisfaction::Satisfied)),
     );
     let audits = t.hall.matter_audit(&d.reg, r.matter).unwrap().len();
     t.hall

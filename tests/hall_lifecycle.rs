@@ -9,7 +9,7 @@ use lianfang::domain::lifecycle::{RefusalGround, State, Tier, Transition, Transi
 use lianfang::domain::matter::{Category, HistoryKind, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::Field;
-use lianfang::hall::{EventKind, Hall, HallExt, Registered, SessionToken};
+use lianfang::hall::{EventKind, Hall, HallExt, Registered};
 use lianfang::store::keys::{self, TreeId};
 use support::*;
 
@@ -26,43 +26,7 @@ fn extend(days: u32, reason: &str, approver: &str, told_on: NaiveDate) -> Transi
     }
 }
 
-/// A hall on Friday 2026-11-27 with an intake registrar, 人社's window and leader.
-struct Desks {
-    t: TestHall,
-    reg: SessionToken,
-    rs: SessionToken,
-    rs_leader: SessionToken,
-}
-
 impl Desks {
-    fn new() -> Desks {
-        let t = TestHall::new();
-        let reg = t.officer("reg", Role::Registrar, "xfj");
-        let rs = t.officer("rs1", Role::Window, "rs");
-        let rs_leader = t.officer("rsld", Role::Leader, "rs");
-        Desks {
-            t,
-            reg,
-            rs,
-            rs_leader,
-        }
-    }
-
-    fn register(&self, n: u32, department: &str) -> Registered {
-        self.t
-            .hall
-            .register(&self.reg, walk_in("甲一", &nth_id(n), "", department))
-            .unwrap()
-    }
-
-    /// Registered at 人社 and accepted at its window today.
-    fn accepted(&self, n: u32) -> Registered {
-        let r = self.register(n, "rs");
-        self.t.hall.call_next(&self.rs).unwrap();
-        self.t.hall.finish(&self.rs, Outcome::Accepted, "").unwrap();
-        r
-    }
-
     fn state(&self, r: &Registered) -> State {
         self.t.matter(r.matter).status.state
     }

@@ -9,48 +9,11 @@ use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{Category, LegalChannel, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::MatterChoice;
-use lianfang::hall::{HallExt, Registered, SessionToken};
+use lianfang::hall::{HallExt, Registered};
 use lianfang::notice::{NoticeKind, CONFIDENTIAL_TEXT};
 use support::*;
 
-/// A hall on Friday 2026-11-27 with an intake registrar and 人社's window and leader.
-struct Desks {
-    t: TestHall,
-    reg: SessionToken,
-    rs: SessionToken,
-    rs_leader: SessionToken,
-}
-
 impl Desks {
-    fn new() -> Desks {
-        let t = TestHall::new();
-        let reg = t.officer("reg", Role::Registrar, "xfj");
-        let rs = t.officer("rs1", Role::Window, "rs");
-        let rs_leader = t.officer("rsld", Role::Leader, "rs");
-        Desks {
-            t,
-            reg,
-            rs,
-            rs_leader,
-        }
-    }
-
-    /// 甲一's claim registered at `department`.
-    fn register(&self, department: &str) -> Registered {
-        self.t
-            .hall
-            .register(&self.reg, walk_in("甲一", &nth_id(1), "", department))
-            .unwrap()
-    }
-
-    /// Registered at 人社 and closed at its window with `outcome` today.
-    fn served(&self, outcome: Outcome, note: &str) -> Registered {
-        let r = self.register("rs");
-        self.t.hall.call_next(&self.rs).unwrap();
-        self.t.hall.finish(&self.rs, outcome, note).unwrap();
-        r
-    }
-
     fn text(&self, r: &Registered, kind: NoticeKind) -> String {
         self.t.hall.notice(&self.rs, r.matter, kind).unwrap().text
     }
@@ -78,7 +41,7 @@ fn has(text: &str, line: &str) {
 #[test]
 fn an_acceptance_notice_names_the_visitor_dates_and_the_handling_limit() {
     let d = Desks::new();
-    let r = d.served(Outcome::Accepted, "");
+    let r = d.served(1, Outcome::Accepted, "");
     let n =
         d.t.hall
             .notice(&d.rs, r.matter, NoticeKind::Accept)
@@ -103,7 +66,7 @@ fn an_acceptance_notice_names_the_visitor_dates_and_the_handling_limit() {
 #[test]
 fn notices_that_do_not_fit_the_state_are_refused_with_the_reason() {
     let d = Desks::new();
-    let registered = d.register("rs");
+    let registered = d.register(1, "rs");
     let why = d.refused(&registered, NoticeKind::Accept);
     has(
         &why,
@@ -130,7 +93,7 @@ fn notices_that_do_not_fit_the_state_are_refused_with_the_reason() {
         "尚未办结答复，不能出具答复意见书",
     );
 
-    let refused = d.served(Outcome::NotAccepted, "不属于信访事项");
+    let refused = d.served(1, Outcome::NotAccepted, "不属于信访事项");
     has(
         &d.refused(&refused, NoticeKind::Accept),
         "“不予受理”，尚未受理",
@@ -146,7 +109,7 @@ fn notices_that_do_not_fit_the_state_are_refused_with_the_reason() {
 #[test]
 fn an_extension_notice_gives_days_reason_and_the_new_limit() {
     let d = Desks::new();
-    let r = d.served(Outcome::Accepted, "");
+    let r = d.served(1, Outcome::Accepted, "");
     d.t.hall
         .step(&d.rs_leader, r.matter, extend_30(), "")
         .unwrap();
@@ -164,7 +127,7 @@ fn an_extension_notice_gives_days_reason_and_the_new_limit() {
 #[test]
 fn a_reply_gives_the_opinion_and_the_review_window() {
     let d = Desks::new();
-    let r = d.served(Outcome::Accepted, "");
+    let r = d.served(1, Outcome::Accepted, "");
     d.t.clock.advance_minutes(10 * 24 * 60);
     d.t.hall
         .step(
@@ -187,6 +150,7 @@ fn a_reply_gives_the_opinion_and_the_review_window() {
 fn a_refusal_names_the_legal_channel() {
     let d = Desks::new();
     let r = d.served(
+        1,
         Outcome::LegalChannel(LegalChannel::Arbitration),
         "属劳动争议，应申请劳动仲裁",
     );
@@ -195,7 +159,7 @@ fn a_refusal_names_the_legal_channel() {
     has(&text, "理由：属劳动争议，应申请劳动仲裁\n");
     has(&text, "法定途径：仲裁\n");
 
-    let other = d.served(Outcome::NotAccepted, "不属于信访事项");
+    let other = d.served(1, Outcome::NotAccepted, "不属于信访事项");
     has(
         &d.text(&other, NoticeKind::Refuse),
         "法定途径：不适用（其他）\n",
@@ -205,7 +169,7 @@ fn a_refusal_names_the_legal_channel() {
 #[test]
 fn a_routing_notice_is_signed_by_the_sender_and_names_the_receiver() {
     let d = Desks::new();
-    let r = d.register("xfj");
+    let r = d.register(1, "xfj");
     d.t.hall
         .step(
             &d.reg,
@@ -256,7 +220,7 @@ fn accusation_notices_are_for_those_who_see_them_and_never_quote_the_accusation(
 #[test]
 fn every_notice_issued_is_audited_and_a_display_may_not_print() {
     let d = Desks::new();
-    let r = d.served(Outcome::Accepted, "");
+    let r = d.served(1, Outcome::Accepted, "");
     d.text(&r, NoticeKind::Accept);
     let audit = d.t.hall.matter_audit(&d.reg, r.matter).unwrap();
     let issued = audit

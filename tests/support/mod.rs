@@ -13,7 +13,7 @@ use lianfang::config::HallConfig;
 use lianfang::domain::audit::AuditRecord;
 use lianfang::domain::department::DeptCode;
 use lianfang::domain::identity::check_char;
-use lianfang::domain::matter::{Category, Matter, MatterId};
+use lianfang::domain::matter::{Category, Matter, MatterId, Outcome};
 use lianfang::domain::officer::{Officer, Role};
 use lianfang::domain::registration::{MatterChoice, NewMatter, RegistrationInput};
 use lianfang::domain::ticket::{DeskState, Ticket};
@@ -21,7 +21,9 @@ use lianfang::domain::time::Timestamp;
 use lianfang::domain::visit::{Channel, Visit};
 use lianfang::domain::visitor::Visitor;
 use lianfang::hall::clock::ManualClock;
-use lianfang::hall::{Event, Hall, HallError, LocalHall, NewOfficer, SessionToken};
+use lianfang::hall::{
+    Event, Hall, HallError, HallExt, LocalHall, NewOfficer, Registered, SessionToken,
+};
 use lianfang::store::check::check;
 use lianfang::store::Store;
 
@@ -256,5 +258,50 @@ pub fn conflict(result: Result<impl std::fmt::Debug, HallError>) -> String {
     match result {
         Err(HallError::Conflict(m)) => m,
         other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+/// A hall with an intake registrar and 人社's window and leader: the cast of the lifecycle,
+/// notice and evaluation tests, which add their own steps in their own `impl Desks`.
+pub struct Desks {
+    pub t: TestHall,
+    pub reg: SessionToken,
+    pub rs: SessionToken,
+    pub rs_leader: SessionToken,
+}
+
+impl Desks {
+    pub fn new() -> Desks {
+        let t = TestHall::new();
+        let reg = t.officer("reg", Role::Registrar, "xfj");
+        let rs = t.officer("rs1", Role::Window, "rs");
+        let rs_leader = t.officer("rsld", Role::Leader, "rs");
+        Desks {
+            t,
+            reg,
+            rs,
+            rs_leader,
+        }
+    }
+
+    /// A claim of the `n`th visitor (甲一) registered at `department`.
+    pub fn register(&self, n: u32, department: &str) -> Registered {
+        self.t
+            .hall
+            .register(&self.reg, walk_in("甲一", &nth_id(n), "", department))
+            .unwrap()
+    }
+
+    /// Registered at 人社 and closed at its window with `outcome` today.
+    pub fn served(&self, n: u32, outcome: Outcome, note: &str) -> Registered {
+        let r = self.register(n, "rs");
+        self.t.hall.call_next(&self.rs).unwrap();
+        self.t.hall.finish(&self.rs, outcome, note).unwrap();
+        r
+    }
+
+    /// Registered at 人社 and accepted at its window today.
+    pub fn accepted(&self, n: u32) -> Registered {
+        self.served(n, Outcome::Accepted, "")
     }
 }
