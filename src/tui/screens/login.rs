@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::tui::component::{hint, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::{Job, Slot};
 use crate::tui::widgets::field::TextField;
-use crate::tui::widgets::form::{label_cell, with_note};
+use crate::tui::widgets::form::FieldRow;
 use crate::tui::widgets::text::fit;
 
 #[derive(Default)]
@@ -118,15 +118,13 @@ impl Component for LoginScreen {
             (user_row, "账号", &self.username, !self.on_password, ""),
             (pass_row, "密码", &self.password, self.on_password, error),
         ] {
-            let rest = label_cell(f, row, label, 8, focused, t);
-            let (input, note_area) = with_note(rest, 20, note, 12);
-            let style = if focused {
-                t.focused_input()
-            } else {
-                t.input()
+            let shape = FieldRow {
+                label,
+                cols: (8, 20),
+                focused,
+                note,
             };
-            field.render(f, input, style, focused);
-            f.render_widget(Paragraph::new(Span::styled(note, t.error())), note_area);
+            shape.draw(f, row, field, t);
         }
         if !demo.is_empty() {
             let mut lines = vec![Line::styled("演示账号（仅用于演示大厅）：", t.label())];

@@ -5,7 +5,6 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -13,30 +12,8 @@ use crate::domain::account::{MAX_FAILURES, MIN_PASSWORD_CHARS};
 use crate::hall::Command;
 use crate::tui::component::{hint, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
-use crate::tui::theme::Theme;
 use crate::tui::widgets::field::TextField;
-use crate::tui::widgets::form::{label_cell, with_note};
-
-/// One labelled password field with its error beside it.
-fn secret_row(
-    f: &mut Frame,
-    row: Rect,
-    label: &str,
-    field: &TextField,
-    focused: bool,
-    note: &str,
-    t: &Theme,
-) {
-    let rest = label_cell(f, row, label, 10, focused, t);
-    let (input, note_area) = with_note(rest, 24, note, 12);
-    let style = if focused {
-        t.focused_input()
-    } else {
-        t.input()
-    };
-    field.render(f, input, style, focused);
-    f.render_widget(Paragraph::new(Span::styled(note, t.error())), note_area);
-}
+use crate::tui::widgets::form;
 
 /// `张人社（rs1，人社）`: who the desk is logged in as.
 fn officer_line(ctx: &Ctx) -> String {
@@ -48,6 +25,16 @@ fn officer_line(ctx: &Ctx) -> String {
             ctx.dept_short(&s.officer.department)
         )
     })
+}
+
+/// One labelled password field with its message beside it.
+fn secret_row<'a>(label: &'a str, focused: bool, note: &'a str) -> form::FieldRow<'a> {
+    form::FieldRow {
+        label,
+        cols: (10, 24),
+        focused,
+        note,
+    }
 }
 
 const NEW_LABELS: [&str; 2] = ["新密码", "再次输入"];
@@ -145,14 +132,8 @@ impl Component for ChangePasswordScreen {
             Constraint::Fill(1),
         ])
         .areas(inner);
-        let text = vec![
-            Line::from(vec![
-                Span::styled("当前人员：", t.label()),
-                Span::styled(officer_line(ctx), t.strong()),
-            ]),
-            Line::from("您的密码是管理员设置的，请先设置只有自己知道的新密码，然后才能开始工作。"),
-        ];
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), intro);
+        let what = "您的密码是管理员设置的，请先设置只有自己知道的新密码，然后才能开始工作。";
+        form::intro(f, intro, "当前人员：", officer_line(ctx), what.into(), t);
         for (i, label) in NEW_LABELS.iter().enumerate() {
             let row = Rect {
                 y: rows.y + i as u16,
@@ -164,7 +145,7 @@ impl Component for ChangePasswordScreen {
                 Some(m) if i == 0 => m.as_str(),
                 _ => "",
             };
-            secret_row(f, row, label, &self.fields[i], self.focus == i, note, t);
+            secret_row(label, self.focus == i, note).draw(f, row, &self.fields[i], t);
         }
         f.render_widget(
             Paragraph::new(format!(
@@ -242,16 +223,10 @@ impl Component for LockScreen {
             Constraint::Fill(1),
         ])
         .areas(inner);
-        let text = vec![
-            Line::from(vec![
-                Span::styled("当前人员：", t.label()),
-                Span::styled(officer_line(ctx), t.strong()),
-            ]),
-            Line::from("本窗口无人操作，已锁屏。数据和正在填写的内容都已保留，输入密码后继续。"),
-        ];
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), intro);
+        let what = "本窗口无人操作，已锁屏。数据和正在填写的内容都已保留，输入密码后继续。";
+        form::intro(f, intro, "当前人员：", officer_line(ctx), what.into(), t);
         let error = self.error.as_deref().unwrap_or("");
-        secret_row(f, row, "密码", &self.password, true, error, t);
+        secret_row("密码", true, error).draw(f, row, &self.password, t);
         f.render_widget(
             Paragraph::new(format!(
                 "密码连续输错 {MAX_FAILURES} 次账号将被锁定。换人使用请按 Ctrl-Q 退出后重新登录。"

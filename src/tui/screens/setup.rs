@@ -2,7 +2,6 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -11,7 +10,7 @@ use crate::hall::NewOfficer;
 use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::{Job, Slot};
 use crate::tui::widgets::field::TextField;
-use crate::tui::widgets::form::{label_cell, with_note};
+use crate::tui::widgets::form;
 
 const LABELS: [&str; 4] = ["管理员账号", "显示姓名", "设置密码", "再次输入"];
 
@@ -146,36 +145,27 @@ impl Component for SetupScreen {
             .iter()
             .find(|d| d.intake)
             .map_or("", |d| d.name.as_str());
-        let text = vec![
-            Line::from(vec![
-                Span::styled("大厅：", t.label()),
-                Span::styled(ctx.info.name.clone(), t.strong()),
-            ]),
-            Line::from(format!(
-                "本大厅还没有任何账号。请创建第一个管理员账号（属于{intake}），之后用它登录并添加其他窗口的账号。"
-            )),
-        ];
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), intro);
+        let what = format!(
+            "本大厅还没有任何账号。请创建第一个管理员账号（属于{intake}），之后用它登录并添加其他窗口的账号。"
+        );
+        form::intro(f, intro, "大厅：", ctx.info.name.clone(), what, t);
         for (i, label) in LABELS.iter().enumerate() {
             let row = Rect {
                 y: rows.y + i as u16,
                 height: 1,
                 ..rows
             };
-            let focused = self.focus == i;
-            let rest = label_cell(f, row, label, 12, focused, t);
             let message = match &self.error {
                 Some((field, m)) if *field == i => m.as_str(),
                 _ => "",
             };
-            let (input, note_area) = with_note(rest, 24, message, 12);
-            let style = if focused {
-                t.focused_input()
-            } else {
-                t.input()
+            let shape = form::FieldRow {
+                label,
+                cols: (12, 24),
+                focused: self.focus == i,
+                note: message,
             };
-            self.fields[i].render(f, input, style, focused);
-            f.render_widget(Paragraph::new(Span::styled(message, t.error())), note_area);
+            shape.draw(f, row, &self.fields[i], t);
         }
         f.render_widget(
             Paragraph::new("账号只能用英文字母和数字，不用切换输入法；密码至少 8 位，须同时包含英文字母和数字。")

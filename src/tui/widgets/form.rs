@@ -2,9 +2,10 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::field::TextField;
 use super::text::{fit, width};
 use crate::tui::theme::Theme;
 
@@ -56,4 +57,42 @@ pub fn with_note(area: Rect, want: u16, note: &str, min: u16) -> (Rect, Rect) {
         ..area
     };
     (input, note_area)
+}
+
+/// `>账号 [input      ] 错误`: a labelled field with its message beside it.
+pub struct FieldRow<'a> {
+    pub label: &'a str,
+    /// The label's and the input's widths.
+    pub cols: (u16, u16),
+    pub focused: bool,
+    pub note: &'a str,
+}
+
+impl FieldRow<'_> {
+    pub fn draw(&self, f: &mut Frame, row: Rect, field: &TextField, theme: &Theme) {
+        let rest = label_cell(f, row, self.label, self.cols.0, self.focused, theme);
+        let (input, note_area) = with_note(rest, self.cols.1, self.note, 12);
+        let style = if self.focused {
+            theme.focused_input()
+        } else {
+            theme.input()
+        };
+        field.render(f, input, style, self.focused);
+        f.render_widget(
+            Paragraph::new(Span::styled(self.note, theme.error())),
+            note_area,
+        );
+    }
+}
+
+/// The opening of the account screens: `标签：值` in bold, then what to do.
+pub fn intro(f: &mut Frame, area: Rect, label: &str, value: String, what: String, theme: &Theme) {
+    let text = vec![
+        Line::from(vec![
+            Span::styled(label.to_string(), theme.label()),
+            Span::styled(value, theme.strong()),
+        ]),
+        Line::from(what),
+    ];
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
