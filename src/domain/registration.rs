@@ -38,6 +38,8 @@ pub enum Field {
     LowerLevel,
     /// The last day of the lower level's time limit, as typed at the desk.
     LowerLevelUntil,
+    /// The desk name an officer signs in at.
+    Desk,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
 use super::matter::{MatterId, Outcome};
+use super::registration::{Field, FieldError};
 use super::time::Timestamp;
 use super::visit::VisitId;
 use super::visitor::VisitorId;
@@ -58,8 +59,42 @@ pub struct DeskState {
     pub since: Timestamp,
 }
 
+/// Desk names stand on the queue board and in every audit line; a long one
+/// would push the board's columns apart.
+pub const MAX_DESK_NAME_CHARS: usize = 16;
+
+/// A desk name as typed in the config or on the command line; empty means
+/// "name it after the officer", which the hall does.
+pub fn check_desk_name(name: &str) -> Result<(), FieldError> {
+    if name.chars().count() > MAX_DESK_NAME_CHARS {
+        return Err(FieldError::new(
+            Field::Desk,
+            format!(
+                "窗口名称最多 {MAX_DESK_NAME_CHARS} 个字，请在配置的 [desk] name 或 --desk 中改短"
+            ),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            Field::Desk,
+            "窗口名称含有控制字符，请在配置的 [desk] name 或 --desk 中重新填写",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn desk_names_are_short_and_printable() {
+        assert!(super::check_desk_name("").is_ok());
+        assert!(super::check_desk_name("人社三号窗口").is_ok());
+        assert!(super::check_desk_name(&"窗".repeat(16)).is_ok());
+        let long = super::check_desk_name(&"窗".repeat(17)).unwrap_err();
+        assert!(long.message.contains("最多 16 个字"), "{long}");
+        assert!(super::check_desk_name("一号\x1b[2J").is_err());
+    }
+
     #[test]
     fn labels_pad_to_three_digits() {
         assert_eq!(super::ticket_label("人社", 7), "人社-007");

@@ -6,6 +6,7 @@ use super::LocalHall;
 use crate::domain::account::{Failure, LoginGuard, LOCKOUT_MINUTES, MAX_FAILURES};
 use crate::domain::officer::{valid_username, Officer, OfficerInfo};
 use crate::domain::registration::{Field, FieldError};
+use crate::domain::ticket::check_desk_name;
 use crate::hall::api::{Command, CommandReply, EventKind, Session};
 use crate::hall::auth;
 use crate::hall::error::{HallError, HallResult};
@@ -79,6 +80,7 @@ impl LocalHall {
     ) -> HallResult<Session> {
         let username = username.trim();
         let desk = desk.trim();
+        check_desk_name(desk)?;
         let audit_desk = if desk.is_empty() { "-" } else { desk };
         self.refuse_if_locked(username, audit_desk, "登录被拒绝：账号锁定中")?;
         let officer: Option<Officer> = self.store.get(username.as_bytes())?;
