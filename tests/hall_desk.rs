@@ -299,8 +299,8 @@ fn later_tickets_on_a_decided_matter_do_not_decide_it_again() {
 
     // The second reception cannot refuse or accept a resolved matter: the message names
     // the state and how to end the reception.
-    t.clock.advance_minutes(60 * 24);
     t.hall.call_next(&rs).unwrap();
+    t.clock.advance_minutes(60 * 24);
     let before = t.snapshot();
     for outcome in [Outcome::NotAccepted, Outcome::Accepted] {
         let message = conflict(t.hall.finish(&rs, outcome, "同一事项已答复"));
@@ -467,8 +467,9 @@ fn an_accepted_matter_has_sixty_days_from_acceptance() {
             .unwrap()
     };
     assert!(next(&t).deadline.label().contains("第二十二条"));
-    t.clock.advance_minutes(60 * 24 * 2);
+    // Called on the day, accepted two days later while still at the window.
     t.hall.call_next(&rs).unwrap();
+    t.clock.advance_minutes(60 * 24 * 2);
     t.hall.finish(&rs, Outcome::Accepted, "").unwrap();
     assert_eq!(t.matter(r.matter).status.accepted, Some(date(2026, 11, 29)));
     t.clock.advance_minutes(60 * 24 * 10);
@@ -489,8 +490,8 @@ fn a_matter_forwarded_at_the_window_gets_its_notice_deadline_from_that_day() {
         .register(&reg, walk_in("甲一", &nth_id(1), "", "rs"))
         .unwrap();
     // Received on 11-27, forwarded at the window on 12-04.
-    t.clock.set(local_time(2026, 12, 4, 10, 0));
     t.hall.call_next(&rs).unwrap();
+    t.clock.set(local_time(2026, 12, 4, 10, 0));
     t.hall
         .finish(&rs, Outcome::Forwarded { to: dept("zj") }, "属住建职责")
         .unwrap();

@@ -368,7 +368,10 @@ fn the_shared_queue_does_not_count_accusation_visits_as_earlier_visits() {
     let a = accusation();
     let t = &a.t;
     let screen = t.officer("screen", Role::Display, "xfj");
-    // 张三 came to 人社 first (ticket still waiting), then to 纪委监委.
+    // 张三 came to 人社 yesterday, to 纪委监委 today, and is sent on to 人社 again.
+    t.hall
+        .register(&a.reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
     let q = t.hall.queue(&screen).unwrap();
     let entry = |code: &str| {
         q.departments
@@ -380,10 +383,14 @@ fn the_shared_queue_does_not_count_accusation_visits_as_earlier_visits() {
     };
     assert_eq!(
         entry("rs").earlier_visits,
-        0,
-        "the accusation visit is not shown"
+        1,
+        "yesterday's 人社 visit only: the accusation visit is not shown"
     );
-    assert_eq!(entry("jw").earlier_visits, 1, "the 人社 visit is no secret");
+    assert_eq!(
+        entry("jw").earlier_visits,
+        2,
+        "the 人社 visits are no secret"
+    );
 }
 
 #[test]

@@ -363,6 +363,10 @@ fn the_queue_shows_waiting_minutes_repeats_groups_and_desks() {
     t.clock.advance_minutes(20);
     t.hall.call_next(&rs).unwrap();
     t.clock.advance_minutes(5);
+    // 张三 is sent on to 公安 as well, where his ticket of yesterday lapsed.
+    t.hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "ga"))
+        .unwrap();
 
     let q = t.hall.queue(&display).unwrap();
     assert_eq!(q.now, local_time(2026, 11, 27, 9, 35));
@@ -398,14 +402,17 @@ fn the_queue_shows_waiting_minutes_repeats_groups_and_desks() {
     assert_eq!(desk.name_masked.as_deref(), Some("张*"));
     assert_eq!(desk.officer, "rs1");
     assert_eq!(desk.department, dept("rs"));
-    // Yesterday's 公安 ticket is still waiting, and 张三 is a repeat visitor there.
+    // Yesterday's 公安 ticket no longer waits; today's does, and 张三 is a repeat
+    // visitor there (yesterday's visit and this morning's at 人社).
     let gaq = q
         .departments
         .iter()
         .find(|d| d.department.code == dept("ga"))
         .unwrap();
+    assert_eq!(gaq.waiting.len(), 1);
     assert_eq!(gaq.waiting[0].label, "公安-001");
-    assert_eq!(gaq.waiting[0].earlier_visits, 1);
+    assert_eq!(gaq.waiting[0].issued, q.now);
+    assert_eq!(gaq.waiting[0].earlier_visits, 2);
 }
 
 #[test]

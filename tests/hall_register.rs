@@ -244,11 +244,11 @@ fn ticket_labels_count_per_department_per_day() {
     // Just before local midnight the day is still the same …
     t.clock.set(local_time(2026, 11, 27, 23, 59));
     assert_eq!(label("戊五", 14, "rs"), "人社-004");
-    // … and the next morning every department starts again at 001, passing over
-    // the numbers of yesterday's tickets that still wait (人社-001…004, 公安-001).
+    // … and the next morning every department starts again at 001: yesterday's
+    // tickets that still wait (人社-001…004, 公安-001) lapsed with the day.
     t.clock.set(local_time(2026, 11, 28, 8, 30));
-    assert_eq!(label("己六", 15, "rs"), "人社-005");
-    assert_eq!(label("庚七", 16, "ga"), "公安-002");
+    assert_eq!(label("己六", 15, "rs"), "人社-001");
+    assert_eq!(label("庚七", 16, "ga"), "公安-001");
     assert_eq!(label("辛八", 17, "zj"), "住建-001");
     t.assert_consistent();
 }
@@ -312,24 +312,37 @@ fn a_known_number_with_another_name_is_refused_unless_the_visitor_is_picked() {
 }
 
 #[test]
-fn a_new_days_labels_skip_those_still_waiting_or_at_a_desk_from_earlier_days() {
+fn a_new_day_lapses_yesterdays_waiting_tickets_and_skips_labels_still_at_a_desk() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "xfj");
     let ga = t.officer("ga1", Role::Window, "ga");
-    let label = |n: u32| {
+    let register = |n: u32| {
         t.hall
             .register(&reg, walk_in("甲一", &nth_id(n), "", "ga"))
             .unwrap()
-            .ticket_label
     };
-    assert_eq!(label(1), "公安-001");
-    assert_eq!(label(2), "公安-002");
+    assert_eq!(register(1).ticket_label, "公安-001");
+    let yesterdays = register(2);
+    assert_eq!(yesterdays.ticket_label, "公安-002");
     // 公安-001 is called and still at the desk at closing time; 公安-002 still waits.
     t.hall.call_next(&ga).unwrap();
 
     t.clock.set(local_time(2026, 11, 28, 8, 30));
-    assert_eq!(label(3), "公安-003");
-    assert_eq!(label(4), "公安-004");
+    // The board no longer shows yesterday's waiting ticket …
+    let waiting = |dept: &str| -> Vec<String> {
+        let queue = t.hall.queue(&ga).unwrap();
+        let d = queue.departments.iter();
+        let d = d.into_iter().find(|d| d.department.code.as_str() == dept);
+        d.unwrap().waiting.iter().map(|e| e.label.clone()).collect()
+    };
+    assert!(waiting("ga").is_empty(), "{:?}", waiting("ga"));
+    // … its label is free again, the one at the desk is not …
+    let today = register(3);
+    assert_eq!(today.ticket_label, "公安-002");
+    assert_eq!(register(4).ticket_label, "公安-003");
+    // … and its visitor may take a ticket today: yesterday's no longer holds a place.
+    assert_eq!(register(2).ticket_label, "公安-004");
+    assert_eq!(waiting("ga"), ["公安-002", "公安-003", "公安-004"]);
     // Other departments are not affected.
     let rs = t
         .hall
@@ -337,13 +350,18 @@ fn a_new_days_labels_skip_those_still_waiting_or_at_a_desk_from_earlier_days() {
         .unwrap();
     assert_eq!(rs.ticket_label, "人社-001");
 
-    // Once yesterday's tickets are done, the next day starts at 001 again.
-    for _ in 0..3 {
-        t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
-        t.hall.call_next(&ga).unwrap();
-    }
+    // Calling starts with today's first, marking yesterday's lapsed on the way.
+    t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
+    let called = t.hall.call_next(&ga).unwrap();
+    assert_eq!(called.ticket, today.ticket);
+    let audit = t.snapshot().audit;
+    let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
+    assert!(
+        actions.contains(&"前一日未叫的号作废：公安-002"),
+        "{actions:?}"
+    );
     t.hall.finish(&ga, Outcome::Accepted, "").unwrap();
     t.clock.set(local_time(2026, 11, 29, 8, 30));
-    assert_eq!(label(6), "公安-001");
+    assert_eq!(register(6).ticket_label, "公安-001");
     t.assert_consistent();
 }

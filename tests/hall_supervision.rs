@@ -365,10 +365,19 @@ fn the_deadline_tier_shows_in_the_queue_and_the_lookup() {
         (rs.waiting[0].tier, hit.tier)
     };
     assert_eq!(tiers(&h.rs), (None, None));
+    // 甲一 comes back on the matter: today's ticket carries its tier (the first
+    // one lapsed with its day).
+    let come_back = || {
+        let mut again = walk_in("甲一", &nth_id(1), "", "rs");
+        again.matter = MatterChoice::Attach(m);
+        t.hall.register(&h.reg, again).unwrap();
+    };
     // The route limit of 15 days ends on 12-12: warned from 12-09, overdue from 12-13.
     t.clock.advance_minutes(12 * 24 * 60);
+    come_back();
     assert_eq!(tiers(&h.rs), (Some(Tier::Warning), Some(Tier::Warning)));
     t.clock.advance_minutes(4 * 24 * 60);
+    come_back();
     assert_eq!(tiers(&h.rs), (Some(Tier::Overdue), Some(Tier::Overdue)));
     assert_eq!(
         t.matter(m).status.state,

@@ -426,6 +426,7 @@ fn visit() -> impl Strategy<Value = Visit> {
 fn ticket_state() -> impl Strategy<Value = TicketState> {
     prop_oneof![
         Just(TicketState::Waiting),
+        Just(TicketState::Lapsed),
         (text(), text()).prop_map(|(desk, officer)| TicketState::Called { desk, officer }),
         (outcome(), text()).prop_map(|(outcome, officer)| TicketState::Done { outcome, officer }),
     ]

@@ -6,6 +6,7 @@ mod tui_support;
 use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::officer::Role;
 use lianfang::domain::oversight::{FollowUp, FollowUpWay, Oversight};
+use lianfang::domain::registration::MatterChoice;
 use lianfang::hall::HallExt;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -410,8 +411,20 @@ fn matter_actions_panel_form_error_and_oversight_in_the_detail() {
 #[test]
 fn the_tier_marker_shows_in_the_queue_and_the_lookup() {
     let m = busy_morning();
-    // 16 days on, the matters registered this morning are past their 15-day route limit.
+    // 16 days on, the matters registered this morning are past their 15-day route
+    // limit; 王建军 comes back about his and waits with today's ticket.
     m.t.minutes(16 * 24 * 60);
+    let wang = m.t.hall.lookup(&m.admin, "王建军", 1).expect("lookup")[0].visitor;
+    let profile = m.t.hall.profile(&m.admin, wang, false).expect("profile");
+    let mut again = visit(
+        "王建军",
+        &id18("13010219750606001"),
+        "13611112222",
+        "rs",
+        "",
+    );
+    again.matter = MatterChoice::Attach(profile.matters[0].id);
+    m.t.register(&m.admin, again);
     let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
     let board = desk.screen_text(120, 40);
     assert!(board.contains("〔超期〕"), "{board}");

@@ -1,5 +1,6 @@
 //! Queue tickets: per department per day, read out as `人社-007`.
 
+use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
@@ -23,6 +24,9 @@ pub enum TicketState {
         outcome: Outcome,
         officer: String,
     },
+    /// The hall's day ended while it waited: the visitor was not seen and takes a
+    /// new ticket when they come again. Yesterday's queue never heads today's.
+    Lapsed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +49,14 @@ pub struct Ticket {
     pub state: TicketState,
 }
 
+impl Ticket {
+    /// Still waiting, issued on a day before `today` (a `day_number`): the day it
+    /// belonged to is over.
+    pub fn outlived(&self, today: u32, tz: FixedOffset) -> bool {
+        self.state == TicketState::Waiting && self.issued.day_number(tz) < today
+    }
+}
+
 pub fn ticket_label(prefix: &str, seq: u64) -> String {
     format!("{prefix}-{seq:03}")
 }
@@ -59,9 +71,9 @@ pub struct DeskState {
     pub since: Timestamp,
 }
 
-/// Desk names stand on the queue board and in every audit line; a long one
-/// would push the board's columns apart.
-pub const MAX_DESK_NAME_CHARS: usize = 16;
+/// Desk names stand on the queue board and in every audit line: room for a
+/// department, a number and a username, not for a paragraph.
+pub const MAX_DESK_NAME_CHARS: usize = 40;
 
 /// A desk name as typed in the config or on the command line; empty means
 /// "name it after the officer", which the hall does.
@@ -89,9 +101,9 @@ mod tests {
     fn desk_names_are_short_and_printable() {
         assert!(super::check_desk_name("").is_ok());
         assert!(super::check_desk_name("人社三号窗口").is_ok());
-        assert!(super::check_desk_name(&"窗".repeat(16)).is_ok());
-        let long = super::check_desk_name(&"窗".repeat(17)).unwrap_err();
-        assert!(long.message.contains("最多 16 个字"), "{long}");
+        assert!(super::check_desk_name(&"窗".repeat(40)).is_ok());
+        let long = super::check_desk_name(&"窗".repeat(41)).unwrap_err();
+        assert!(long.message.contains("最多 40 个字"), "{long}");
         assert!(super::check_desk_name("一号\x1b[2J").is_err());
     }
 

@@ -42,7 +42,7 @@ use crate::domain::registration::{
     self, text_field, Field, FieldError, MatterChoice, NewMatter, RegistrationInput, Rules,
     MAX_NOTE,
 };
-use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketId, TicketState};
+use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId, VisitorSummary};
@@ -282,7 +282,6 @@ impl LocalHall {
         permissions::require(&s.officer, Action::Register)?;
         let valid = registration::validate(&input, &self.rules())?;
         let now = self.now();
-        let tz = self.config.timezone;
         let dept = self
             .config
             .department(&valid.department)
@@ -404,7 +403,7 @@ impl LocalHall {
             // Read before this ticket is staged: the tickets it waits behind.
             let waiting = self.waiting_tickets(&dept.code)?;
             if known.is_some() {
-                self.refuse_second_ticket(w, &waiting, &visitor, &dept)?;
+                self.refuse_second_ticket(&waiting, &visitor, &dept)?;
             }
             // 重复访: this visitor came before on this matter (or on the 终结 matter this
             // visit repeats). A co-petitioner who joins an open matter is attached to it but
@@ -423,12 +422,8 @@ impl LocalHall {
                 });
             }
 
-            let label = self.next_ticket_label(w, &dept, &waiting, now)?;
+            let label = self.next_ticket_label(w, &dept, now)?;
             let ticket_id = w.next("seq.ticket")?;
-            let first_today = first_ticket_key(now.day_number(tz));
-            if self.store.counter(&first_today)? == 0 {
-                w.set_counter(&first_today, ticket_id);
-            }
             let ticket = Ticket {
                 id: ticket_id,
                 department: dept.code.clone(),
@@ -618,32 +613,70 @@ impl LocalHall {
         Ok(())
     }
 
-    /// The waiting tickets of a department, in queue order.
-    fn waiting_tickets(&self, dept: &DeptCode) -> HallResult<Vec<TicketId>> {
-        Ok(self
-            .store
-            .scan(
-                TreeId::IxQueue,
-                &keys::queue_prefix(dept.as_str()),
-                usize::MAX,
-            )?
-            .into_iter()
-            .filter_map(|(_, v)| keys::trailing_id(&v))
-            .collect())
+    /// Today's waiting tickets of a department, in queue order; an earlier day's
+    /// are left out until [`Self::lapse_outlived`] marks them.
+    fn waiting_tickets(&self, dept: &DeptCode) -> HallResult<Vec<Ticket>> {
+        let today = self.now().day_number(self.config.timezone);
+        let mut waiting = Vec::new();
+        for (_, v) in self.store.scan(
+            TreeId::IxQueue,
+            &keys::queue_prefix(dept.as_str()),
+            usize::MAX,
+        )? {
+            let Some(t) = keys::trailing_id(&v).map(|id| self.store.get_id::<Ticket>(id)) else {
+                continue;
+            };
+            match t? {
+                Some(t) if !t.outlived(today, self.config.timezone) => waiting.push(t),
+                _ => {}
+            }
+        }
+        Ok(waiting)
+    }
+
+    /// The ticket to call next in this officer's department. Earlier days' tickets
+    /// at the head are marked lapsed on the way, so calling starts with today's:
+    /// queue order follows issue order across days, so they all stand before it.
+    fn queue_head(
+        &self,
+        w: &mut Writer,
+        s: &Session,
+        now: Timestamp,
+    ) -> HallResult<Option<Ticket>> {
+        let tz = self.config.timezone;
+        let today = now.day_number(tz);
+        let prefix = keys::queue_prefix(s.officer.department.as_str());
+        let mut lapsed = Vec::new();
+        let mut head = None;
+        for (_, v) in self.store.scan(TreeId::IxQueue, &prefix, usize::MAX)? {
+            let Some(mut t) =
+                keys::trailing_id(&v).map_or(Ok(None), |id| w.get_id::<Ticket>(id))?
+            else {
+                continue;
+            };
+            if !t.outlived(today, tz) {
+                head = Some(t);
+                break;
+            }
+            t.state = TicketState::Lapsed;
+            w.put(&t)?;
+            lapsed.push(t.label);
+        }
+        if !lapsed.is_empty() {
+            let what = format!("前一日未叫的号作废：{}", lapsed.join("、"));
+            self.audit(w, s, what, None, None)?;
+        }
+        Ok(head)
     }
 
     /// A visitor waits in a department's queue once: a second ticket would call them twice.
     fn refuse_second_ticket(
         &self,
-        w: &Writer,
-        waiting: &[TicketId],
+        waiting: &[Ticket],
         visitor: &Visitor,
         dept: &Department,
     ) -> HallResult<()> {
-        for id in waiting {
-            let Some(t) = w.get_id::<Ticket>(*id)? else {
-                continue;
-            };
+        for t in waiting {
             if t.visitor == visitor.id {
                 return Err(HallError::Conflict(format!(
                     "{}已持有{}的 {} 号（{} 取号），正在等候，不再发第二个号；请告知来访人按原号等候叫号",
@@ -658,28 +691,22 @@ impl LocalHall {
     }
 
     /// Today's next ticket label of a department. Numbers restart every day, but a
-    /// ticket from an earlier day may still wait or sit at a desk: its label is
-    /// skipped, so that calling `公安-001` never brings two visitors to the desk.
+    /// ticket from an earlier day may still sit at a desk: its label is skipped, so
+    /// that calling `公安-001` never brings two visitors to the desk. (An earlier
+    /// day's waiting tickets are never called: they lapse.)
     fn next_ticket_label(
         &self,
         w: &mut Writer,
         dept: &Department,
-        waiting: &[TicketId],
         now: Timestamp,
     ) -> HallResult<String> {
         let tz = self.config.timezone;
         let today = now.day_number(tz);
-        // Ids grow with every ticket, so those at or above today's first one are
-        // today's and need not be read: a long queue costs a key scan, not a read each.
-        let first_today = self.store.counter(&first_ticket_key(today))?;
-        let maybe_earlier = |id: &u64| first_today == 0 || *id < first_today;
         let mut earlier = Vec::new();
-        let waiting = waiting.iter().copied();
-        let at_desks = self
-            .store
-            .all::<DeskState>()
-            .filter_map(|d| d.ok().and_then(|d| d.ticket));
-        for id in waiting.chain(at_desks).filter(maybe_earlier) {
+        for desk in self.store.all::<DeskState>() {
+            let Some(id) = desk?.ticket else {
+                continue;
+            };
             if let Some(t) = w.get_id::<Ticket>(id)? {
                 if t.department == dept.code && t.issued.day_number(tz) != today {
                     earlier.push(t.label);
@@ -761,18 +788,9 @@ impl LocalHall {
                 )));
             }
             // The write lock is held, so the head of the queue cannot be taken by another desk.
-            let head = self
-                .store
-                .scan(TreeId::IxQueue, &keys::queue_prefix(dept.as_str()), 1)?
-                .into_iter()
-                .next()
-                .and_then(|(_, v)| keys::trailing_id(&v));
-            let Some(ticket_id) = head else {
+            let Some(mut t) = self.queue_head(w, s, now)? else {
                 return Err(HallError::Conflict("本部门当前没有等候的来访人".into()));
             };
-            let mut t: Ticket = w
-                .get_id(ticket_id)?
-                .ok_or_else(|| HallError::NotFound("排队中的号".into()))?;
             t.state = TicketState::Called {
                 desk: s.desk.clone(),
                 officer: s.officer.username.clone(),
@@ -1288,10 +1306,7 @@ impl LocalHall {
         let mut departments = Vec::new();
         for d in &self.config.departments {
             let mut waiting = Vec::new();
-            for id in self.waiting_tickets(&d.code)? {
-                let Some(t) = self.store.get_id::<Ticket>(id)? else {
-                    continue;
-                };
+            for t in self.waiting_tickets(&d.code)? {
                 let visitor = self.store.get_id::<Visitor>(t.visitor)?;
                 let matter = self.store.get_id::<Matter>(t.matter)?;
                 let confidential = matter.as_ref().is_some_and(|m| m.confidential());
@@ -1374,12 +1389,6 @@ fn visitors_changed(visitors: Vec<VisitorId>) -> impl Iterator<Item = EventKind>
     visitors
         .into_iter()
         .map(|visitor| EventKind::VisitorChanged { visitor })
-}
-
-/// Meta key holding the id of the first ticket the service issued on `day`
-/// (`20261127`); 0 (absent) means none yet, or not known.
-fn first_ticket_key(day: u32) -> String {
-    format!("day.first_ticket.{day}")
 }
 
 impl LocalHall {
