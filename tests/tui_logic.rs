@@ -983,7 +983,12 @@ fn the_evaluation_form_of_an_unanswered_matter_says_why_and_sends_nothing() {
     desk.key(KeyCode::Enter);
     desk.key(KeyCode::Enter);
     desk.key(KeyCode::F(8));
-    let form = desk.app.lookup().evaluation().expect("the form opens");
+    let form = desk
+        .app
+        .lookup()
+        .matter
+        .evaluation()
+        .expect("the form opens");
     assert!(matches!(form.mode(), Mode::Closed(why) if why.contains("还没有书面答复")));
     desk.update(AppEvent::Key(KeyEvent::new(
         KeyCode::F(6),
@@ -999,7 +1004,7 @@ fn the_evaluation_form_of_an_unanswered_matter_says_why_and_sends_nothing() {
         .evaluations
         .is_empty());
     desk.key(KeyCode::Esc);
-    assert!(desk.app.lookup().evaluation().is_none());
+    assert!(desk.app.lookup().matter.evaluation().is_none());
     assert_eq!(desk.app.lookup().page(), Page::Matter);
 }
 

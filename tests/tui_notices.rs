@@ -4,6 +4,7 @@
 
 mod tui_support;
 
+use lianfang::tui::screens::due::DuePage;
 use lianfang::tui::screens::lookup::Page;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -78,4 +79,27 @@ fn f6_writes_the_notice_and_names_the_file() {
     let before = desk.screen_text(80, 24);
     desk.key(KeyCode::PageDown);
     assert_ne!(desk.screen_text(80, 24), before);
+}
+
+/// A matter opened from the deadlines screen (F12) offers the same tools as one opened
+/// from the lookup: the notice preview (F9) and the evaluation form (F8).
+#[test]
+fn a_matter_opened_from_the_deadlines_screen_has_the_same_tools() {
+    let m = deadlines_due();
+    let mut desk = Desk::logged_in(m.t.hall.clone(), "admin");
+    desk.key(KeyCode::F(12));
+    desk.key(KeyCode::Enter);
+    assert_eq!(desk.app.due().page(), DuePage::Matter);
+    desk.key(KeyCode::F(9));
+    let preview = desk.screen_text(120, 40);
+    assert!(preview.contains("告知书 · 事项"), "{preview}");
+    desk.key(KeyCode::Esc);
+    assert!(!desk.screen_text(120, 40).contains("告知书 · 事项"));
+    assert_eq!(desk.app.due().page(), DuePage::Matter);
+    desk.key(KeyCode::F(8));
+    assert!(desk.app.due().matter.evaluation().is_some());
+    desk.key(KeyCode::Esc);
+    assert!(desk.app.due().matter.evaluation().is_none());
+    desk.key(KeyCode::Esc);
+    assert_eq!(desk.app.due().page(), DuePage::List);
 }

@@ -18,6 +18,7 @@ use super::screens::help::draw_help;
 use super::screens::intake::IntakeScreen;
 use super::screens::login::LoginScreen;
 use super::screens::lookup::LookupScreen;
+use super::screens::matter_page::MatterPage;
 use super::screens::password::{ChangePasswordScreen, LockScreen};
 use super::screens::setup::SetupScreen;
 use super::screens::stats::StatsScreen;
@@ -555,23 +556,22 @@ impl App {
             (Slot::Profile, Answer::Query(QueryReply::Visitor(p))) => {
                 self.lookup.profile_arrived(*p)
             }
-            (Slot::Matter, Answer::Query(QueryReply::Matter(m))) => self.lookup.matter_arrived(*m),
-            (Slot::Notice, Answer::Query(QueryReply::Notice(n))) => self.lookup.notice_arrived(n),
+            (Slot::Matter, Answer::Query(QueryReply::Matter(m))) => self.lookup.matter.arrived(*m),
+            (Slot::Notice, Answer::Query(QueryReply::Notice(n))) => {
+                opened_matter(self.screen, &mut self.lookup, &mut self.due).notice_arrived(n)
+            }
             (Slot::Due, Answer::Query(QueryReply::Matters(list))) => {
                 self.due.list_arrived(list) && (self.screen == Screen::Due || self.due_banner)
             }
             (Slot::Evaluate, Answer::Command(CommandReply::Done)) => {
-                self.lookup.evaluated(ctx);
+                opened_matter(self.screen, &mut self.lookup, &mut self.due).evaluated(ctx);
                 true
             }
             (Slot::DueMatter, Answer::Query(QueryReply::Matter(m))) => {
-                self.due.matter_arrived(*m) && self.screen == Screen::Due
+                self.due.matter.arrived(*m) && self.screen == Screen::Due
             }
             (Slot::MatterAction, Answer::Command(CommandReply::Done)) => {
-                match self.screen {
-                    Screen::Due => self.due.action_done(ctx),
-                    _ => self.lookup.action_done(ctx),
-                }
+                opened_matter(self.screen, &mut self.lookup, &mut self.due).action_done(ctx);
                 true
             }
             (Slot::Stats, Answer::Query(QueryReply::Stats(r))) => {
@@ -616,18 +616,21 @@ impl App {
             }
             (Slot::Finish, _) => self.window.refused(message.clone()),
             // The preview says why a notice is refused; the status line need not repeat it.
-            (Slot::Notice, HallError::Conflict(_) | HallError::Denied(_)) => {
-                self.lookup.notice_refused(message);
-                return;
+            (Slot::Notice | Slot::Evaluate | Slot::MatterAction, e) => {
+                let page = opened_matter(self.screen, &mut self.lookup, &mut self.due);
+                match slot {
+                    // The preview says why a notice is refused; the status line need not repeat it.
+                    Slot::Notice if matches!(e, HallError::Conflict(_) | HallError::Denied(_)) => {
+                        page.notice_refused(message);
+                        return;
+                    }
+                    Slot::Notice => {
+                        page.notice_refused(message.clone());
+                    }
+                    Slot::Evaluate => page.evaluation_refused(message.clone()),
+                    _ => page.action_refused(message.clone()),
+                }
             }
-            (Slot::Notice, _) => {
-                self.lookup.notice_refused(message.clone());
-            }
-            (Slot::Evaluate, _) => self.lookup.evaluation_refused(message.clone()),
-            (Slot::MatterAction, _) => match self.screen {
-                Screen::Due => self.due.action_refused(message.clone()),
-                _ => self.lookup.action_refused(message.clone()),
-            },
             _ => {}
         }
         self.ctx.error(message);
@@ -749,5 +752,17 @@ impl App {
             used += w;
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+}
+
+/// The matter page the officer acts on: replies to its forms go there.
+fn opened_matter<'a>(
+    screen: Screen,
+    lookup: &'a mut LookupScreen,
+    due: &'a mut DueScreen,
+) -> &'a mut MatterPage {
+    match screen {
+        Screen::Due => &mut due.matter,
+        _ => &mut lookup.matter,
     }
 }

@@ -10,17 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::actions::MatterActions;
-use super::records::{
-    draw_matter_detail, hall_today, matter_brief_line, oversight_spans, tier_style,
-};
+use super::matter_page::MatterPage;
+use super::records::{hall_today, matter_brief_line, oversight_spans, tier_style};
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::MatterId;
 use crate::domain::officer::Role;
-use crate::hall::{role_may, Action, MatterBrief, MatterDetail, Query};
+use crate::hall::{role_may, Action, MatterBrief, Query};
 use crate::tui::component::{hint, is_ctrl, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
-use crate::tui::widgets::scroll::{draw_pinned_list, page_scroll};
+use crate::tui::widgets::scroll::draw_pinned_list;
 use crate::tui::widgets::text::fit;
 
 /// How many matters of a due list are late and how many nearly due.
@@ -69,7 +67,6 @@ pub enum DuePage {
     Matter,
 }
 
-#[derive(Default)]
 pub struct DueScreen {
     /// The whole hall rather than the officer's department.
     hall_wide: bool,
@@ -81,10 +78,22 @@ pub struct DueScreen {
     list: Option<Vec<MatterBrief>>,
     selected: usize,
     page: DuePage,
-    matter: Option<MatterDetail>,
-    scroll: u16,
-    /// Ctrl-A on the matter page.
-    actions: MatterActions,
+    /// The matter opened from the list.
+    pub matter: MatterPage,
+}
+
+impl Default for DueScreen {
+    fn default() -> Self {
+        DueScreen {
+            hall_wide: false,
+            may_switch: false,
+            supervised: false,
+            list: None,
+            selected: 0,
+            page: DuePage::List,
+            matter: MatterPage::new(Slot::DueMatter),
+        }
+    }
 }
 
 /// Leaders and administrators oversee the whole hall's deadlines.
@@ -153,15 +162,14 @@ impl DueScreen {
             Query::DueMatters { hall_wide }
         };
         ctx.query(Slot::Due, list);
-        if let (DuePage::Matter, Some(m)) = (self.page, &self.matter) {
-            ctx.query(Slot::DueMatter, Query::Matter(m.matter.id));
+        if self.page == DuePage::Matter {
+            self.matter.reload(ctx);
         }
     }
 
     /// Whether a change to this matter concerns what the screen shows.
     pub fn shows_matter(&self, id: MatterId) -> bool {
-        self.list().iter().any(|m| m.id == id)
-            || self.matter.as_ref().map(|m| m.matter.id) == Some(id)
+        self.list().iter().any(|m| m.id == id) || self.matter.id() == Some(id)
     }
 
     pub fn list_arrived(&mut self, list: Vec<MatterBrief>) -> bool {
@@ -173,34 +181,18 @@ impl DueScreen {
         true
     }
 
-    pub fn matter_arrived(&mut self, m: MatterDetail) -> bool {
-        if self.matter.as_ref() == Some(&m) {
-            return false;
-        }
-        self.matter = Some(m);
-        true
-    }
-
     fn open_matter(&mut self, ctx: &mut Ctx) {
         let Some(m) = self.list().get(self.selected) else {
             return;
         };
-        let id = m.id;
-        if self.matter.as_ref().map(|d| d.matter.id) != Some(id) {
-            self.matter = None;
-        }
-        ctx.query(Slot::DueMatter, Query::Matter(id));
+        self.matter.open(m.id, ctx);
         self.page = DuePage::Matter;
-        self.scroll = 0;
-        self.actions.close();
     }
 }
 
 impl Component for DueScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
-        if self.page == DuePage::Matter
-            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
-        {
+        if self.page == DuePage::Matter && self.matter.event(key, ctx) == Consumed::Yes {
             return Consumed::Yes;
         }
         match (self.page, key.code) {
@@ -227,13 +219,9 @@ impl Component for DueScreen {
                 self.selected = 0;
                 self.reload(ctx);
             }
-            (DuePage::Matter, KeyCode::PageDown | KeyCode::PageUp) => {
-                page_scroll(&mut self.scroll, key.code == KeyCode::PageDown)
-            }
             (DuePage::Matter, KeyCode::Esc) => {
-                ctx.outbox.cancel(Slot::DueMatter);
+                self.matter.leave(ctx);
                 self.page = DuePage::List;
-                self.scroll = 0;
             }
             _ => return Consumed::No,
         }
@@ -266,21 +254,14 @@ impl Component for DueScreen {
                     ),
                 ]
             }
-            DuePage::Matter if self.actions.is_open() => {
-                self.actions.commands(self.matter.as_ref())
-            }
-            DuePage::Matter => {
-                let mut keys = self.actions.commands(self.matter.as_ref());
-                keys.extend([hint("Esc", "返回列表"), hint("PgDn", "翻页")]);
-                keys
-            }
+            DuePage::Matter => self.matter.commands(hint("Esc", "返回列表")),
         }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         match self.page {
             DuePage::List => self.draw_list(f, area, ctx),
-            DuePage::Matter => self.draw_matter(f, area, ctx),
+            DuePage::Matter => self.matter.draw(f, area, ctx),
         }
     }
 }
@@ -342,21 +323,6 @@ impl DueScreen {
         }
         let rows = list.iter().map(|m| matter_brief_line(m, ctx)).collect();
         draw_pinned_list(f, inner, head, rows, Some(self.selected), t.selected());
-    }
-
-    fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        draw_matter_detail(f, area, self.matter.as_ref(), self.scroll, ctx);
-        self.actions.draw(f, area, ctx, self.matter.as_ref());
-    }
-
-    /// The hall recorded an action taken from the matter's panel.
-    pub fn action_done(&mut self, ctx: &mut Ctx) {
-        self.actions.done(ctx);
-        self.reload(ctx);
-    }
-
-    pub fn action_refused(&mut self, message: String) {
-        self.actions.refused(message);
     }
 }
 

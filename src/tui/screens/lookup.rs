@@ -8,13 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::actions::MatterActions;
-use super::evaluation::{self, EvaluationForm};
-use super::notice::NoticePanel;
-use super::records::{
-    card_lines, draw_matter_detail, matter_brief_line, tier_marker, tier_style, visit_line,
-};
-use crate::hall::{Action, LookupHit, MatterDetail, NoticeText, Query, VisitorProfile};
+use super::matter_page::MatterPage;
+use super::records::{card_lines, matter_brief_line, tier_marker, tier_style, visit_line};
+use crate::hall::{Action, LookupHit, Query, VisitorProfile};
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
 use crate::tui::widgets::field::TextField;
@@ -32,7 +28,6 @@ pub enum Page {
     Matter,
 }
 
-#[derive(Default)]
 pub struct LookupScreen {
     text: TextField,
     searched: String,
@@ -42,15 +37,26 @@ pub struct LookupScreen {
     profile: Option<VisitorProfile>,
     /// Index into the profile's matters.
     matter_selected: usize,
-    matter: Option<MatterDetail>,
-    /// PgDn/PgUp offset of the long part of the profile or matter page.
+    /// PgDn/PgUp offset of the profile's visits.
     scroll: u16,
-    /// The opened matter's notice preview (F9).
-    notices: NoticePanel,
-    /// The evaluation form under the opened matter (F8).
-    evaluation: Option<EvaluationForm>,
-    /// Ctrl-A on the matter page.
-    actions: MatterActions,
+    /// The matter opened from the profile.
+    pub matter: MatterPage,
+}
+
+impl Default for LookupScreen {
+    fn default() -> Self {
+        LookupScreen {
+            text: TextField::default(),
+            searched: String::new(),
+            hits: Vec::new(),
+            selected: 0,
+            page: Page::default(),
+            profile: None,
+            matter_selected: 0,
+            scroll: 0,
+            matter: MatterPage::new(Slot::Matter),
+        }
+    }
 }
 
 impl LookupScreen {
@@ -100,48 +106,6 @@ impl LookupScreen {
         true
     }
 
-    pub fn notice_arrived(&mut self, notice: NoticeText) -> bool {
-        self.notices.arrived(notice)
-    }
-
-    pub fn notice_refused(&mut self, message: String) -> bool {
-        self.notices.refused(message)
-    }
-
-    pub fn matter_arrived(&mut self, m: MatterDetail) -> bool {
-        if self.matter.as_ref() == Some(&m) {
-            return false;
-        }
-        self.matter = Some(m);
-        true
-    }
-
-    /// F8 on an opened matter: its evaluation form.
-    fn open_evaluation(&mut self) {
-        if let Some(d) = &self.matter {
-            self.evaluation = Some(EvaluationForm::new(&d.matter));
-        }
-    }
-
-    pub fn evaluation(&self) -> Option<&EvaluationForm> {
-        self.evaluation.as_ref()
-    }
-
-    /// The hall recorded the evaluation: the form closes and the matter is read again.
-    pub fn evaluated(&mut self, ctx: &mut Ctx) {
-        if let Some(form) = self.evaluation.take() {
-            ctx.info_notice("评价已记录");
-            ctx.query(Slot::Matter, Query::Matter(form.matter()));
-        }
-    }
-
-    /// The hall refused the evaluation: the reason shows in the form.
-    pub fn evaluation_refused(&mut self, message: String) {
-        if let Some(form) = &mut self.evaluation {
-            form.refused(message);
-        }
-    }
-
     /// Refreshes the results and whatever is open, after the hall reported a
     /// change or when the officer comes back to this screen.
     pub fn reload(&self, ctx: &mut Ctx) {
@@ -163,9 +127,7 @@ impl LookupScreen {
                 },
             );
         }
-        if let Some(m) = &self.matter {
-            ctx.query(Slot::Matter, Query::Matter(m.matter.id));
-        }
+        self.matter.reload(ctx);
     }
 
     fn open_profile(&mut self, ctx: &mut Ctx) {
@@ -194,14 +156,8 @@ impl LookupScreen {
         else {
             return;
         };
-        if self.matter.as_ref().map(|d| d.matter.id) != Some(m.id) {
-            self.matter = None;
-        }
-        self.evaluation = None;
-        ctx.query(Slot::Matter, Query::Matter(m.id));
+        self.matter.open(m.id, ctx);
         self.page = Page::Matter;
-        self.scroll = 0;
-        self.actions.close();
     }
 
     fn step(selected: &mut usize, len: usize, down: bool) {
@@ -218,23 +174,7 @@ impl LookupScreen {
 
 impl Component for LookupScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
-        if self.notices.is_open() {
-            return self.notices.event(key, ctx);
-        }
-        if let (Page::Matter, Some(form)) = (self.page, &mut self.evaluation) {
-            match (form.event(key, ctx), key.code) {
-                (Consumed::Yes, _) => return Consumed::Yes,
-                (Consumed::No, KeyCode::Esc) => {
-                    ctx.outbox.cancel(Slot::Evaluate);
-                    self.evaluation = None;
-                    return Consumed::Yes;
-                }
-                (Consumed::No, _) => {}
-            }
-        }
-        if self.page == Page::Matter
-            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
-        {
+        if self.page == Page::Matter && self.matter.event(key, ctx) == Consumed::Yes {
             return Consumed::Yes;
         }
         match (self.page, key.code) {
@@ -254,22 +194,16 @@ impl Component for LookupScreen {
                 let n = self.profile.as_ref().map_or(0, |p| p.matters.len());
                 Self::step(&mut self.matter_selected, n, key.code == KeyCode::Down)
             }
-            (Page::Profile | Page::Matter, KeyCode::PageDown | KeyCode::PageUp) => {
+            (Page::Profile, KeyCode::PageDown | KeyCode::PageUp) => {
                 page_scroll(&mut self.scroll, key.code == KeyCode::PageDown)
             }
             (Page::Profile, KeyCode::Esc) => {
                 ctx.outbox.cancel(Slot::Profile);
                 self.page = Page::Search;
             }
-            (Page::Matter, KeyCode::F(9)) => match &self.matter {
-                Some(d) => self.notices.open(&d.matter, ctx),
-                None => return Consumed::No,
-            },
-            (Page::Matter, KeyCode::F(8)) if self.matter.is_some() => self.open_evaluation(),
             (Page::Matter, KeyCode::Esc) => {
-                ctx.outbox.cancel(Slot::Matter);
+                self.matter.leave(ctx);
                 self.page = Page::Profile;
-                self.scroll = 0;
             }
             _ => return Consumed::No,
         }
@@ -277,9 +211,6 @@ impl Component for LookupScreen {
     }
 
     fn commands(&self) -> Vec<KeyHint> {
-        if self.notices.is_open() {
-            return self.notices.commands();
-        }
         match self.page {
             Page::Search => vec![
                 hint("Enter", "打开档案").when(!self.hits.is_empty()),
@@ -291,31 +222,15 @@ impl Component for LookupScreen {
                 hint("Esc", "返回结果"),
                 hint("PgDn", "来访记录翻页"),
             ],
-            Page::Matter => match &self.evaluation {
-                Some(form) => form.commands(),
-                None if self.actions.is_open() => self.actions.commands(self.matter.as_ref()),
-                None => {
-                    let mut keys = self.actions.commands(self.matter.as_ref());
-                    keys.extend([
-                        hint("F8", "满意度评价").when(self.matter.is_some()),
-                        hint("F9", "告知书").when(self.matter.is_some()),
-                        hint("Esc", "返回档案"),
-                        hint("PgDn", "翻页"),
-                    ]);
-                    keys
-                }
-            },
+            Page::Matter => self.matter.commands(hint("Esc", "返回档案")),
         }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        if self.notices.is_open() {
-            return self.notices.draw(f, area, ctx);
-        }
         match self.page {
             Page::Search => self.draw_search(f, area, ctx),
             Page::Profile => self.draw_profile(f, area, ctx),
-            Page::Matter => self.draw_matter(f, area, ctx),
+            Page::Matter => self.matter.draw(f, area, ctx),
         }
     }
 }
@@ -448,30 +363,5 @@ impl LookupScreen {
         lines.extend(p.visits.iter().map(|v| visit_line(v, ctx)));
         let scroll = clamp_scroll(self.scroll, lines.len());
         f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), visits_area);
-    }
-
-    fn draw_matter(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
-        let detail = match &self.evaluation {
-            None => area,
-            Some(form) => {
-                let [detail, form_area] =
-                    Layout::vertical([Constraint::Fill(1), Constraint::Length(evaluation::HEIGHT)])
-                        .areas(area);
-                form.draw(f, form_area, ctx);
-                detail
-            }
-        };
-        draw_matter_detail(f, detail, self.matter.as_ref(), self.scroll, ctx);
-        self.actions.draw(f, area, ctx, self.matter.as_ref());
-    }
-
-    /// The hall recorded an action taken from the matter's panel.
-    pub fn action_done(&mut self, ctx: &mut Ctx) {
-        self.actions.done(ctx);
-        self.reload(ctx);
-    }
-
-    pub fn action_refused(&mut self, message: String) {
-        self.actions.refused(message);
     }
 }

@@ -8,6 +8,7 @@ pub mod help;
 pub mod intake;
 pub mod login;
 pub mod lookup;
+pub mod matter_page;
 pub mod notice;
 pub mod password;
 pub mod records;
