@@ -1038,3 +1038,39 @@ fn f7_opens_the_statistics_even_from_the_intake_form_and_arrows_step_the_period(
 fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
+
+/// Ctrl-A at the window acts on the matter being served, as from the lookup: the panel
+/// lists what this officer may do now, and an action taken there is recorded.
+#[test]
+fn the_window_offers_the_action_panel_on_the_matter_served() {
+    let m = busy_morning();
+    let mut desk = Desk::logged_in_at(m.t.hall.clone(), "rs1", "人社-1号窗口");
+    desk.key(KeyCode::F(4));
+    desk.settle();
+    assert!(desk.screen_text(120, 40).contains("Ctrl-A办理"));
+    desk.ctrl('a');
+    // rs1 may answer the accepted matter in writing, or record a 回访.
+    let panel = desk.screen_text(120, 40);
+    assert!(panel.contains("办理 2026-000001"), "{panel}");
+    assert!(
+        panel.contains(">办结答复") && panel.contains(" 回访"),
+        "{panel}"
+    );
+    desk.key(KeyCode::Down);
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Tab);
+    desk.key(KeyCode::Tab);
+    desk.type_text("电话回访，信访人已收到部分工资");
+    desk.key(KeyCode::F(6));
+    desk.settle();
+    let history = m.t.hall.matter(&m.admin, m.zhang.matter).expect("matter");
+    let recorded = format!("{:?}", history.matter.history.last().expect("history"));
+    assert!(
+        recorded.contains("电话回访，信访人已收到部分工资"),
+        "{recorded}"
+    );
+    // The panel closed; the window is still serving, F6 records the outcome as before.
+    assert!(!desk.screen_text(120, 40).contains("办理 2026-000001"));
+    desk.key(KeyCode::F(6));
+    assert!(desk.app.window().outcome_open());
+}

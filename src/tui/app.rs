@@ -571,7 +571,12 @@ impl App {
                 self.due.matter.arrived(*m) && self.screen == Screen::Due
             }
             (Slot::MatterAction, Answer::Command(CommandReply::Done)) => {
-                opened_matter(self.screen, &mut self.lookup, &mut self.due).action_done(ctx);
+                match self.screen {
+                    Screen::Window => self.window.action_done(ctx),
+                    _ => {
+                        opened_matter(self.screen, &mut self.lookup, &mut self.due).action_done(ctx)
+                    }
+                }
                 true
             }
             (Slot::Stats, Answer::Query(QueryReply::Stats(r))) => {
@@ -616,6 +621,9 @@ impl App {
             }
             (Slot::Finish, _) => self.window.refused(message.clone()),
             // The preview says why a notice is refused; the status line need not repeat it.
+            (Slot::MatterAction, _) if self.screen == Screen::Window => {
+                self.window.action_refused(message.clone())
+            }
             (Slot::Notice | Slot::Evaluate | Slot::MatterAction, e) => {
                 let page = opened_matter(self.screen, &mut self.lookup, &mut self.due);
                 match slot {

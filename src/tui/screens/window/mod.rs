@@ -1,6 +1,7 @@
 //! A department's window (F4): its own queue, call next (F5), recall (F9),
 //! skip (F8), the called visitor's history in every department and the matter
-//! in front of the officer, and recording the outcome (F6).
+//! in front of the officer, and recording the outcome (F6); Ctrl-A acts on that
+//! matter as from the lookup.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,6 +12,7 @@ use ratatui::Frame;
 mod outcome;
 
 use self::outcome::{FormAction, OutcomeForm};
+use super::actions::MatterActions;
 use super::board::{flags_line, ticket_line};
 use super::records::{card_lines, matter_brief_line, matter_lines, visit_line};
 use crate::hall::{Command, MatterDetail, Query, Serving, VisitorProfile};
@@ -27,6 +29,8 @@ pub struct WindowScreen {
     outcome: Option<OutcomeForm>,
     /// PgDn/PgUp offset of the visitor's history.
     history_scroll: u16,
+    /// Ctrl-A on the matter being served.
+    actions: MatterActions,
 }
 
 impl WindowScreen {
@@ -54,6 +58,7 @@ impl WindowScreen {
             self.profile = None;
             self.matter = None;
             self.outcome = None;
+            self.actions.close();
         }
         self.serving = serving;
         self.load_records(ctx);
@@ -121,6 +126,16 @@ impl WindowScreen {
         }
     }
 
+    /// The hall recorded an action taken from the panel: the records are read again.
+    pub fn action_done(&mut self, ctx: &mut Ctx) {
+        self.actions.done(ctx);
+        self.load_records(ctx);
+    }
+
+    pub fn action_refused(&mut self, message: String) {
+        self.actions.refused(message);
+    }
+
     /// The called visitor did not come: the ticket went back to the end of the queue.
     pub fn skipped(&mut self, ctx: &mut Ctx) {
         let label = self
@@ -148,6 +163,11 @@ impl Component for WindowScreen {
             }
             return Consumed::Yes;
         }
+        if self.serving.is_some()
+            && self.actions.event(key, ctx, self.matter.as_ref()) == Consumed::Yes
+        {
+            return Consumed::Yes;
+        }
         let busy = ctx.outbox.is_waiting(Slot::DeskCommand);
         match key.code {
             // One call at a time: the answer to the first decides what the second means.
@@ -161,6 +181,7 @@ impl Component for WindowScreen {
             }
             KeyCode::F(6) if self.serving.is_some() => {
                 let current = self.matter.as_ref().map(|m| m.matter.department.clone());
+                self.actions.close();
                 self.outcome = Some(OutcomeForm::new(ctx, current.as_ref()));
             }
             KeyCode::PageDown | KeyCode::PageUp if self.profile.is_some() => {
@@ -185,13 +206,19 @@ impl Component for WindowScreen {
             ];
         }
         let serving = self.serving.is_some();
-        vec![
+        let matter = self.matter.as_ref().filter(|_| serving);
+        if self.actions.is_open() {
+            return self.actions.commands(matter);
+        }
+        let mut keys = vec![
             hint("F5", "叫下一位").when(!serving),
             hint("F6", "记录结果").when(serving),
             hint("F9", "重呼").when(serving),
             hint("F8", "过号").when(serving),
-            hint("PgDn", "记录翻页").when(self.profile.is_some()),
-        ]
+        ];
+        keys.extend(self.actions.commands(matter));
+        keys.push(hint("PgDn", "记录翻页").when(self.profile.is_some()));
+        keys
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -296,5 +323,7 @@ impl Component for WindowScreen {
         if let Some(form) = &self.outcome {
             form.draw(f, form_area, ctx);
         }
+        let matter = self.matter.as_ref().filter(|_| self.serving.is_some());
+        self.actions.draw(f, right, ctx, matter);
     }
 }
