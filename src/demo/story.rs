@@ -11,7 +11,6 @@ use super::content::{Subject, Subjects};
 use super::people::PeopleGen;
 use crate::config::HallConfig;
 use crate::domain::department::DeptCode;
-use crate::domain::lifecycle::Lifecycle;
 use crate::domain::matter::{
     matter_number, HistoryEntry, HistoryKind, LegalChannel, Matter, Outcome,
 };
@@ -391,32 +390,25 @@ fn new_matter(
     visitor: u64,
 ) -> HallResult<Matter> {
     let s = &plan.subject;
-    let mut m = Matter {
-        id,
-        number,
+    let subject = crate::domain::matter::Subject {
         category: s.category,
         content_class: s.content_class.clone(),
         place: place.to_string(),
         summary: s.summary.clone(),
         demands: s.demands.clone(),
         accused: s.accused.clone(),
-        department: s.department.clone(),
-        status: Lifecycle::new(plan.received.local_date(g.tz())),
-        received: plan.received,
-        visitors: vec![visitor],
-        visits: Vec::new(),
-        history: vec![HistoryEntry {
-            at: plan.received,
-            officer: g.registrar.clone(),
-            kind: HistoryKind::Registered {
-                department: s.department.clone(),
-            },
-        }],
-        evaluations: Vec::new(),
-        lower_level: None,
-        supervision: None,
-        lead: None,
     };
+    let (department, registrar) = (s.department.clone(), g.registrar.clone());
+    let mut m = Matter::registered(
+        id,
+        number,
+        subject,
+        department,
+        plan.received,
+        g.tz(),
+        registrar,
+    );
+    m.visitors.push(visitor);
     if let Some(outcome) = &plan.outcome {
         let at = Timestamp(plan.received.0 + rng.gen_range(20..120) * 60);
         let note = outcome_note(g, outcome);

@@ -1,6 +1,6 @@
 //! The matter (信访事项, 件): what the visitor asks, tracked until it is closed.
 
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
@@ -215,7 +215,76 @@ pub struct Matter {
     pub lead: Option<LeadCharge>,
 }
 
+/// What a matter is about, as the desk, the demo or a ledger registers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub category: Category,
+    pub content_class: String,
+    /// 问题属地
+    pub place: String,
+    pub summary: String,
+    pub demands: String,
+    /// 检举控告类 matters only.
+    pub accused: Option<Accused>,
+}
+
 impl Matter {
+    /// A matter as registration creates it: nothing decided yet, its history one entry
+    /// saying who registered it and which department has it.
+    pub fn registered(
+        id: MatterId,
+        number: String,
+        subject: Subject,
+        department: DeptCode,
+        received: Timestamp,
+        tz: FixedOffset,
+        officer: String,
+    ) -> Matter {
+        Matter {
+            id,
+            number,
+            category: subject.category,
+            content_class: subject.content_class,
+            place: subject.place,
+            summary: subject.summary,
+            demands: subject.demands,
+            accused: subject.accused,
+            department: department.clone(),
+            status: Lifecycle::new(received.local_date(tz)),
+            received,
+            visitors: Vec::new(),
+            visits: Vec::new(),
+            history: vec![HistoryEntry {
+                at: received,
+                officer,
+                kind: HistoryKind::Registered { department },
+            }],
+            evaluations: Vec::new(),
+            lower_level: None,
+            supervision: None,
+            lead: None,
+        }
+    }
+
+    /// The unit tests' matter: a 人社 claim about `summary`, received at the start of
+    /// `day` in +08:00.
+    #[cfg(test)]
+    pub fn sample(summary: &str, day: NaiveDate) -> Matter {
+        let tz = FixedOffset::east_opt(8 * 3600).expect("+08:00");
+        let subject = Subject {
+            category: Category::Claim,
+            content_class: "劳动社保".into(),
+            place: "东城区".into(),
+            summary: summary.into(),
+            demands: String::new(),
+            accused: None,
+        };
+        let received = Timestamp::start_of(day, tz);
+        let department = DeptCode::new("rs");
+        let number = "2026-000001".to_string();
+        Matter::registered(1, number, subject, department, received, tz, "reg".into())
+    }
+
     pub fn confidential(&self) -> bool {
         self.category.confidential()
     }

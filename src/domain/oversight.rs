@@ -311,9 +311,8 @@ impl Matter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::department::DeptCode;
-    use crate::domain::lifecycle::{Lifecycle, TimeLimits, Transition};
-    use crate::domain::matter::{Category, HistoryEntry};
+    use crate::domain::lifecycle::{TimeLimits, Transition};
+    use crate::domain::matter::HistoryEntry;
     use crate::domain::time::Timestamp;
 
     fn day(d: u32) -> NaiveDate {
@@ -321,26 +320,7 @@ mod tests {
     }
 
     fn matter() -> Matter {
-        Matter {
-            id: 1,
-            number: "2026-000001".into(),
-            category: Category::Claim,
-            content_class: "劳动社保".into(),
-            place: "东城区".into(),
-            summary: "欠薪".into(),
-            demands: String::new(),
-            accused: None,
-            department: DeptCode::new("rs"),
-            status: Lifecycle::new(day(1)),
-            received: Timestamp(0),
-            visitors: vec![],
-            visits: vec![],
-            history: vec![],
-            supervision: None,
-            lead: None,
-            evaluations: vec![],
-            lower_level: None,
-        }
+        Matter::sample("欠薪", day(1))
     }
 
     const LEADER: (&str, &str) = ("ld", "刘局长");

@@ -33,9 +33,9 @@ use crate::config::HallConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::{Department, DeptCode};
 use crate::domain::identity::IdNumber;
-use crate::domain::lifecycle::{Lifecycle, LifecycleError, RefusalGround, Tier, Transition};
+use crate::domain::lifecycle::{LifecycleError, RefusalGround, Tier, Transition};
 use crate::domain::matter::{
-    matter_number, Accused, HistoryEntry, HistoryKind, Matter, MatterId, Outcome,
+    matter_number, Accused, HistoryEntry, HistoryKind, Matter, MatterId, Outcome, Subject,
 };
 use crate::domain::officer::{valid_username, Officer, OfficerInfo, Role};
 use crate::domain::registration::{
@@ -519,9 +519,7 @@ impl LocalHall {
         let year = now.local(tz).year();
         let seq = w.next(&format!("seq.matter.{year}"))?;
         let id = w.next("seq.matter")?;
-        Ok(Matter {
-            id,
-            number: matter_number(year, seq),
+        let subject = Subject {
             category: new.category,
             content_class: new.content_class.clone(),
             place: new.place.clone(),
@@ -531,23 +529,13 @@ impl LocalHall {
                 party: new.accused.clone(),
                 department: new.accused_department.clone(),
             }),
-            department: department.clone(),
-            status: Lifecycle::new(now.local_date(tz)),
-            received: now,
-            visitors: Vec::new(),
-            visits: Vec::new(),
-            history: vec![HistoryEntry {
-                at: now,
-                officer: s.officer.username.clone(),
-                kind: HistoryKind::Registered {
-                    department: department.clone(),
-                },
-            }],
-            evaluations: Vec::new(),
-            lower_level: None,
-            supervision: None,
-            lead: None,
-        })
+        };
+        let number = matter_number(year, seq);
+        let officer = s.officer.username.clone();
+        let department = department.clone();
+        Ok(Matter::registered(
+            id, number, subject, department, now, tz, officer,
+        ))
     }
 
     /// A new request on a 终结 matter (Art 36): registered as a matter of its own — it counts

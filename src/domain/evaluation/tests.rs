@@ -1,38 +1,17 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::department::DeptCode;
-use crate::domain::lifecycle::{Lifecycle, State};
-use crate::domain::matter::{Category, Matter};
-use crate::domain::time::Timestamp;
+use crate::domain::lifecycle::State;
+use crate::domain::matter::Matter;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
 fn matter(state: State) -> Matter {
-    let mut status = Lifecycle::new(day(1));
-    status.state = state;
-    Matter {
-        id: 1,
-        number: "2026-000001".into(),
-        category: Category::Claim,
-        content_class: "劳动社保".into(),
-        place: "东城区".into(),
-        summary: "拖欠工资".into(),
-        demands: String::new(),
-        accused: None,
-        department: DeptCode::new("rs"),
-        status,
-        received: Timestamp(0),
-        visitors: vec![],
-        visits: vec![],
-        history: vec![],
-        evaluations: vec![],
-        lower_level: None,
-        supervision: None,
-        lead: None,
-    }
+    let mut m = Matter::sample("拖欠工资", day(1));
+    m.status.state = state;
+    m
 }
 
 fn record(satisfaction: Satisfaction) -> EvaluationStep {
