@@ -34,6 +34,10 @@ pub fn export(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // Said plainly: the temporary file's own error would name a random file.
+    if !dir.is_dir() {
+        return Err(LedgerError::NoFolder(dir.display().to_string()));
+    }
     let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_error(out, e))?;
     let mut sink: Box<dyn Sink> = match spec.format {
         FileFormat::Xlsx => Box::new(XlsxSink::new(spec.kind)?),
