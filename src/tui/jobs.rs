@@ -341,6 +341,13 @@ mod tests {
         // Accepted once only.
         assert!(!out.accept(&reply(Slot::Lookup, sent[1].generation)));
         assert!(out.accept(&reply(Slot::Queue, sent[2].generation)));
+        // Progress of a long request leaves it waiting for its answer.
+        out.post(Slot::Export, q("x"));
+        let g = out.take()[0].generation;
+        assert!(out.is_current(&reply(Slot::Export, g)));
+        assert!(out.is_current(&reply(Slot::Export, g)));
+        assert!(out.accept(&reply(Slot::Export, g)));
+        assert!(!out.is_current(&reply(Slot::Export, g)));
         out.post(Slot::Profile, q("x"));
         let g = out.take()[0].generation;
         out.cancel(Slot::Profile);
