@@ -6,6 +6,9 @@ mod tui_support;
 use std::path::Path;
 
 use calamine::{Data, Reader};
+use lianfang::domain::ledger::LedgerKind;
+use lianfang::ledger::export::{export, ExportSpec};
+use lianfang::ledger::FileFormat;
 use lianfang::tui::event::AppEvent;
 use lianfang::tui::jobs::{execute, spawn_export, Answer, Reply, Request, Slot};
 use lianfang::tui::screens::export::ExportState;
@@ -110,6 +113,17 @@ fn the_dialog_exports_the_visits_of_the_period_with_progress_and_a_result() {
     assert_eq!(zhang.len(), 2);
     // Masked by default.
     assert!(zhang[0].iter().any(|c| *c == "110105********002X"));
+    // Row for row what the library writes for the same ledger, days and options.
+    let spec = ExportSpec {
+        kind: LedgerKind::Visits,
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+        to: today(),
+        full_id: false,
+        format: FileFormat::Xlsx,
+    };
+    let direct = dir.path().join("direct.xlsx");
+    export(m.t.hall.as_ref(), &m.admin, &spec, &direct, |_| {}).expect("direct export");
+    assert_eq!(rows, read_xlsx(&direct));
 }
 
 #[test]
