@@ -44,6 +44,9 @@ pub struct HallConfig {
     /// Where a desk writes the notices it prints (`[ui] notice_dir`); relative to the data
     /// directory. None: `notices/` in the data directory.
     pub notice_dir: Option<PathBuf>,
+    /// Where a desk writes ledger exports by default (`[ui] export_dir`); relative to the data
+    /// directory. None: the folder the desk was started in.
+    pub export_dir: Option<PathBuf>,
     /// `[desk] lock_after_minutes`: idle minutes before a desk locks its screen; 0 never.
     pub lock_after_minutes: u32,
     /// The `[deadlines]` section and the holiday calendar they count on.
@@ -141,6 +144,8 @@ struct RawUi {
     ascii_borders: bool,
     #[serde(default)]
     notice_dir: Option<PathBuf>,
+    #[serde(default)]
+    export_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -407,6 +412,7 @@ impl HallConfig {
             cache_mb: raw.store.cache_mb,
             ascii_borders: raw.ui.ascii_borders,
             notice_dir: raw.ui.notice_dir,
+            export_dir: raw.ui.export_dir,
             lock_after_minutes: raw.desk.lock_after_minutes,
             limits: TimeLimits::new(rules, Calendar::embedded()),
             content_classes: raw.matters.content_classes,
@@ -478,6 +484,14 @@ mod tests {
         let own = DEFAULT_TOML.replace("[ui]", "[ui]\nnotice_dir = \"/srv/告知书\"");
         let c = HallConfig::parse(&own, "x.toml").unwrap();
         assert_eq!(c.notice_dir, Some(PathBuf::from("/srv/告知书")));
+    }
+
+    #[test]
+    fn the_export_folder_is_optional() {
+        assert_eq!(HallConfig::embedded().export_dir, None);
+        let own = DEFAULT_TOML.replace("[ui]", "[ui]\nexport_dir = \"/srv/台账\"");
+        let c = HallConfig::parse(&own, "x.toml").unwrap();
+        assert_eq!(c.export_dir, Some(PathBuf::from("/srv/台账")));
     }
 
     #[test]

@@ -37,7 +37,15 @@ pub fn section(dir: &Path) {
 /// Runs in the child: `format:dir`.
 pub fn child(arg: &str) {
     let (format, dir) = arg.split_once(':').expect("format:dir");
-    let hall = LocalHall::open(Path::new(dir), HallConfig::embedded()).expect("open");
+    // `LIANFANG_BENCH_CACHE_MB` shrinks sled's cache, to tell its growth from the export's.
+    let mut config = HallConfig::embedded();
+    if let Some(mb) = std::env::var("LIANFANG_BENCH_CACHE_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.cache_mb = mb;
+    }
+    let hall = LocalHall::open(Path::new(dir), config).expect("open");
     let token = hall.system_session().expect("session");
     let opened_rss = stats::proc_status_kib("VmRSS:") as f64 / 1024.0;
     let spec = ExportSpec {

@@ -35,6 +35,12 @@ pub fn run(data: &Path, config: HallConfig, args: DeskArgs) -> Result<(), CliErr
                 .clone()
                 .unwrap_or_else(|| crate::notice::DEFAULT_DIR.into()),
         ),
+        // Unset: the folder the desk was started in (an empty path is relative to it).
+        export_dir: config
+            .export_dir
+            .as_ref()
+            .map(|d| data.join(d))
+            .unwrap_or_default(),
         lock_after_minutes: config.lock_after_minutes,
     };
     // The desk gets a `Hall` and never knows which kind.

@@ -1,5 +1,7 @@
 //! Export: pages of the ledger from the service, written row by row as they
-//! arrive, so memory stays flat however long the period.
+//! arrive, so memory stays flat however long the period. A second thread reads the
+//! pages while this one writes: on two cores the store's reads and the file's
+//! formatting and compression overlap instead of taking turns.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,7 +11,11 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::{write_error, FileFormat, LedgerError};
 use crate::domain::ledger::{Cell, LedgerKind};
-use crate::hall::{Hall, HallExt, LedgerRequest, SessionToken};
+use crate::hall::{Hall, HallExt, HallResult, LedgerPage, LedgerRequest, SessionToken};
+
+/// Pages read ahead of the writer: enough to keep it busy, few enough that memory
+/// holds at most this many pages.
+const PAGES_AHEAD: usize = 8;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportSpec {
@@ -34,6 +40,10 @@ pub fn export(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // Said plainly: the temporary file's own error would name a random file.
+    if !dir.is_dir() {
+        return Err(LedgerError::NoFolder(dir.display().to_string()));
+    }
     let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_error(out, e))?;
     let mut sink: Box<dyn Sink> = match spec.format {
         FileFormat::Xlsx => Box::new(XlsxSink::new(spec.kind)?),
@@ -42,8 +52,33 @@ pub fn export(
         )),
     };
     sink.header(spec.kind).map_err(|e| write_error(out, e))?;
+    let rows = std::thread::scope(|scope| -> Result<u64, LedgerError> {
+        let (pages_tx, pages) = crossbeam_channel::bounded(PAGES_AHEAD);
+        scope.spawn(move || read_pages(hall, token, spec, pages_tx));
+        // A write error returns early and drops `pages`: the reader stops at its next send.
+        let mut rows = 0u64;
+        for page in pages {
+            for row in page?.lines.rows() {
+                sink.row(&row).map_err(|e| write_error(out, e))?;
+                rows += 1;
+            }
+            progress(rows);
+        }
+        Ok(rows)
+    })?;
+    sink.finish(temp.path()).map_err(|e| write_error(out, e))?;
+    temp.persist(out).map_err(|e| write_error(out, e.error))?;
+    Ok(rows)
+}
+
+/// Sends the pages of `spec` in order until the last, a refusal, or the writer hanging up.
+fn read_pages(
+    hall: &dyn Hall,
+    token: &SessionToken,
+    spec: &ExportSpec,
+    pages: crossbeam_channel::Sender<HallResult<LedgerPage>>,
+) {
     let mut after = None;
-    let mut rows = 0u64;
     loop {
         let request = LedgerRequest {
             kind: spec.kind,
@@ -52,20 +87,16 @@ pub fn export(
             full_id: spec.full_id,
             after,
         };
-        let page = hall.ledger_page(token, request)?;
-        for row in page.lines.rows() {
-            sink.row(&row).map_err(|e| write_error(out, e))?;
-            rows += 1;
+        let page = hall.ledger_page(token, request);
+        let next = page.as_ref().ok().and_then(|p| p.next.clone());
+        if pages.send(page).is_err() {
+            return;
         }
-        progress(rows);
-        match page.next {
-            Some(next) => after = Some(next),
-            None => break,
+        match next {
+            Some(n) => after = Some(n),
+            None => return,
         }
     }
-    sink.finish(temp.path()).map_err(|e| write_error(out, e))?;
-    temp.persist(out).map_err(|e| write_error(out, e.error))?;
-    Ok(rows)
 }
 
 /// Where rows go: an `.xlsx` worksheet or a CSV file.
@@ -98,9 +129,7 @@ impl XlsxSink {
     }
 
     fn sheet(&mut self) -> Result<&mut Worksheet, String> {
-        self.workbook
-            .worksheet_from_index(0)
-            .map_err(|e| e.to_string())
+        sheet_of(&mut self.workbook)
     }
 }
 
@@ -126,15 +155,15 @@ impl Sink for XlsxSink {
 
     fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
         let row = self.next_row;
-        let time = self.time.clone();
-        let sheet = self.sheet()?;
+        let time = &self.time;
+        let sheet = sheet_of(&mut self.workbook)?;
         for (col, cell) in cells.iter().enumerate() {
             let col = col as u16;
             let written = match cell {
                 Cell::Text(t) if t.is_empty() => continue,
                 Cell::Text(t) => sheet.write_string(row, col, t),
                 Cell::Number(n) => sheet.write_number(row, col, f64::from(*n)),
-                Cell::Time(t) => sheet.write_datetime_with_format(row, col, t, &time),
+                Cell::Time(t) => sheet.write_datetime_with_format(row, col, t, time),
             };
             written.map_err(|e| e.to_string())?;
         }
@@ -145,6 +174,10 @@ impl Sink for XlsxSink {
     fn finish(mut self: Box<Self>, path: &Path) -> Result<(), String> {
         self.workbook.save(path).map_err(|e| e.to_string())
     }
+}
+
+fn sheet_of(workbook: &mut Workbook) -> Result<&mut Worksheet, String> {
+    workbook.worksheet_from_index(0).map_err(|e| e.to_string())
 }
 
 struct CsvSink {

@@ -15,6 +15,8 @@ pub enum LedgerError {
         "无法写入文件 {path}：{message}。请检查目录是否存在、是否有写权限、文件是否正被 Excel 打开"
     )]
     Write { path: String, message: String },
+    #[error("文件夹 {0} 不存在，请先建好这个文件夹，或把文件存到其他文件夹")]
+    NoFolder(String),
     #[error("无法读取文件 {path}：{message}。请检查文件是否存在、是否为 .xlsx 或 .csv 格式")]
     Read { path: String, message: String },
     #[error("文件 {path} 的表头缺少必填列：{missing}。请对照 config/台账导入模板.csv 修改表头")]

@@ -124,6 +124,7 @@ impl App {
                 today,
                 desk_name,
                 notice_dir: crate::notice::DEFAULT_DIR.into(),
+                export_dir: std::path::PathBuf::new(),
             },
             screen,
             setup: SetupScreen::new(),
@@ -448,6 +449,11 @@ impl App {
     }
 
     fn reply(&mut self, reply: Reply) -> bool {
+        // Progress comes before the answer and leaves the slot waiting for it.
+        if let Ok(Answer::ExportProgress(rows)) = reply.result {
+            let current = self.ctx.outbox.is_current(&reply);
+            return current && self.stats.export_progress(rows) && self.screen == Screen::Stats;
+        }
         if !self.ctx.outbox.accept(&reply) {
             return false;
         }
@@ -585,6 +591,15 @@ impl App {
             (Slot::Daily, Answer::Query(QueryReply::Daily(r))) => {
                 self.stats.daily_arrived(*r) && self.screen == Screen::Stats
             }
+            (Slot::Export, Answer::Exported(rows)) => {
+                self.stats.export_done(rows, ctx);
+                true
+            }
+            (Slot::Export, Answer::ExportFailed(message)) => {
+                self.stats.export_failed(message.clone());
+                ctx.error(format!("台账导出失败：{message}"));
+                true
+            }
             (slot, answer) => {
                 ctx.error(format!(
                     "服务返回了意外的应答（{slot:?}: {answer:?}），请重试"
@@ -639,6 +654,7 @@ impl App {
                     _ => page.action_refused(message.clone()),
                 }
             }
+            (Slot::Export, _) => self.stats.export_failed(message.clone()),
             _ => {}
         }
         self.ctx.error(message);

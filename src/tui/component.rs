@@ -81,6 +81,8 @@ pub struct Ctx {
     pub desk_name: String,
     /// Where written notices (告知书) are saved for printing; the desk's own machine.
     pub notice_dir: std::path::PathBuf,
+    /// Where ledger exports go unless the officer names another folder.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Ctx {

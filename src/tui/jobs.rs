@@ -4,12 +4,16 @@
 //! so an answer overtaken by a newer request for the same slot is dropped.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::hall::{
     Command, CommandReply, Hall, HallResult, NewOfficer, Query, QueryReply, Session, SessionToken,
 };
+use crate::ledger::export::ExportSpec;
+use crate::ledger::LedgerError;
 
 /// What an answer is for. One outstanding request per slot: a newer one replaces it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +53,8 @@ pub enum Slot {
     /// The statistics screen's period and its daily report.
     Stats,
     Daily,
+    /// A ledger export started from the statistics screen; runs beside the worker.
+    Export,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +67,12 @@ pub enum Job {
     },
     Query(SessionToken, Query),
     Command(SessionToken, Command),
+    /// Writes a ledger file; long, so it runs on a thread of its own ([`spawn_export`]).
+    Export {
+        token: SessionToken,
+        spec: ExportSpec,
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +88,12 @@ pub enum Answer {
     Session(Box<Session>),
     Query(QueryReply),
     Command(CommandReply),
+    /// Rows of the export written so far: sent while it runs, more than once.
+    ExportProgress(u64),
+    /// The export is complete with this many rows.
+    Exported(u64),
+    /// The file could not be written or read; the hall's own refusals come as errors.
+    ExportFailed(String),
 }
 
 #[derive(Clone, Debug)]
@@ -119,6 +137,12 @@ impl Outbox {
         std::mem::take(&mut self.pending)
     }
 
+    /// True when the slot still waits for this request, without taking the answer:
+    /// progress reports come before the final answer.
+    pub fn is_current(&self, reply: &Reply) -> bool {
+        self.awaited.get(&reply.slot) == Some(&reply.generation)
+    }
+
     /// True when this is the answer the slot waits for; stale answers are refused.
     pub fn accept(&mut self, reply: &Reply) -> bool {
         if self.awaited.get(&reply.slot) == Some(&reply.generation) {
@@ -131,6 +155,15 @@ impl Outbox {
 }
 
 pub fn execute(hall: &dyn Hall, job: Job) -> HallResult<Answer> {
+    execute_with_progress(hall, job, |_| {})
+}
+
+/// Runs a job; an export tells `progress` its running row count.
+pub fn execute_with_progress(
+    hall: &dyn Hall,
+    job: Job,
+    progress: impl FnMut(u64),
+) -> HallResult<Answer> {
     match job {
         Job::Setup(admin) => hall.setup(admin).map(|_| Answer::Done),
         Job::Login {
@@ -142,7 +175,48 @@ pub fn execute(hall: &dyn Hall, job: Job) -> HallResult<Answer> {
             .map(|s| Answer::Session(Box::new(s))),
         Job::Query(token, query) => hall.query(&token, query).map(Answer::Query),
         Job::Command(token, command) => hall.command(&token, command).map(Answer::Command),
+        Job::Export { token, spec, out } => {
+            match crate::ledger::export::export(hall, &token, &spec, &out, progress) {
+                Ok(rows) => Ok(Answer::Exported(rows)),
+                Err(LedgerError::Hall(e)) => Err(e),
+                Err(e) => Ok(Answer::ExportFailed(e.to_string())),
+            }
+        }
     }
+}
+
+/// Rows between two progress reports: often enough to see it move, few enough redraws.
+const PROGRESS_STEP: u64 = 2_000;
+
+/// Runs an export on a thread of its own, so lookups and the queue are answered
+/// meanwhile, reporting progress every [`PROGRESS_STEP`] rows and then the answer.
+pub fn spawn_export(
+    hall: Arc<dyn Hall>,
+    request: Request,
+    replies: Sender<Reply>,
+) -> std::io::Result<()> {
+    let Request {
+        slot, generation, ..
+    } = request;
+    let reply = move |result| Reply {
+        slot,
+        generation,
+        result,
+    };
+    std::thread::Builder::new()
+        .name("desk-export".into())
+        .spawn(move || {
+            let mut reported = 0;
+            let progress = |rows: u64| {
+                if rows >= reported + PROGRESS_STEP {
+                    reported = rows;
+                    let _ = replies.send(reply(Ok(Answer::ExportProgress(rows))));
+                }
+            };
+            let result = execute_with_progress(hall.as_ref(), request.job, progress);
+            let _ = replies.send(reply(result));
+        })?;
+    Ok(())
 }
 
 /// Runs requests in order until the channel closes. Of several queued requests for
@@ -267,6 +341,13 @@ mod tests {
         // Accepted once only.
         assert!(!out.accept(&reply(Slot::Lookup, sent[1].generation)));
         assert!(out.accept(&reply(Slot::Queue, sent[2].generation)));
+        // Progress of a long request leaves it waiting for its answer.
+        out.post(Slot::Export, q("x"));
+        let g = out.take()[0].generation;
+        assert!(out.is_current(&reply(Slot::Export, g)));
+        assert!(out.is_current(&reply(Slot::Export, g)));
+        assert!(out.accept(&reply(Slot::Export, g)));
+        assert!(!out.is_current(&reply(Slot::Export, g)));
         out.post(Slot::Profile, q("x"));
         let g = out.take()[0].generation;
         out.cancel(Slot::Profile);

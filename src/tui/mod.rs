@@ -40,6 +40,8 @@ pub struct DeskOptions {
     pub desk: String,
     /// Where the desk writes the notices it prints.
     pub notice_dir: std::path::PathBuf,
+    /// Where the export dialog proposes to write ledger files; the desk's own machine.
+    pub export_dir: std::path::PathBuf,
     /// Idle minutes before the desk locks its screen; 0 never.
     pub lock_after_minutes: u32,
 }
@@ -52,6 +54,7 @@ pub fn run_desk(hall: Arc<dyn Hall>, options: DeskOptions) -> io::Result<()> {
     let today = Timestamp::now().local_date(tz);
     let mut app = App::new(info, options.ascii_borders, options.desk.clone(), today);
     app.ctx.notice_dir = options.notice_dir.clone();
+    app.ctx.export_dir = options.export_dir.clone();
     app.set_lock_after(options.lock_after_minutes);
 
     // ratatui installs a panic hook that restores the terminal before the message prints.
@@ -80,6 +83,7 @@ fn run_loop(
     spawn_hall_events(hall.subscribe(), events_tx);
     {
         let hall = Arc::clone(&hall);
+        let replies_tx = replies_tx.clone();
         thread::Builder::new()
             .name("desk-worker".into())
             .spawn(move || jobs::work(hall.as_ref(), requests, replies_tx))?;
@@ -109,6 +113,11 @@ fn run_loop(
             changed |= app.update(e);
         }
         for request in app.take_requests() {
+            // An export takes seconds: the worker stays free for lookups and the queue.
+            if matches!(request.job, jobs::Job::Export { .. }) {
+                jobs::spawn_export(Arc::clone(&hall), request, replies_tx.clone())?;
+                continue;
+            }
             requests_tx
                 .send(request)
                 .map_err(|_| io::Error::other("后台线程意外退出"))?;

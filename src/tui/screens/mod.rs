@@ -4,6 +4,7 @@ pub mod actions;
 pub mod board;
 pub mod due;
 pub mod evaluation;
+pub mod export;
 pub mod help;
 pub mod intake;
 pub mod login;

@@ -1,6 +1,7 @@
 //! Statistics (F7): the measures of a period with 环比 and 同比, visits per day or week as a
 //! bar chart, and a breakdown by department, content class or officer with a sparkline
-//! each. F6 shows the leader's daily report of the period's last day.
+//! each. F6 shows the leader's daily report of the period's last day; F9 opens the ledger
+//! export dialog on the period shown.
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -16,6 +17,7 @@ use crate::domain::stats::report::{Breakdown, Scope, StatsReport};
 use crate::hall::Query;
 use crate::tui::component::{hint, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::Slot;
+use crate::tui::screens::export::ExportDialog;
 use crate::tui::widgets::text::fit;
 
 /// Which breakdown the lower table shows (F5 steps through them).
@@ -53,6 +55,9 @@ pub struct StatsScreen {
     /// Showing the daily report instead of the statistics.
     show_daily: bool,
     scroll: usize,
+    /// The export dialog; kept while closed when an export is still running.
+    export: Option<ExportDialog>,
+    export_open: bool,
 }
 
 impl Default for StatsScreen {
@@ -71,6 +76,8 @@ impl StatsScreen {
             daily: None,
             show_daily: false,
             scroll: 0,
+            export: None,
+            export_open: false,
         }
     }
 
@@ -121,6 +128,38 @@ impl StatsScreen {
         true
     }
 
+    pub fn export(&self) -> Option<&ExportDialog> {
+        self.export.as_ref().filter(|_| self.export_open)
+    }
+
+    /// F9: the running export if there is one, else a fresh dialog on this period.
+    fn open_export(&mut self, ctx: &Ctx) {
+        if !self.export.as_ref().is_some_and(ExportDialog::is_running) {
+            self.export = Some(ExportDialog::new(self.period, ctx.today, ctx));
+        }
+        self.export_open = true;
+    }
+
+    /// True when the dialog shows the change.
+    pub fn export_progress(&mut self, rows: u64) -> bool {
+        let shown = self.export_open;
+        self.export
+            .as_mut()
+            .is_some_and(|d| d.progress(rows) && shown)
+    }
+
+    pub fn export_done(&mut self, rows: u64, ctx: &mut Ctx) {
+        if let Some(d) = &mut self.export {
+            d.done(rows, ctx);
+        }
+    }
+
+    pub fn export_failed(&mut self, message: String) {
+        if let Some(d) = &mut self.export {
+            d.failed(message);
+        }
+    }
+
     fn move_to(&mut self, period: Period, ctx: &mut Ctx) {
         self.period = period;
         self.scroll = 0;
@@ -141,6 +180,13 @@ impl StatsScreen {
 
 impl Component for StatsScreen {
     fn event(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Consumed {
+        if let Some(dialog) = self.export.as_mut().filter(|_| self.export_open) {
+            if key.code == KeyCode::Esc {
+                self.export_open = false;
+                return Consumed::Yes;
+            }
+            return dialog.event(key, ctx);
+        }
         match key.code {
             KeyCode::Left | KeyCode::Right => {
                 let period = self.period.step(key.code == KeyCode::Right);
@@ -166,6 +212,7 @@ impl Component for StatsScreen {
                 self.scroll = 0;
                 self.reload(ctx);
             }
+            KeyCode::F(9) => self.open_export(ctx),
             KeyCode::Down => self.scroll += 1,
             KeyCode::Up => self.scroll = self.scroll.saturating_sub(1),
             _ => return Consumed::No,
@@ -174,17 +221,30 @@ impl Component for StatsScreen {
     }
 
     fn commands(&self) -> Vec<KeyHint> {
+        if let Some(dialog) = self.export() {
+            return dialog.commands();
+        }
         let stats = !self.show_daily;
         vec![
             hint("←→", "上一期/下一期"),
             hint("Tab", "日/周/月/季/年"),
             hint("F5", "分项").when(stats),
             hint("F6", if stats { "日报" } else { "返回统计" }),
+            hint("F9", "导出台账"),
             hint("↑↓", "滚动").quiet(),
         ]
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        self.draw_stats(f, area, ctx);
+        if let Some(dialog) = self.export() {
+            dialog.draw(f, area, ctx);
+        }
+    }
+}
+
+impl StatsScreen {
+    fn draw_stats(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
         let t = &ctx.theme;
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
