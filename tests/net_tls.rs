@@ -1,6 +1,7 @@
 //! TLS between desks and the server: a desk trusting the hall's certificate works
 //! end to end; a wrong pin, a foreign CA, and a desk and server that disagree
-//! about TLS are refused with a message that says what to fix.
+//! about TLS, and an expired or not yet valid certificate are refused with a
+//! message that says what to fix.
 
 mod net_support;
 
@@ -57,16 +58,36 @@ impl Drop for Server {
 /// A fresh self-signed certificate written to `dir`, and the server settings naming it.
 fn certificate(dir: &Path, name: &str) -> (SelfSigned, TlsSettings) {
     let made = tls::self_signed("测试大厅", &["hall.test".into()], 30).unwrap();
+    let settings = write_pair(dir, name, &made.cert_pem, &made.key_pem);
+    (made, settings)
+}
+
+fn write_pair(dir: &Path, name: &str, cert_pem: &str, key_pem: &str) -> TlsSettings {
     let cert = dir.join(format!("{name}-cert.pem"));
     let key = dir.join(format!("{name}-key.pem"));
-    std::fs::write(&cert, &made.cert_pem).unwrap();
-    std::fs::write(&key, &made.key_pem).unwrap();
-    let settings = TlsSettings {
+    std::fs::write(&cert, cert_pem).unwrap();
+    std::fs::write(&key, key_pem).unwrap();
+    TlsSettings {
         cert: Some(cert),
         key: Some(key),
         ..TlsSettings::default()
-    };
-    (made, settings)
+    }
+}
+
+/// A self-signed certificate for localhost valid only from `not_before` to `not_after`
+/// (year, month, day): `lianfang cert new` always makes one valid today.
+fn dated_certificate(
+    dir: &Path,
+    name: &str,
+    not_before: (i32, u8, u8),
+    not_after: (i32, u8, u8),
+) -> TlsSettings {
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params.not_before = rcgen::date_time_ymd(not_before.0, not_before.1, not_before.2);
+    params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    write_pair(dir, name, &cert.pem(), &key.serialize_pem())
 }
 
 fn tls_server(settings: &TlsSettings) -> Server {
@@ -173,4 +194,54 @@ fn the_server_refuses_a_certificate_without_its_key() {
     };
     let message = tls::server_config(&half).err().unwrap().to_string();
     assert!(message.contains("必须同时设置"), "{message}");
+}
+
+/// The desk trusts the server's own certificate as its CA, so the only fault is the date.
+fn refusal_of_dated_certificate(not_before: (i32, u8, u8), not_after: (i32, u8, u8)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let server_tls = dated_certificate(dir.path(), "hall", not_before, not_after);
+    let server = tls_server(&server_tls);
+    let trust = TlsSettings {
+        ca: server_tls.cert.clone(),
+        ..TlsSettings::default()
+    };
+    refusal(desk(&server.addr, &trust))
+}
+
+#[test]
+fn an_expired_certificate_is_refused_with_its_end_date_and_what_to_do() {
+    let message = refusal_of_dated_certificate((2019, 1, 1), (2021, 1, 1));
+    assert!(
+        message.contains("服务器证书已于 2021-01-01 00:00 UTC 过期"),
+        "{message}"
+    );
+    assert!(message.contains("本机时间"), "{message}");
+    assert!(message.contains("lianfang cert new"), "{message}");
+    assert!(message.contains("tls_ca"), "{message}");
+}
+
+#[test]
+fn a_certificate_not_yet_valid_is_refused_with_its_start_date_and_the_clock_to_check() {
+    let message = refusal_of_dated_certificate((2099, 1, 1), (2100, 1, 1));
+    assert!(
+        message.contains("服务器证书要到 2099-01-01 00:00 UTC 才生效"),
+        "{message}"
+    );
+    assert!(message.contains("本机时间"), "{message}");
+    assert!(message.contains("日期时间"), "{message}");
+}
+
+#[test]
+fn a_pinned_certificate_is_trusted_whatever_its_dates() {
+    // The pin names exactly one certificate; the hall chose it, dates and all.
+    let dir = tempfile::tempdir().unwrap();
+    let server_tls = dated_certificate(dir.path(), "hall", (2019, 1, 1), (2021, 1, 1));
+    let server = tls_server(&server_tls);
+    let pin = tls::file_fingerprint(server_tls.cert.as_ref().unwrap()).unwrap();
+    let trust = TlsSettings {
+        pin_sha256: parse_fingerprint(&pin),
+        ..TlsSettings::default()
+    };
+    let desk = desk(&server.addr, &trust).unwrap();
+    desk.login("rs0", PASSWORD, "").unwrap();
 }

@@ -213,12 +213,17 @@ pub fn describe_failure(e: &std::io::Error, addr: &str) -> String {
         rustls::Error::General(text) if text.starts_with(PIN_MISMATCH) => format!(
             "{text}。可能连到了别的机器，请向管理员核对服务器地址和指纹（服务器上运行 lianfang cert show 查看）"
         ),
-        rustls::Error::InvalidCertificate(
-            CertificateError::Expired | CertificateError::ExpiredContext { .. },
-        ) => "服务器证书已过期。请管理员在服务器上用 lianfang cert new 生成新证书，并更新各窗口配置的 tls_ca".into(),
-        rustls::Error::InvalidCertificate(
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
-        ) => "服务器证书尚未生效。请检查本机和服务器的日期时间是否正确".into(),
+        rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { time, not_after }) => {
+            expired(&format!("于 {} ", moment(*not_after)), *time)
+        }
+        rustls::Error::InvalidCertificate(CertificateError::Expired) => expired("", UnixTime::now()),
+        rustls::Error::InvalidCertificate(CertificateError::NotValidYetContext {
+            time,
+            not_before,
+        }) => not_valid_yet(&format!("要到 {} 才", moment(*not_before)), *time),
+        rustls::Error::InvalidCertificate(CertificateError::NotValidYet) => {
+            not_valid_yet("尚未", UnixTime::now())
+        }
         // A foreign certificate that happens to carry the same issuer name fails on its signature.
         rustls::Error::InvalidCertificate(
             CertificateError::UnknownIssuer | CertificateError::BadSignature,
@@ -234,6 +239,36 @@ pub fn describe_failure(e: &std::io::Error, addr: &str) -> String {
         ),
         other => format!("与 {addr} 的加密握手失败：{other}"),
     }
+}
+
+/// A certificate date as the officer compares it with the desk's clock.
+fn moment(t: UnixTime) -> String {
+    i64::try_from(t.as_secs())
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(
+            || "（无法识别的时间）".into(),
+            |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+        )
+}
+
+/// `when` is "于 <date> " or empty. The desk's clock may be the wrong one, so it is shown too.
+fn expired(when: &str, now: UnixTime) -> String {
+    format!(
+        "服务器证书已{when}过期（本机时间 {}），不能信任。请管理员在服务器上用 lianfang cert new \
+         生成新证书并重启 lianfang serve，再把新证书发给各窗口替换 tls_ca 指向的文件；\
+         如果本机日期不对，请先校正本机时间",
+        moment(now)
+    )
+}
+
+/// `when` is "要到 <date> 才" or "尚未": a desk clock running behind is the usual cause.
+fn not_valid_yet(when: &str, now: UnixTime) -> String {
+    format!(
+        "服务器证书{when}生效（本机时间 {}），现在还不能使用。请先检查本机和服务器的日期时间是否正确；\
+         时间无误时，请管理员在服务器上用 lianfang cert new 重新生成证书",
+        moment(now)
+    )
 }
 
 /// A self-signed certificate for a hall, with its key, in PEM.
@@ -292,6 +327,48 @@ mod tests {
         assert_eq!(parse_fingerprint(&plain[2..]), None);
         assert_eq!(parse_fingerprint(&"zz".repeat(32)), None);
         assert_eq!(parse_fingerprint(&"中".repeat(22)), None);
+    }
+
+    #[test]
+    fn date_refusals_name_the_date_the_desk_clock_and_what_to_do() {
+        let at = |secs| UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
+        let refuse = |e: CertificateError| {
+            let e = std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                rustls::Error::InvalidCertificate(e),
+            );
+            describe_failure(&e, "hall.test:7878")
+        };
+        let now = at(1_795_737_600); // 2026-11-27 00:00 UTC
+        let message = refuse(CertificateError::ExpiredContext {
+            time: now,
+            not_after: at(1_609_459_200),
+        });
+        assert!(
+            message.starts_with("服务器证书已于 2021-01-01 00:00 UTC 过期"),
+            "{message}"
+        );
+        assert!(
+            message.contains("本机时间 2026-11-27 00:00 UTC"),
+            "{message}"
+        );
+        assert!(message.contains("lianfang cert new"), "{message}");
+        let message = refuse(CertificateError::NotValidYetContext {
+            time: now,
+            not_before: at(4_070_908_800),
+        });
+        assert!(
+            message.starts_with("服务器证书要到 2099-01-01 00:00 UTC 才生效"),
+            "{message}"
+        );
+        assert!(
+            message.contains("本机时间 2026-11-27 00:00 UTC"),
+            "{message}"
+        );
+        assert!(message.contains("日期时间"), "{message}");
+        // Without the dates rustls sometimes gives, the words still say what is wrong.
+        assert!(refuse(CertificateError::Expired).starts_with("服务器证书已过期"));
+        assert!(refuse(CertificateError::NotValidYet).starts_with("服务器证书尚未生效"));
     }
 
     #[test]
