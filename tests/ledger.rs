@@ -2,11 +2,12 @@
 //! a ledger file — clean, with bad rows, again, and a whole demo hall round trip.
 
 mod support;
+mod xlsx_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader};
+use calamine::Data;
 use chrono::NaiveDate;
 
 use lianfang::config::HallConfig;
@@ -25,6 +26,7 @@ use lianfang::ledger::export::{export, ExportSpec};
 use lianfang::ledger::import::{apply, check, Plan};
 use lianfang::ledger::{FileFormat, LedgerError};
 use support::*;
+use xlsx_support::read_xlsx;
 
 fn spec(kind: LedgerKind, format: FileFormat, full_id: bool) -> ExportSpec {
     ExportSpec {
@@ -43,15 +45,6 @@ fn out(dir: &tempfile::TempDir, name: &str) -> PathBuf {
 /// Exports and returns the row count.
 fn run_export(hall: &dyn Hall, token: &SessionToken, spec: &ExportSpec, path: &Path) -> u64 {
     export(hall, token, spec, path, |_| {}).unwrap_or_else(|e| panic!("export: {e}"))
-}
-
-fn read_xlsx(path: &Path) -> Vec<Vec<Data>> {
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx opens");
-    let range = book
-        .worksheet_range_at(0)
-        .expect("a sheet")
-        .expect("readable");
-    range.rows().map(|r| r.to_vec()).collect()
 }
 
 const TRICKY: &str = "工资拖欠，涉及\"某公司\",共 3 人\n第二行说明";

@@ -2,10 +2,11 @@
 //! the progress, the finished and the failed states, and the files it really writes.
 
 mod tui_support;
+mod xlsx_support;
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::Data;
 use lianfang::domain::ledger::LedgerKind;
 use lianfang::ledger::export::{export, ExportSpec};
 use lianfang::ledger::FileFormat;
@@ -14,6 +15,7 @@ use lianfang::tui::jobs::{execute, spawn_export, Answer, Reply, Request, Slot};
 use lianfang::tui::screens::export::ExportState;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_support::*;
+use xlsx_support::read_xlsx;
 
 /// Snapshots at both sizes; the temporary export folder is written as `<导出文件夹>`.
 fn snap(desk: &Desk, name: &str, dir: &Path) {
@@ -21,15 +23,6 @@ fn snap(desk: &Desk, name: &str, dir: &Path) {
         let text = text_of(&desk.render(w, h)).replace(&dir.display().to_string(), "<导出文件夹>");
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
     }
-}
-
-fn read_xlsx(path: &Path) -> Vec<Vec<Data>> {
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx opens");
-    let range = book
-        .worksheet_range_at(0)
-        .expect("a sheet")
-        .expect("readable");
-    range.rows().map(|r| r.to_vec()).collect()
 }
 
 /// The busy morning's administrator on the statistics screen with the dialog open,

@@ -94,6 +94,15 @@ impl Theme {
         Style::default().add_modifier(Modifier::UNDERLINED)
     }
 
+    /// An input field's style, by whether the caret is in it.
+    pub fn input_for(&self, focused: bool) -> Style {
+        if focused {
+            self.focused_input()
+        } else {
+            self.input()
+        }
+    }
+
     pub fn focused_label(&self) -> Style {
         Style::default()
             .fg(Color::Yellow)

@@ -241,11 +241,7 @@ impl Component for EvaluationForm {
             }
             let focused = self.focus == i;
             let rest = label_cell(f, row(i as u16), label, 12, focused, t);
-            let style = if focused {
-                t.focused_input()
-            } else {
-                t.input()
-            };
+            let style = t.input_for(focused);
             let narrow = |w: u16| Rect {
                 width: w.min(rest.width),
                 ..rest

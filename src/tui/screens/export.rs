@@ -434,11 +434,7 @@ impl ExportDialog {
             }
             let focused = editing && self.focus == i;
             let rest = label_cell(f, line(i as u16), row.label(), 10, focused, t);
-            let style = if focused {
-                t.focused_input()
-            } else {
-                t.input()
-            };
+            let style = t.input_for(focused);
             let narrow = |w: u16| Rect {
                 width: w.min(rest.width),
                 ..rest

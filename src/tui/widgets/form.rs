@@ -72,11 +72,7 @@ impl FieldRow<'_> {
     pub fn draw(&self, f: &mut Frame, row: Rect, field: &TextField, theme: &Theme) {
         let rest = label_cell(f, row, self.label, self.cols.0, self.focused, theme);
         let (input, note_area) = with_note(rest, self.cols.1, self.note, 12);
-        let style = if self.focused {
-            theme.focused_input()
-        } else {
-            theme.input()
-        };
+        let style = theme.input_for(self.focused);
         field.render(f, input, style, self.focused);
         f.render_widget(
             Paragraph::new(Span::styled(self.note, theme.error())),

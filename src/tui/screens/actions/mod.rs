@@ -323,11 +323,7 @@ fn draw_form(f: &mut Frame, area: Rect, ctx: &Ctx, form: &ActionForm, m: &Matter
         };
         let row = Rect { y, height, ..inner };
         let rest = label_cell(f, row, &label, LABEL_COLS, focused, t);
-        let style = if focused {
-            t.focused_input()
-        } else {
-            t.input()
-        };
+        let style = t.input_for(focused);
         match w {
             Widget::Line(field) => field.render(f, rest, style, focused),
             Widget::Long(text) => text.render(f, rest, style, focused),

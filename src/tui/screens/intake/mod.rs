@@ -988,11 +988,7 @@ impl IntakeScreen {
     fn draw_input(&self, f: &mut Frame, field: F, input: Rect, rows: u16, ctx: &Ctx) {
         let t = &ctx.theme;
         let focused = self.focus == field;
-        let style = if focused {
-            t.focused_input()
-        } else {
-            t.input()
-        };
+        let style = t.input_for(focused);
         match field {
             F::IdNumber => self.id_number.render(f, input, style, focused),
             F::NoDocument => draw_checkbox(f, input, self.no_document, style, focused),

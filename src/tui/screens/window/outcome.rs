@@ -148,13 +148,7 @@ impl OutcomeForm {
             height: 1,
             ..inner
         };
-        let style = |focused: bool| {
-            if focused {
-                t.focused_input()
-            } else {
-                t.input()
-            }
-        };
+        let style = |focused: bool| t.input_for(focused);
         let rest = label_cell(f, row(y), "办理结果", 10, self.focus == 0, t);
         self.kind.render(
             f,
