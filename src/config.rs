@@ -40,6 +40,9 @@ pub struct HallConfig {
     pub group_visit_threshold: u16,
     pub max_representatives: usize,
     pub cache_mb: u64,
+    /// `[store] key_file`: the hall key; relative to the folder holding the data
+    /// directory. None: `<data directory>.key` beside it.
+    pub key_file: Option<PathBuf>,
     pub ascii_borders: bool,
     /// Where a desk writes the notices it prints (`[ui] notice_dir`); relative to the data
     /// directory. None: `notices/` in the data directory.
@@ -135,6 +138,8 @@ const MAX_VISIT_LEVELS: usize = 8;
 #[serde(deny_unknown_fields)]
 struct RawStore {
     cache_mb: u64,
+    #[serde(default)]
+    key_file: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -410,6 +415,7 @@ impl HallConfig {
             group_visit_threshold: raw.hall.group_visit_threshold,
             max_representatives: raw.hall.max_representatives,
             cache_mb: raw.store.cache_mb,
+            key_file: raw.store.key_file,
             ascii_borders: raw.ui.ascii_borders,
             notice_dir: raw.ui.notice_dir,
             export_dir: raw.ui.export_dir,

@@ -21,6 +21,7 @@ use lianfang::hall::{Hall, HallError, HallExt, LocalHall, NewOfficer, SessionTok
 use lianfang::net::{serve, RemoteHall, ShutdownSignal};
 use lianfang::store::backup;
 use lianfang::store::check::check;
+use lianfang::store::crypt::key_path;
 use net_support::*;
 
 const ADMIN_PASSWORD: &str = "admin-password-1";
@@ -70,8 +71,12 @@ fn visitors(hall: &LocalHall) -> usize {
     hall.store().all::<Visitor>().count()
 }
 
-fn restored(file: &Path, dir: &Path) -> LocalHall {
-    backup::restore(file, &dir.join("db"), 8).unwrap();
+/// Restores into `dir`, with the hall key of the hall in `source` copied beside it first
+/// (a restore needs the key the backup was sealed with).
+fn restored(file: &Path, source: &Path, dir: &Path) -> LocalHall {
+    let key = key_path(dir, None);
+    std::fs::copy(key_path(source, None), &key).unwrap();
+    backup::restore(file, &dir.join("db"), 8, &key).unwrap();
     let hall = LocalHall::open(dir, HallConfig::embedded()).unwrap();
     let report = check(hall.store()).unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
@@ -132,7 +137,7 @@ fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall(
     // The copy taken mid-stream is one consistent state: check passes, the demo
     // visitors answer the same, and it holds part of the desk's registrations.
     let during_dir = tempfile::tempdir().unwrap();
-    let copy = restored(&during, during_dir.path());
+    let copy = restored(&during, source_dir.path(), during_dir.path());
     let copy_token = copy.system_session().unwrap();
     assert_eq!(
         answers(&copy, &copy_token, &queries),
@@ -146,7 +151,7 @@ fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall(
     hall.backup(&token, std::fs::File::create(&after).unwrap())
         .unwrap();
     let after_dir = tempfile::tempdir().unwrap();
-    let copy = restored(&after, after_dir.path());
+    let copy = restored(&after, source_dir.path(), after_dir.path());
     let copy_token = copy.system_session().unwrap();
     let mut all = queries.clone();
     all.extend(["张一", "张二", "张三", "zy", "ze"].map(String::from));

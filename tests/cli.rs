@@ -206,7 +206,8 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
 
     // Pick a visitor with an identity number from the store itself.
     let target: Visitor = {
-        let store = Store::open(&d.join("db"), 16).unwrap();
+        let key = lianfang::store::crypt::key_path(d, None);
+        let store = Store::open(&d.join("db"), 16, &key).unwrap();
         let found = store
             .all::<Visitor>()
             .map(Result::unwrap)

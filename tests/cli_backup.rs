@@ -2,6 +2,7 @@
 
 mod process_support;
 
+use lianfang::store::crypt::key_path;
 use process_support::{lianfang, run};
 
 #[test]
@@ -17,7 +18,15 @@ fn backup_and_restore_round_trip_and_refuse_what_they_must() {
     let again = run(source.path(), &["backup", "--out", file_arg], "");
     assert!(String::from_utf8_lossy(&again.stderr).contains("不会覆盖"));
 
+    // The backup is sealed with the source hall's key: no restore without it.
     let target = tempfile::tempdir().unwrap();
+    let out = run(target.path(), &["restore", file_arg], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("密钥文件"));
+    assert!(!target.path().join("db").exists());
+    let target_key = key_path(target.path(), None);
+    std::fs::copy(key_path(source.path(), None), &target_key).unwrap();
+
     let out = run(target.path(), &["restore", file_arg], "");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -167,6 +167,12 @@ fn every_command_of_a_long_mixed_day_leaves_the_indexes_consistent() {
     assert!(report.records > 200 && report.index_entries > 200);
 }
 
+/// The hall key of the hall in `dir`, to write records behind the store's back.
+fn hall_key(dir: &std::path::Path) -> lianfang::store::crypt::Crypt {
+    let path = lianfang::store::crypt::key_path(dir, None);
+    lianfang::store::crypt::Crypt::load(&path).unwrap().unwrap()
+}
+
 /// A hall on disk with three registered visitors; returns the visitor ids.
 fn hall_on_disk(dir: &std::path::Path) -> Vec<u64> {
     let hall = LocalHall::open(dir, HallConfig::embedded()).unwrap();
@@ -192,17 +198,19 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
     let ids = hall_on_disk(dir.path());
     {
         // Behind the store's back, the way a disk error or a bad tool would.
+        // Records are sealed: damage that still opens under the hall key is damage the
+        // codec must report (a moved or altered ciphertext: tests/store_crypt.rs).
+        let crypt = hall_key(dir.path());
         let db = sled::open(dir.path().join("db")).unwrap();
         let visitors = db.open_tree("visitors").unwrap();
-        visitors
-            .insert(
-                keys::id_key(ids[0]),
-                &[codec::FORMAT_VERSION, 0xff, 0xff, 0xff][..],
-            )
-            .unwrap();
-        visitors
-            .insert(keys::id_key(ids[1]), &[77u8, 1, 2][..])
-            .unwrap();
+        for (id, plain) in [
+            (ids[0], &[codec::FORMAT_VERSION, 0xff, 0xff, 0xff][..]),
+            (ids[1], &[77u8, 1, 2][..]),
+        ] {
+            let key = keys::id_key(id);
+            let sealed = crypt.seal(keys::TreeId::Visitors, &key, plain);
+            visitors.insert(key, sealed).unwrap();
+        }
         let names = db.open_tree("ix_name").unwrap();
         names
             .insert(
@@ -215,7 +223,8 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
         meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
         let phones = db.open_tree("ix_phone").unwrap();
         let reversed = keys::reversed_digits("13812340003");
-        let (entry, _) = phones.scan_prefix(&reversed).next().unwrap().unwrap();
+        let term = crypt.blind(keys::TreeId::IxPhone, reversed.as_bytes());
+        let (entry, _) = phones.scan_prefix(term).next().unwrap().unwrap();
         assert_eq!(keys::trailing_id(&entry), Some(ids[2]));
         assert!(phones.remove(entry).unwrap().is_some());
         db.flush().unwrap();
@@ -304,6 +313,7 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
         assert_consistent(hall.store());
     }
     {
+        let crypt = hall_key(dir.path());
         let db = sled::open(dir.path().join("db")).unwrap();
         let desks = db.open_tree("desks").unwrap();
         let desk = |name: &str, ticket| DeskState {
@@ -316,7 +326,8 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
         // 2号 forgets the ticket it called; 9号 claims the one still waiting.
         for d in [desk("2号", None), desk("9号", Some(2))] {
             let bytes = codec::encode(&d).unwrap();
-            desks.insert(d.desk.as_bytes(), bytes).unwrap();
+            let sealed = crypt.seal(keys::TreeId::Desks, d.desk.as_bytes(), &bytes);
+            desks.insert(d.desk.as_bytes(), sealed).unwrap();
         }
         db.flush().unwrap();
     }

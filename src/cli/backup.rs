@@ -95,11 +95,13 @@ pub fn restore(data: &Path, config: HallConfig, file: &Path) -> Result<(), CliEr
             data.display()
         )));
     }
-    let (header, entries) = backup::restore(file, &db, config.cache_mb).map_err(|e| {
-        // What a failed restore wrote is not a hall: leave the directory as it was.
-        let _ = std::fs::remove_dir_all(&db);
-        CliError::Input(e.to_string())
-    })?;
+    let key_file = crate::store::crypt::key_path(data, config.key_file.as_deref());
+    let (header, entries) =
+        backup::restore(file, &db, config.cache_mb, &key_file).map_err(|e| {
+            // What a failed restore wrote is not a hall: leave the directory as it was.
+            let _ = std::fs::remove_dir_all(&db);
+            CliError::Input(e.to_string())
+        })?;
     println!(
         "已恢复“{}”于 {} 的备份：{entries} 项数据，正在检查……",
         header.hall, header.created

@@ -9,6 +9,7 @@ mod backup;
 mod cert;
 mod desk;
 mod ledger;
+mod migrate;
 mod network;
 mod notices;
 mod output;
@@ -196,6 +197,8 @@ enum Command {
         #[arg(long, value_name = "USERNAME", requires = "server")]
         user: Option<String>,
     },
+    /// 把旧版（第 4 版，未加密）的数据目录迁移为加密格式：记录全部保留，然后检查
+    Migrate,
     /// 把备份文件恢复到 --data 指定的、还没有数据库的目录，然后检查
     Restore {
         /// 备份文件
@@ -272,6 +275,7 @@ impl Command {
             Command::Cert(_) => "cert",
             Command::Backup { .. } => "backup",
             Command::Restore { .. } => "restore",
+            Command::Migrate => "migrate",
             Command::Stats { .. } => "stats",
             Command::Report(_) => "report",
             Command::Export { .. } => "export",
@@ -441,6 +445,7 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
             backup::backup(data, config, &out, remote)
         }
         Some(Command::Restore { file }) => backup::restore(data, config, &file),
+        Some(Command::Migrate) => migrate::migrate(data, config),
         Some(Command::Notice { matter, kind, out }) => {
             notices::notice(data, config, &matter, kind, out.as_deref())
         }

@@ -80,14 +80,29 @@ pub fn load_config(explicit: Option<&Path>, dir: &Path) -> Result<HallConfig, Co
 }
 
 /// Opens the hall's database; a database held by another process is named as such.
+/// A hall key created by this opening (a new hall) is announced with where it is.
 pub fn open_hall(dir: &Path, config: HallConfig) -> Result<LocalHall, CliError> {
-    LocalHall::open(dir, config).map_err(|e| match &e {
+    let hall = LocalHall::open(dir, config).map_err(|e| match &e {
         // sled reports a held file lock as "could not acquire lock on …".
         HallError::Storage(message) if message.contains("acquire lock") => {
             CliError::Locked(dir.to_path_buf())
         }
         _ => CliError::Hall(e),
-    })
+    })?;
+    if let Some(key) = hall.store().created_key() {
+        announce_key(key);
+    }
+    Ok(hall)
+}
+
+/// Tells the operator where a new hall key is and that it needs a backup of its own.
+pub fn announce_key(key: &Path) {
+    tracing::info!("created hall key {}", key.display());
+    eprintln!(
+        "已生成大厅密钥 {}（仅本用户可读）。数据库中的身份证号码、电话、地址和诉求都用它加密：\
+         请立即把它另行备份到数据目录以外的安全位置，丢失密钥数据就再也打不开。",
+        key.display()
+    );
 }
 
 #[cfg(test)]

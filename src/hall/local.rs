@@ -46,6 +46,7 @@ use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId, VisitorSummary};
+use crate::store::crypt;
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
 
@@ -62,7 +63,8 @@ pub struct LocalHall {
 
 impl LocalHall {
     pub fn open(data_dir: &Path, config: HallConfig) -> HallResult<LocalHall> {
-        let store = Store::open(&data_dir.join("db"), config.cache_mb)?;
+        let key_file = crypt::key_path(data_dir, config.key_file.as_deref());
+        let store = Store::open(&data_dir.join("db"), config.cache_mb, &key_file)?;
         Ok(LocalHall::with_store(store, config, Box::new(SystemClock)))
     }
 
@@ -713,7 +715,9 @@ impl LocalHall {
     /// The visitor registered with this identity number, in either its legacy
     /// 15-digit or its 18-digit form (the index holds the 18-digit form of both).
     fn holder_of(&self, n: &IdNumber) -> HallResult<Option<VisitorId>> {
-        let key = keys::exact_prefix(n.to_18().as_str());
+        let key = self
+            .store
+            .term_prefix(TreeId::IxIdNumber, n.to_18().as_str());
         Ok(self
             .store
             .scan_ids(TreeId::IxIdNumber, &key, 1)?

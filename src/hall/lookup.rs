@@ -7,6 +7,10 @@
 //! one (`张`, `zhang`, a region code) is read from its prefix bucket in rank
 //! order until enough visitors match, so no lookup reads more than about
 //! [`SMALL_PREFIX`] entries plus what it returns.
+//!
+//! Identity numbers and phones are indexed by keyed hash (`store::crypt`), so they are
+//! found by exact terms only: the whole value, or one of its filed prefixes
+//! (`keys::keyed_prefixes`); a longer prefix is checked against the decrypted visitors.
 
 use std::cmp::Reverse;
 use std::collections::HashSet;
@@ -15,10 +19,10 @@ use super::api::MatchKind;
 use crate::domain::matter::looks_like_matter_number;
 use crate::domain::text::is_han;
 use crate::domain::time::Timestamp;
-use crate::domain::visitor::VisitorId;
+use crate::domain::visitor::{Visitor, VisitorId};
 use crate::domain::{identity, phone, pinyin};
 use crate::store::keys::{
-    bucket_prefix, bucket_terms, exact_prefix, parse_lookup_key, prefix_buckets, reversed_digits,
+    self, bucket_prefix, bucket_terms, parse_lookup_key, prefix_buckets, reversed_digits,
     LookupKey, TreeId, SMALL_PREFIX,
 };
 use crate::store::{Store, StoreError};
@@ -152,6 +156,9 @@ fn rank_scan_with(
     limit: usize,
     narrow: usize,
 ) -> Result<Vec<(Rank, VisitorId)>, StoreError> {
+    if keys::is_keyed(scan.tree) {
+        return keyed_scan(store, scan, limit);
+    }
     let term = scan.term.as_bytes();
     let rank = |k: &LookupKey, partial| Rank {
         kind: scan.kind,
@@ -163,7 +170,7 @@ fn rank_scan_with(
         first_matches(
             store,
             scan.tree,
-            &exact_prefix(&scan.term),
+            &store.term_prefix(scan.tree, &scan.term),
             limit,
             |k, _| Some(rank(k, false)),
         )
@@ -204,6 +211,66 @@ fn rank_scan_with(
         _ => out.extend(longer_terms),
     }
     Ok(out)
+}
+
+/// A scan of a keyed tree: the whole term, or the longest filed prefix of a typed
+/// prefix, read in rank order. Candidates of a prefix longer than the filed one are
+/// kept when their decrypted record has a term starting with it; at most
+/// [`SMALL_PREFIX`] candidates are read for that.
+fn keyed_scan(
+    store: &Store,
+    scan: &Scan,
+    limit: usize,
+) -> Result<Vec<(Rank, VisitorId)>, StoreError> {
+    let (filed, partial) = match scan.mode {
+        Mode::Exact => (scan.term.as_str(), false),
+        Mode::Prefix => {
+            let filed = keys::keyed_prefixes(scan.tree)
+                .iter()
+                .rev()
+                .find(|&&n| n <= scan.term.len());
+            match filed.and_then(|&n| scan.term.get(..n)) {
+                Some(p) => (p, true),
+                None => return Ok(Vec::new()),
+            }
+        }
+    };
+    let rank = |k: &LookupKey| Rank {
+        kind: scan.kind,
+        partial,
+        alternate: k.alternate,
+        recency: Reverse(k.last_visit),
+    };
+    let prefix = store.term_prefix(scan.tree, filed);
+    if filed.len() == scan.term.len() {
+        return first_matches(store, scan.tree, &prefix, limit, |k, _| Some(rank(k)));
+    }
+    let extends = |v: &Visitor| {
+        keys::visitor_terms(v)
+            .iter()
+            .any(|(tree, term, _)| *tree == scan.tree && term.starts_with(&scan.term))
+    };
+    let (mut read, mut failed) = (0, None);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    store.scan_while(scan.tree, &prefix, |key, _| {
+        read += 1;
+        if let Some(k) = parse_lookup_key(key) {
+            match store.get_id::<Visitor>(k.id) {
+                Ok(Some(v)) if extends(&v) => {
+                    out.push((rank(&k), k.id));
+                    seen.insert(k.id);
+                }
+                Ok(_) => {}
+                Err(e) => failed = Some(e),
+            }
+        }
+        failed.is_none() && seen.len() < limit && read < SMALL_PREFIX
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// The longest prefix of `term` that is a bucket of `tree`.
@@ -280,33 +347,33 @@ mod tests {
         ranked
     }
 
-    #[test]
-    fn broad_prefixes_read_through_buckets_rank_like_ranking_every_match() {
+    /// A temporary hall with `visitors` demo visitors.
+    fn demo_hall(visitors: u64) -> crate::hall::LocalHall {
         use crate::config::HallConfig;
         use crate::demo::{populate, DemoOptions};
         use crate::hall::clock::ManualClock;
         use crate::hall::LocalHall;
-        use crate::store::keys::parse_lookup_key;
 
         let now = Timestamp(1_790_000_000);
         let hall =
             LocalHall::temporary(HallConfig::embedded(), Box::new(ManualClock::new(now))).unwrap();
         let options = DemoOptions {
-            visitors: 400,
+            visitors,
             seed: 7,
             now,
         };
         populate(&hall, &options).unwrap();
+        hall
+    }
+
+    #[test]
+    fn broad_prefixes_read_through_buckets_rank_like_ranking_every_match() {
+        let hall = demo_hall(400);
         let store = hall.store();
-        // Every prefix of every term in the hall, as an officer might type it.
+        // Every prefix of every term in the hall, as an officer might type it (keyed
+        // terms are hashes: `keyed_prefix_scans_rank_like_reading_every_record`).
         let mut queries = std::collections::BTreeSet::new();
-        for tree in [
-            TreeId::IxIdNumber,
-            TreeId::IxPhone,
-            TreeId::IxName,
-            TreeId::IxInitials,
-            TreeId::IxPinyin,
-        ] {
+        for tree in [TreeId::IxName, TreeId::IxInitials, TreeId::IxPinyin] {
             store
                 .scan_while(tree, b"", |key, _| {
                     let term = String::from_utf8_lossy(parse_lookup_key(key).unwrap().term);
@@ -329,14 +396,97 @@ mod tests {
             }
         }
         // The comparison must have gone through the buckets, many times.
-        assert!(broad > 300, "{broad}");
+        assert!(broad > 200, "{broad}");
+    }
+
+    #[test]
+    fn keyed_prefix_scans_rank_like_reading_every_record() {
+        let hall = demo_hall(400);
+        let store = hall.store();
+        let visitors: Vec<Visitor> = store.all::<Visitor>().map(Result::unwrap).collect();
+        // Each visitor's plain keyed terms, read once.
+        type KeyedTerms = Vec<(TreeId, String)>;
+        let terms: Vec<(Rank, VisitorId, KeyedTerms)> = visitors
+            .iter()
+            .map(|v| {
+                let rank = Rank {
+                    kind: MatchKind::IdPrefix,
+                    partial: true,
+                    alternate: false,
+                    recency: Reverse(v.summary.last_visit),
+                };
+                let keyed = keys::visitor_terms(v)
+                    .into_iter()
+                    .filter(|(t, _, _)| keys::is_keyed(*t))
+                    .map(|(t, term, _)| (t, term))
+                    .collect();
+                (rank, v.id, keyed)
+            })
+            .collect();
+        // What ranking every visitor's plain terms gives for a typed prefix.
+        let by_reading_all = |tree: TreeId, query: &str| {
+            let found = terms
+                .iter()
+                .filter(|(_, _, keyed)| {
+                    keyed
+                        .iter()
+                        .any(|(t, term)| *t == tree && term.starts_with(query))
+                })
+                .map(|(rank, id, _)| (*rank, *id))
+                .collect();
+            best(found, 5)
+        };
+        let mut queries = std::collections::BTreeSet::new();
+        for v in &visitors {
+            if let Some(n) = &v.id_number {
+                // Filed prefixes (6–10 digits) and longer ones checked against records.
+                let n = n.as_str();
+                queries.extend((6..n.len()).map(|len| (TreeId::IxIdNumber, n[..len].to_string())));
+            }
+            if let Some(p) = &v.phone {
+                let reversed = reversed_digits(&p.digits());
+                let longest = reversed.len().min(8);
+                queries.extend(
+                    (4..=longest).map(|len| (TreeId::IxPhone, reversed[..len].to_string())),
+                );
+            }
+        }
+        assert!(queries.len() > 2000, "{}", queries.len());
+        let mut several = 0;
+        for (tree, query) in queries {
+            let s = scan(tree, query.clone(), MatchKind::IdPrefix, Mode::Prefix);
+            let found = best(rank_scan(store, &s, 5).unwrap(), 5);
+            several += usize::from(found.len() > 1);
+            assert_eq!(found, by_reading_all(tree, &query), "{tree:?} {query}");
+        }
+        assert!(several > 100, "{several}");
+    }
+
+    #[test]
+    fn whole_identity_numbers_and_phones_are_found_by_their_keyed_terms() {
+        let hall = demo_hall(100);
+        let store = hall.store();
+        for v in store.all::<Visitor>().map(Result::unwrap) {
+            for (tree, term, _) in keys::visitor_terms(&v) {
+                if keys::is_keyed(tree)
+                    && keys::keyed_prefixes(tree).iter().all(|&n| n != term.len())
+                {
+                    let s = scan(tree, term.clone(), MatchKind::IdNumber, Mode::Exact);
+                    let ids: Vec<VisitorId> = rank_scan(store, &s, 20)
+                        .unwrap()
+                        .into_iter()
+                        .map(|(_, id)| id)
+                        .collect();
+                    assert!(ids.contains(&v.id), "{tree:?} {term}");
+                }
+            }
+        }
     }
 
     #[test]
     fn a_broad_prefix_reads_the_longest_bucket_it_extends() {
-        assert_eq!(bucket_of(TreeId::IxIdNumber, "1101051985"), Some("110105"));
-        assert_eq!(bucket_of(TreeId::IxIdNumber, "110105"), Some("110105"));
-        assert_eq!(bucket_of(TreeId::IxIdNumber, "11010"), None);
+        // Identity numbers have keyed prefixes instead of buckets.
+        assert_eq!(bucket_of(TreeId::IxIdNumber, "1101051985"), None);
         assert_eq!(bucket_of(TreeId::IxName, "欧阳修"), Some("欧"));
         assert_eq!(bucket_of(TreeId::IxPinyin, "zhangwei"), Some("zhang"));
         assert_eq!(bucket_of(TreeId::IxPinyin, "zhan"), Some("zh"));

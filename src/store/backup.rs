@@ -46,6 +46,8 @@ pub enum BackupError {
     Format { found: u32, expected: u32 },
     #[error("备份中的索引格式是第 {found} 版，本程序使用第 {expected} 版。请用制作备份的那个版本的联访程序恢复")]
     Layout { found: u32, expected: u32 },
+    #[error("恢复需要制作这份备份的大厅的密钥文件，但 {0} 不存在。请先把那个大厅的密钥文件复制到这里（或在配置 [store] key_file 中写明它的位置），再恢复")]
+    KeyMissing(String),
     #[error("备份文件内容有误：{0}。请换一份备份")]
     Damaged(String),
     #[error("{0}")]
@@ -171,16 +173,21 @@ fn read_chunk(r: &mut impl Read) -> Result<Vec<u8>, BackupError> {
 const BATCH: usize = 10_000;
 
 /// Verifies `backup`, then fills the new store at `db_path` with it. Returns the
-/// header and the number of entries. The caller makes sure `db_path` is new.
+/// header and the number of entries. The caller makes sure `db_path` is new. The
+/// records are sealed with the backed-up hall's key, so `key_file` must hold that key.
 pub fn restore(
     backup: &Path,
     db_path: &Path,
     cache_mb: u64,
+    key_file: &Path,
 ) -> Result<(BackupHeader, u64), BackupError> {
     let header = verify(backup)?;
     let mut r = BufReader::new(File::open(backup)?);
     read_header(&mut r)?;
-    let store = Store::open(db_path, cache_mb)?;
+    if !key_file.exists() {
+        return Err(BackupError::KeyMissing(key_file.display().to_string()));
+    }
+    let store = Store::open(db_path, cache_mb, key_file)?;
     let mut batches: Vec<sled::Batch> = TreeId::ALL.iter().map(|_| Default::default()).collect();
     let mut pending = 0;
     let mut entries = 0;
@@ -205,6 +212,8 @@ pub fn restore(
     }
     apply(&store, &mut batches)?;
     store.flush()?;
+    // The backup's key check value has replaced the new store's own.
+    store.verify_key(key_file)?;
     Ok((header, entries))
 }
 
@@ -230,23 +239,34 @@ mod tests {
 
     #[test]
     fn a_backup_round_trips_and_a_flipped_byte_is_caught() {
-        let source = Store::temporary().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("hall.key");
+        let source = Store::open(&dir.path().join("source"), 8, &key).unwrap();
         source
             .write(|w| {
                 w.set_counter("seq.visitor", 41);
                 Ok::<_, StoreError>(())
             })
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("b.lfbak");
         let entries = export(&source, &header(), File::create(&file).unwrap()).unwrap();
         assert!(entries >= 2, "the layout stamp and the counter");
         assert_eq!(verify(&file).unwrap(), header());
 
-        let (read, restored) = restore(&file, &dir.path().join("db"), 8).unwrap();
+        let (read, restored) = restore(&file, &dir.path().join("db"), 8, &key).unwrap();
         assert_eq!((read, restored), (header(), entries));
-        let copy = Store::open(&dir.path().join("db"), 8).unwrap();
+        let copy = Store::open(&dir.path().join("db"), 8, &key).unwrap();
         assert_eq!(copy.counter("seq.visitor").unwrap(), 41);
+        drop(copy);
+
+        // Without the hall's key there is no restore: none, or another hall's.
+        let missing = dir.path().join("missing.key");
+        let err = restore(&file, &dir.path().join("db2"), 8, &missing).unwrap_err();
+        assert!(matches!(err, BackupError::KeyMissing(_)), "{err}");
+        let other = dir.path().join("other.key");
+        crate::store::crypt::Crypt::create(&other).unwrap();
+        let err = restore(&file, &dir.path().join("db3"), 8, &other).unwrap_err();
+        assert!(err.to_string().contains("不是这个数据目录的密钥"), "{err}");
 
         let mut bytes = std::fs::read(&file).unwrap();
         let middle = bytes.len() / 2;

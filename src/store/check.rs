@@ -3,7 +3,7 @@
 //! agree. Streams through the trees, so memory stays flat on a large hall.
 
 use super::keys::{self, Stored, TreeId};
-use super::{codec, Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
@@ -130,13 +130,17 @@ fn forward<T: Stored>(store: &Store, report: &mut CheckReport) -> Result<()> {
     for item in store.tree(T::TREE).iter() {
         let (k, v) = item?;
         report.records += 1;
-        let record: T = match codec::decode(&v) {
+        let record: T = match store.unseal(&k, &v) {
             Ok(r) => r,
             Err(e) => {
+                let why = match e {
+                    StoreError::Corrupt { message, .. } => message,
+                    other => other.to_string(),
+                };
                 note(
                     report,
                     format!(
-                        "{} 中键 {:02x?} 的记录无法解码：{e}",
+                        "{} 中键 {:02x?} 的记录无法解码：{why}",
                         T::TREE.name(),
                         k.as_ref()
                     ),
@@ -144,7 +148,7 @@ fn forward<T: Stored>(store: &Store, report: &mut CheckReport) -> Result<()> {
                 continue;
             }
         };
-        for entry in record.indexes() {
+        for entry in store.index_entries(&record) {
             let found = store.tree(entry.tree).get(&entry.key)?;
             if found.as_deref() != Some(entry.value.as_slice()) {
                 note(
@@ -170,8 +174,8 @@ fn source_indexes(
     key: &[u8],
     value: &[u8],
 ) -> Result<Option<Vec<keys::IndexEntry>>> {
-    fn of<T: Stored>(r: Result<Option<T>>) -> Result<Option<Vec<keys::IndexEntry>>> {
-        Ok(r?.map(|t| t.indexes()))
+    fn of<T: Stored>(store: &Store, r: Result<Option<T>>) -> Result<Option<Vec<keys::IndexEntry>>> {
+        Ok(r?.map(|t| store.index_entries(&t)))
     }
     let last = keys::trailing_id(key);
     let Some(last) = last else { return Ok(None) };
@@ -181,15 +185,15 @@ fn source_indexes(
         | TreeId::IxName
         | TreeId::IxInitials
         | TreeId::IxPinyin
-        | TreeId::IxPrefix => of(store.get_id::<Visitor>(last)),
+        | TreeId::IxPrefix => of(store, store.get_id::<Visitor>(last)),
         TreeId::IxMatterNumber
         | TreeId::IxVisitorMatters
         | TreeId::IxOpenMatters
-        | TreeId::IxMatterDate => of(store.get_id::<Matter>(last)),
-        TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store.get_id::<Visit>(last)),
-        TreeId::IxMatterAudit => of(store.get_id::<AuditRecord>(last)),
+        | TreeId::IxMatterDate => of(store, store.get_id::<Matter>(last)),
+        TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store, store.get_id::<Visit>(last)),
+        TreeId::IxMatterAudit => of(store, store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {
-            Some(ticket) => of(store.get_id::<Ticket>(ticket)),
+            Some(ticket) => of(store, store.get_id::<Ticket>(ticket)),
             None => Ok(None),
         },
         _ => Ok(None),

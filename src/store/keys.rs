@@ -1,6 +1,7 @@
 //! Every key the store writes is derived here, and only here: record keys and
-//! secondary-index keys. Keeping it in one file means sensitive index terms can
-//! later become keyed hashes without touching any caller.
+//! secondary-index keys. Terms of the keyed trees ([`is_keyed`]: identity numbers,
+//! phones) are written here in plain and replaced by their keyed hash in the store
+//! (`Store::index_entries`) before anything reaches disk.
 //!
 //! Index keys are `term ‖ 0x00 ‖ id (u64 big-endian)` with an empty value, so one
 //! term may point at many records and a prefix scan of `term` finds them in order.
@@ -334,14 +335,42 @@ pub fn parse_lookup_key(key: &[u8]) -> Option<LookupKey<'_>> {
 /// visitor, and sled stores an entry in ten times its bytes (docs/BENCHMARKS.md),
 /// so pinyin alone, whose 2-letter buckets are broad, has a second level.
 /// Phone suffixes of 4 digits and more are narrow already.
+/// Identity numbers have none: their prefixes are keyed terms ([`keyed_prefixes`]).
 pub fn prefix_buckets(tree: TreeId) -> &'static [usize] {
     match tree {
-        TreeId::IxIdNumber => &[6],
         TreeId::IxName => &[1],
         TreeId::IxInitials => &[1],
         TreeId::IxPinyin => &[2, 5],
         _ => &[],
     }
+}
+
+/// Index trees whose terms are sensitive: on disk each term is a keyed hash of the
+/// normalised value, so only exact terms can be looked up.
+pub fn is_keyed(tree: TreeId) -> bool {
+    matches!(tree, TreeId::IxIdNumber | TreeId::IxPhone)
+}
+
+/// Prefix lengths under which a keyed term is also filed as a term of its own, so a
+/// prefix lookup stays an exact lookup of a keyed hash: identity numbers by their
+/// first 6 (region) to 10 (birth year) digits, phones (reversed) by their last 4
+/// digits. A longer typed prefix is looked up under the longest of these it extends
+/// and checked against the decrypted records.
+pub fn keyed_prefixes(tree: TreeId) -> &'static [usize] {
+    match tree {
+        TreeId::IxIdNumber => &[6, 7, 8, 9, 10],
+        TreeId::IxPhone => &[4],
+        _ => &[],
+    }
+}
+
+/// A lookup key with its term replaced (by the term's keyed hash); none if `key` is
+/// not a lookup key.
+pub fn with_term(key: &[u8], term: &[u8]) -> Option<Vec<u8>> {
+    let split = key.len().checked_sub(LOOKUP_TAIL + 1)?;
+    let mut out = term.to_vec();
+    out.extend_from_slice(&key[split..]);
+    Some(out)
 }
 
 /// The scan prefix of the bucket of `tree` holding terms that start with `prefix`.
@@ -441,36 +470,51 @@ impl Stored for Visitor {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        // An anonymous letter or call is found by its matter number only, never by 匿名.
-        if self.anonymous {
-            return Vec::new();
-        }
-        let last = self.summary.last_visit;
-        let mut terms: Vec<(TreeId, String, bool)> = Vec::new();
-        if let Some(n) = &self.id_number {
-            terms.push((TreeId::IxIdNumber, n.as_str().to_string(), false));
-            // A legacy 15-digit number is also found by its 18-digit form.
-            if n.is_legacy() {
-                terms.push((TreeId::IxIdNumber, n.to_18().as_str().to_string(), false));
-            }
-        }
-        if let Some(p) = &self.phone {
-            terms.push((TreeId::IxPhone, reversed_digits(&p.digits()), false));
-        }
-        terms.push((TreeId::IxName, self.name.as_str().to_string(), false));
-        // Readings come most common first; the others still find the visitor, ranked lower.
-        let readings = pinyin::readings(self.name.as_str());
-        for (tree, list) in [
-            (TreeId::IxInitials, readings.initials),
-            (TreeId::IxPinyin, readings.full),
-        ] {
-            terms.extend(list.into_iter().enumerate().map(|(i, t)| (tree, t, i > 0)));
-        }
-        let mut out = lookup_entries(&terms, self.id, last);
+        let mut out = lookup_entries(&visitor_terms(self), self.id, self.summary.last_visit);
         out.sort();
         out.dedup();
         out
     }
+}
+
+/// A visitor's lookup terms in plain: tree, term, and whether from a rarer reading.
+/// Keyed terms come with their [`keyed_prefixes`].
+pub fn visitor_terms(v: &Visitor) -> Vec<(TreeId, String, bool)> {
+    // An anonymous letter or call is found by its matter number only, never by 匿名.
+    if v.anonymous {
+        return Vec::new();
+    }
+    let mut terms: Vec<(TreeId, String, bool)> = Vec::new();
+    if let Some(n) = &v.id_number {
+        terms.push((TreeId::IxIdNumber, n.as_str().to_string(), false));
+        // A legacy 15-digit number is also found by its 18-digit form.
+        if n.is_legacy() {
+            terms.push((TreeId::IxIdNumber, n.to_18().as_str().to_string(), false));
+        }
+    }
+    if let Some(p) = &v.phone {
+        terms.push((TreeId::IxPhone, reversed_digits(&p.digits()), false));
+    }
+    let prefixes: Vec<(TreeId, String, bool)> = terms
+        .iter()
+        .flat_map(|(tree, term, _)| {
+            keyed_prefixes(*tree)
+                .iter()
+                .filter(|&&n| n < term.len())
+                .map(move |&n| (*tree, term[..n].to_string(), false))
+        })
+        .collect();
+    terms.extend(prefixes);
+    terms.push((TreeId::IxName, v.name.as_str().to_string(), false));
+    // Readings come most common first; the others still find the visitor, ranked lower.
+    let readings = pinyin::readings(v.name.as_str());
+    for (tree, list) in [
+        (TreeId::IxInitials, readings.initials),
+        (TreeId::IxPinyin, readings.full),
+    ] {
+        terms.extend(list.into_iter().enumerate().map(|(i, t)| (tree, t, i > 0)));
+    }
+    terms
 }
 
 impl Stored for Visit {

@@ -8,20 +8,23 @@
 pub mod backup;
 pub mod check;
 pub mod codec;
+pub mod crypt;
 pub mod keys;
+pub mod migrate;
 mod snapshots;
 mod tallies;
 
 pub use tallies::Tallies;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
 use crate::domain::stats::TallyRules;
+use crypt::Crypt;
 use keys::{IndexEntry, Stored, TreeId};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,8 +42,16 @@ pub enum StoreError {
     /// An append-only record (the audit) was about to be overwritten.
     #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
     Exists { tree: &'static str, key: String },
-    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
+    #[error("找不到大厅密钥文件 {path}，而数据目录里已有加密的数据。请把这个大厅的密钥文件放回 {path}（或在配置 [store] key_file 中写明它的位置）；不会生成新的密钥，因为新密钥打不开已有的数据")]
+    KeyMissing { path: String },
+    #[error(
+        "大厅密钥文件 {path} 无法使用：{message}。请检查这个文件和它的权限，或从密钥备份中恢复它"
+    )]
+    KeyFile { path: String, message: String },
+    #[error("大厅密钥文件 {path} 不是这个数据目录的密钥（数据是用另一把密钥加密的）。请换上这个大厅自己的密钥文件")]
+    WrongKey { path: String },
     #[error("磁盘已满，这项操作没有保存（{0}）。请清理数据目录所在磁盘的空间，然后重新启动联访；已经保存的数据不受影响")]
     DiskFull(String),
     #[error("数据目录不可写（只读的磁盘或没有写权限）：{0}。请把数据目录放在可写的磁盘上，或请管理员检查挂载方式和目录权限")]
@@ -87,6 +98,10 @@ pub struct Store {
     write_lock: Mutex<()>,
     /// How records count in the statistics; none: no day counts are kept.
     tally_rules: Option<TallyRules>,
+    /// Seals the records and hashes the sensitive index terms.
+    crypt: Crypt,
+    /// The hall key file this opening created (a new hall), to tell the operator.
+    created_key: Option<PathBuf>,
 }
 
 fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
@@ -102,10 +117,14 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 }
 
 /// Version of the key layout `keys` derives (4: open matters by department, visits and
-/// matters by time, the statistics' day counts, login guards). A data directory written
-/// with another layout would answer lookups wrongly, so it is refused at open.
-pub const LAYOUT: u32 = 4;
+/// matters by time, the statistics' day counts, login guards; 5: records sealed with the
+/// hall key, identity numbers and phones indexed by keyed hash). A data directory written
+/// with another layout would answer lookups wrongly, so it is refused at open; layout 4
+/// is converted by [`migrate`].
+pub const LAYOUT: u32 = 5;
 const LAYOUT_KEY: &[u8] = b"store.layout";
+/// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
+const KEY_CHECK: &[u8] = b"store.key_check";
 
 /// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.
 /// Stores written before the stamp existed count as layout 2.
@@ -127,42 +146,130 @@ fn check_layout(meta: &sled::Tree) -> Result<()> {
     Ok(())
 }
 
-/// A stored record's bytes, decoded; undecodable bytes are reported as corruption.
-fn decode_record<T: Stored>(key: &[u8], bytes: Option<&[u8]>) -> Result<Option<T>> {
-    bytes
-        .map(|b| codec::decode(b).map_err(|e| corrupt(T::TREE, key, e)))
-        .transpose()
+/// Records a new store's key check value; refuses a key whose value differs.
+fn check_key(meta: &sled::Tree, crypt: &Crypt, key_file: &Path) -> Result<()> {
+    match meta.get(KEY_CHECK)? {
+        Some(stored) if stored.as_ref() == crypt.check_value() => Ok(()),
+        Some(_) => Err(StoreError::WrongKey {
+            path: key_file.display().to_string(),
+        }),
+        None => {
+            meta.insert(KEY_CHECK, &crypt.check_value())?;
+            Ok(())
+        }
+    }
+}
+
+/// The hall key for the store at `meta`: the key file's, or a new one for a store that
+/// holds nothing sealed yet (no check value); never a new key for existing data.
+fn hall_key(meta: &sled::Tree, key_file: &Path) -> Result<(Crypt, Option<PathBuf>)> {
+    match Crypt::load(key_file)? {
+        Some(crypt) => Ok((crypt, None)),
+        None if !meta.contains_key(KEY_CHECK)? => {
+            Ok((Crypt::create(key_file)?, Some(key_file.to_path_buf())))
+        }
+        None => Err(StoreError::KeyMissing {
+            path: key_file.display().to_string(),
+        }),
+    }
+}
+
+fn open_db(path: &Path, cache_mb: u64) -> Result<sled::Db> {
+    snapshots::remove_unfinished(path)
+        .map_err(|e| open_error(path, Some(e.kind()), e.to_string()))?;
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(cache_mb * 1024 * 1024)
+        .open()
+        .map_err(|e| open_error(path, io_kind(&e), e.to_string()))
 }
 
 impl Store {
-    pub fn open(path: &Path, cache_mb: u64) -> Result<Store> {
-        snapshots::remove_unfinished(path)
-            .map_err(|e| open_error(path, Some(e.kind()), e.to_string()))?;
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_mb * 1024 * 1024)
-            .open()
-            .map_err(|e| open_error(path, io_kind(&e), e.to_string()))?;
-        Store::from_db(db)
+    /// Opens (or creates) the store at `path` with the hall key in `key_file`, which a
+    /// new store creates.
+    pub fn open(path: &Path, cache_mb: u64, key_file: &Path) -> Result<Store> {
+        let db = open_db(path, cache_mb)?;
+        let meta = db.open_tree(TreeId::Meta.name())?;
+        check_layout(&meta)?;
+        let (crypt, created_key) = hall_key(&meta, key_file)?;
+        check_key(&meta, &crypt, key_file)?;
+        Store::from_db(db, crypt, created_key)
     }
 
-    /// A throw-away store for tests and `--demo`.
+    /// A throw-away store for tests and `--demo`, with a key that lives in memory only.
     pub fn temporary() -> Result<Store> {
-        Store::from_db(sled::Config::new().temporary(true).open()?)
+        let db = sled::Config::new().temporary(true).open()?;
+        let meta = db.open_tree(TreeId::Meta.name())?;
+        check_layout(&meta)?;
+        let crypt = Crypt::ephemeral();
+        check_key(&meta, &crypt, Path::new("（临时）"))?;
+        Store::from_db(db, crypt, None)
     }
 
-    fn from_db(db: sled::Db) -> Result<Store> {
+    fn from_db(db: sled::Db, crypt: Crypt, created_key: Option<PathBuf>) -> Result<Store> {
         let trees = TreeId::ALL
             .iter()
             .map(|t| db.open_tree(t.name()))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        check_layout(&trees[TreeId::Meta.index()])?;
         Ok(Store {
             db,
             trees,
             write_lock: Mutex::new(()),
             tally_rules: None,
+            crypt,
+            created_key,
         })
+    }
+
+    /// Refuses the store if its key check value is not this key's (after a restore).
+    pub fn verify_key(&self, key_file: &Path) -> Result<()> {
+        check_key(self.tree(TreeId::Meta), &self.crypt, key_file)
+    }
+
+    /// The hall key file this opening created, if it created one.
+    pub fn created_key(&self) -> Option<&Path> {
+        self.created_key.as_deref()
+    }
+
+    /// A stored record's bytes, unsealed and decoded; bytes that do not open under this
+    /// hall key for this tree and key, or do not decode, are reported as corruption.
+    pub(crate) fn unseal<T: Stored>(&self, key: &[u8], sealed: &[u8]) -> Result<T> {
+        let plain = self.crypt.open(T::TREE, key, sealed).ok_or_else(|| {
+            corrupt(
+                T::TREE,
+                key,
+                codec::CodecError::Decode(
+                    "无法解密：记录被改动或调换了位置，或不是用本大厅的密钥加密的".into(),
+                ),
+            )
+        })?;
+        codec::decode(&plain).map_err(|e| corrupt(T::TREE, key, e))
+    }
+
+    fn decode_record<T: Stored>(&self, key: &[u8], bytes: Option<&[u8]>) -> Result<Option<T>> {
+        bytes.map(|b| self.unseal(key, b)).transpose()
+    }
+
+    /// A record's index entries as stored: keyed terms replaced by their keyed hash.
+    pub fn index_entries<T: Stored>(&self, record: &T) -> Vec<IndexEntry> {
+        let mut entries = record.indexes();
+        for e in entries.iter_mut().filter(|e| keys::is_keyed(e.tree)) {
+            if let Some(k) = keys::parse_lookup_key(&e.key) {
+                let hashed = self.crypt.blind(e.tree, k.term);
+                e.key = keys::with_term(&e.key, &hashed).unwrap_or_default();
+            }
+        }
+        entries
+    }
+
+    /// The scan prefix that finds exactly `term` in `tree`, keyed if the tree is.
+    pub fn term_prefix(&self, tree: TreeId, term: &str) -> Vec<u8> {
+        if !keys::is_keyed(tree) {
+            return keys::exact_prefix(term);
+        }
+        let mut prefix = self.crypt.blind(tree, term.as_bytes()).to_vec();
+        prefix.push(0);
+        prefix
     }
 
     pub(crate) fn tree(&self, id: TreeId) -> &sled::Tree {
@@ -170,7 +277,7 @@ impl Store {
     }
 
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
-        decode_record(key, self.tree(T::TREE).get(key)?.as_deref())
+        self.decode_record(key, self.tree(T::TREE).get(key)?.as_deref())
     }
 
     pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
@@ -181,7 +288,7 @@ impl Store {
     pub fn all<T: Stored>(&self) -> impl Iterator<Item = Result<T>> + '_ {
         self.tree(T::TREE).iter().map(|item| {
             let (k, v) = item?;
-            codec::decode(&v).map_err(|e| corrupt(T::TREE, &k, e))
+            self.unseal(&k, &v)
         })
     }
 
@@ -192,7 +299,7 @@ impl Store {
             .take(limit)
             .map(|item| {
                 let (k, v) = item?;
-                codec::decode(&v).map_err(|e| corrupt(T::TREE, &k, e))
+                self.unseal(&k, &v)
             })
             .collect()
     }
@@ -338,7 +445,8 @@ impl Writer<'_> {
 
     /// Reads a record as this command has left it so far.
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
-        decode_record(key, self.raw_get(T::TREE, key)?.as_deref())
+        self.store
+            .decode_record(key, self.raw_get(T::TREE, key)?.as_deref())
     }
 
     pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
@@ -355,8 +463,10 @@ impl Writer<'_> {
         // A corrupt old value has unknown index entries; `check` reports those.
         let old: Option<T> = self.get(&key).ok().flatten();
         self.stage_tallies(old.as_ref(), record)?;
-        let old_entries = old.map(|o| o.indexes()).unwrap_or_default();
-        let new_entries = record.indexes();
+        let old_entries = old
+            .map(|o| self.store.index_entries(&o))
+            .unwrap_or_default();
+        let new_entries = self.store.index_entries(record);
         for e in &old_entries {
             if !new_entries
                 .iter()
@@ -372,8 +482,9 @@ impl Writer<'_> {
                 self.staged.insert((tree, key), Some(value));
             }
         }
-        let bytes = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
-        self.staged.insert((T::TREE, key), Some(bytes));
+        let plain = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
+        let sealed = self.store.crypt.seal(T::TREE, &key, &plain);
+        self.staged.insert((T::TREE, key), Some(sealed));
         Ok(())
     }
 

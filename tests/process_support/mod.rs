@@ -41,11 +41,18 @@ impl Server {
             .spawn()
             .expect("start lianfang serve");
         // The first stderr line names the bound address: "… 监听 127.0.0.1:PORT。…"
+        // (after the new hall key's announcement, on a hall's very first start).
         let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
         let mut line = String::new();
-        stderr
-            .read_line(&mut line)
-            .expect("read the server's first line");
+        for _ in 0..2 {
+            line.clear();
+            stderr
+                .read_line(&mut line)
+                .expect("read the server's first line");
+            if !line.contains("已生成大厅密钥") {
+                break;
+            }
+        }
         let addr = line
             .split("监听 ")
             .nth(1)

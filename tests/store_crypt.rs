@@ -1,0 +1,296 @@
+//! Sensitive data at rest: after registering, no file of the data directory holds an
+//! identity number, phone, address or complaint text; lookups still find the visitor;
+//! a missing or wrong hall key is refused; a moved ciphertext is reported by check; a
+//! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lianfang::config::HallConfig;
+use lianfang::domain::audit::AuditRecord;
+use lianfang::domain::matter::Matter;
+use lianfang::domain::officer::Role;
+use lianfang::domain::visit::Visit;
+use lianfang::domain::visitor::Visitor;
+use lianfang::hall::{Hall, HallExt, LocalHall, MatchKind};
+use lianfang::store::check::check;
+use lianfang::store::crypt::{key_path, Crypt};
+use support::*;
+
+const ID: &str = "110101197001010024";
+const PHONE: &str = "13912345678";
+const COMPLAINT: &str = "拖欠工资三个月";
+const ADDRESS: &str = "北京市东城区某街道 1 号";
+
+/// A hall in `root/hall` (its key beside it, in `root`) with one registered visitor.
+fn hall_with_visitor(root: &Path) -> (PathBuf, u64) {
+    let data = root.join("hall");
+    let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+    add_officer(&hall, "reg", Role::Registrar, "xfj");
+    let token = hall.login("reg", PASSWORD, "登记-1").unwrap().token;
+    let mut form = walk_in("张三", ID, PHONE, "rs");
+    form.matter = claim(COMPLAINT);
+    let visitor = hall.register(&token, form).unwrap().visitor;
+    hall.store().flush().unwrap();
+    (data, visitor)
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The files under `dir` whose bytes contain `needle`.
+fn holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    files(dir)
+        .into_iter()
+        .filter(|f| {
+            std::fs::read(f)
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
+        })
+        .collect()
+}
+
+fn found_by(hall: &LocalHall, text: &str) -> Vec<(u64, MatchKind)> {
+    let token = hall.system_session().unwrap();
+    hall.lookup(&token, text, 20)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.visitor, h.matched))
+        .collect()
+}
+
+#[test]
+fn no_file_of_the_data_directory_holds_sensitive_values_and_lookups_still_find_them() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, visitor) = hall_with_visitor(root.path());
+    let reversed_phone: String = PHONE.chars().rev().collect();
+    for needle in [
+        ID.as_bytes(),
+        &ID.as_bytes()[..10],
+        PHONE.as_bytes(),
+        reversed_phone.as_bytes(),
+        COMPLAINT.as_bytes(),
+        ADDRESS.as_bytes(),
+    ] {
+        let found = holding(&data, needle);
+        assert!(
+            found.is_empty(),
+            "{} in {found:?}",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    // The key is beside the data directory, not in it, and readable by its owner only.
+    let key = key_path(&data, None);
+    assert_eq!(key, root.path().canonicalize().unwrap().join("hall.key"));
+    assert!(key.exists());
+
+    let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+    assert_eq!(found_by(&hall, ID), vec![(visitor, MatchKind::IdNumber)]);
+    assert_eq!(found_by(&hall, PHONE), vec![(visitor, MatchKind::Phone)]);
+    for prefix in [&ID[..6], &ID[..10], &ID[..13]] {
+        assert_eq!(
+            found_by(&hall, prefix),
+            vec![(visitor, MatchKind::IdPrefix)]
+        );
+    }
+    for suffix in ["5678", "45678"] {
+        assert_eq!(
+            found_by(&hall, suffix),
+            vec![(visitor, MatchKind::PhoneSuffix)]
+        );
+    }
+    assert!(found_by(&hall, "110102").is_empty());
+    assert!(found_by(&hall, "5679").is_empty());
+    // The record itself reads back whole.
+    let v: Visitor = hall.store().get_id(visitor).unwrap().unwrap();
+    assert_eq!(v.id_number.unwrap().as_str(), ID);
+}
+
+#[test]
+fn a_missing_or_wrong_hall_key_is_refused_and_never_replaced() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, _) = hall_with_visitor(root.path());
+    let key = key_path(&data, None);
+    let saved = root.path().join("saved.key");
+    std::fs::rename(&key, &saved).unwrap();
+
+    let missing = LocalHall::open(&data, HallConfig::embedded())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(missing.contains("找不到大厅密钥文件"), "{missing}");
+    assert!(!key.exists(), "no new key for a hall with data");
+
+    Crypt::create(&key).unwrap();
+    let wrong = LocalHall::open(&data, HallConfig::embedded())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(wrong.contains("不是这个数据目录的密钥"), "{wrong}");
+
+    // The configured key file is used.
+    let mut config = HallConfig::embedded();
+    config.key_file = Some("saved.key".into());
+    LocalHall::open(&data, config).unwrap();
+}
+
+#[test]
+fn a_ciphertext_moved_to_another_record_is_reported_by_check() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, _) = hall_with_visitor(root.path());
+    {
+        let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+        add_officer(&hall, "reg2", Role::Registrar, "xfj");
+        let token = hall.login("reg2", PASSWORD, "登记-2").unwrap().token;
+        hall.register(&token, walk_in("李四", &nth_id(7), "13800000002", "rs"))
+            .unwrap();
+    }
+    {
+        // Swap the sealed values of visitors 1 and 2, as an attacker with the disk could.
+        let db = sled::open(data.join("db")).unwrap();
+        let visitors = db.open_tree("visitors").unwrap();
+        let one = visitors.get(1u64.to_be_bytes()).unwrap().unwrap();
+        let two = visitors.get(2u64.to_be_bytes()).unwrap().unwrap();
+        visitors.insert(1u64.to_be_bytes(), two).unwrap();
+        visitors.insert(2u64.to_be_bytes(), one).unwrap();
+        db.flush().unwrap();
+    }
+    let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    let corrupt: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.contains("visitors") && p.contains("无法解密"))
+        .collect();
+    assert_eq!(corrupt.len(), 2, "{:?}", report.problems);
+    assert!(hall.store().get_id::<Visitor>(1).is_err());
+}
+
+/// Record counts of a hall, by type.
+fn counts(hall: &LocalHall) -> [usize; 4] {
+    let s = hall.store();
+    [
+        s.all::<Visitor>().count(),
+        s.all::<Visit>().count(),
+        s.all::<Matter>().count(),
+        s.all::<AuditRecord>().count(),
+    ]
+}
+
+fn lianfang(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lianfang"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// `tests/fixtures/hall-layout4`: 30 demo visitors written by the layout-4 program.
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hall-layout4");
+
+#[test]
+fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("hall");
+    copy_dir(Path::new(FIXTURE), &data);
+    // The plain identity numbers of the old hall, read from its visitors tree.
+    let plain: Vec<(u64, String)> = {
+        let db = sled::open(data.join("db")).unwrap();
+        let tree = db.open_tree("visitors").unwrap();
+        let numbers: Vec<(u64, String)> = tree
+            .iter()
+            .map(|item| {
+                let (k, v) = item.unwrap();
+                let id = u64::from_be_bytes(k.as_ref().try_into().unwrap());
+                let visitor: Visitor = lianfang::store::codec::decode(&v).unwrap();
+                (id, visitor.id_number.map(|n| n.as_str().to_string()))
+            })
+            .filter_map(|(id, n)| Some((id, n?)))
+            .collect();
+        numbers
+    };
+    assert!(plain.len() >= 20, "{}", plain.len());
+
+    let refused = lianfang(&data, &["check"]);
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("lianfang migrate"), "{message}");
+
+    let migrated = lianfang(&data, &["migrate"]);
+    let out = String::from_utf8_lossy(&migrated.stdout);
+    assert!(
+        migrated.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(out.contains("检查通过"), "{out}");
+    // The old database stays, apart, for the operator to destroy.
+    assert!(data.join("db.layout4").exists());
+    for (_, number) in &plain {
+        assert!(holding(&data.join("db"), number.as_bytes()).is_empty());
+    }
+
+    let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+    let old = {
+        let db = sled::open(data.join("db.layout4")).unwrap();
+        ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
+    };
+    assert_eq!(counts(&hall), old);
+    assert!(check(hall.store()).unwrap().is_ok());
+    for (id, number) in &plain {
+        let hits = found_by(&hall, number);
+        assert!(hits.contains(&(*id, MatchKind::IdNumber)), "{number}");
+        let by_prefix = found_by(&hall, &number[..6]);
+        assert!(!by_prefix.is_empty(), "{number}");
+    }
+    drop(hall);
+    // A second run finds nothing to do.
+    let again = lianfang(&data, &["migrate"]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("无需迁移"));
+}
+
+#[test]
+fn the_first_run_creates_the_hall_key_and_says_where() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("hall");
+    let first = lianfang(&data, &["check"]);
+    assert!(first.status.success());
+    let key = key_path(&data, None);
+    let said = String::from_utf8_lossy(&first.stderr);
+    assert!(
+        said.contains("已生成大厅密钥") && said.contains(&key.display().to_string()),
+        "{said}"
+    );
+    assert!(!key.starts_with(data.canonicalize().unwrap()));
+    let again = lianfang(&data, &["check"]);
+    assert!(again.status.success());
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("已生成大厅密钥"));
+}
