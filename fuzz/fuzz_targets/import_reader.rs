@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use lianfang::config::HallConfig;
-use lianfang::domain::registration::{self, Rules};
+use lianfang::domain::registration;
 use lianfang::hall::clock::SystemClock;
 use lianfang::hall::{Hall, HallInfo, LocalHall};
 use lianfang::ledger::import::check;
@@ -46,14 +46,7 @@ fn read(data: &[u8], name: &str, today: NaiveDate) {
         }
     };
     assert_eq!(plan.valid, rows.len() as u64);
-    let rules = Rules {
-        departments: &info.departments,
-        content_classes: &info.content_classes,
-        group_threshold: info.group_visit_threshold,
-        max_representatives: info.max_representatives,
-        visit_levels: info.visit_levels.len(),
-        today,
-    };
+    let rules = info.rules(today);
     for (row, import) in &rows {
         // The header is a row before any data row.
         assert!(*row >= 2, "accepted row {row}");

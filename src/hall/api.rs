@@ -17,6 +17,7 @@ use crate::domain::matter::{Category, Matter, MatterId, Outcome};
 use crate::domain::officer::{OfficerInfo, Role};
 use crate::domain::oversight::{Oversight, OversightKind, Supervision};
 use crate::domain::registration::RegistrationInput;
+use crate::domain::registration::Rules;
 use crate::domain::stats::daily::DailyReport;
 use crate::domain::stats::period::Period;
 use crate::domain::stats::report::StatsReport;
@@ -44,6 +45,21 @@ pub struct HallInfo {
     pub calendar_warning: Option<String>,
     /// The visit levels intake offers, the hall's own first (`本级 / 到市 / 到省 / 进京`).
     pub visit_levels: Vec<String>,
+}
+
+impl HallInfo {
+    /// The rules a registration is checked against on `today`: the same at the desk, in
+    /// a ledger import and in the service.
+    pub fn rules(&self, today: NaiveDate) -> Rules<'_> {
+        Rules {
+            departments: &self.departments,
+            content_classes: &self.content_classes,
+            group_threshold: self.group_visit_threshold,
+            max_representatives: self.max_representatives,
+            today,
+            visit_levels: self.visit_levels.len(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

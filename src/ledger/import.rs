@@ -124,14 +124,7 @@ pub fn check(
             missing: missing.join("、"),
         });
     }
-    let rules = Rules {
-        departments: &info.departments,
-        content_classes: &info.content_classes,
-        group_threshold: info.group_visit_threshold,
-        max_representatives: info.max_representatives,
-        visit_levels: info.visit_levels.len(),
-        today,
-    };
+    let rules = info.rules(today);
     let mut plan = Plan::default();
     let mut valid = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();

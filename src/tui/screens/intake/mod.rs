@@ -26,7 +26,7 @@ use crate::domain::identity::normalize_query;
 use crate::domain::matter::{Category, MatterId};
 use crate::domain::registration::{
     self, validate_name, validate_phone, Field, FieldError, MatterChoice, NewMatter,
-    RegistrationInput, Rules,
+    RegistrationInput,
 };
 use crate::domain::visit::Channel;
 use crate::domain::visit_facts::{LowerLevel, VisitFacts};
@@ -602,15 +602,7 @@ impl IntakeScreen {
         }
         self.check_leaving();
         let checked = self.input(ctx).and_then(|input| {
-            let rules = Rules {
-                departments: &ctx.info.departments,
-                content_classes: &ctx.info.content_classes,
-                group_threshold: ctx.info.group_visit_threshold,
-                max_representatives: ctx.info.max_representatives,
-                today: ctx.today,
-                visit_levels: ctx.info.visit_levels.len(),
-            };
-            registration::validate(&input, &rules).map(|_| input)
+            registration::validate(&input, &ctx.info.rules(ctx.today)).map(|_| input)
         });
         match checked {
             Ok(input) => {
