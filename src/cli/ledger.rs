@@ -23,11 +23,6 @@ impl From<LedgerError> for CliError {
     }
 }
 
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("日期“{text}”无法识别，请写成 2026-11-27"))
-}
-
 pub fn parse_kind(text: &str) -> Result<LedgerKind, String> {
     match text {
         "visits" | "来访" => Ok(LedgerKind::Visits),

@@ -132,10 +132,10 @@ enum Command {
     /// 导出台账（来访或事项）为 .xlsx 或 CSV；身份证号码默认打码
     Export {
         /// 起始日期，如 2026-01-01
-        #[arg(long, value_name = "DATE", value_parser = ledger::parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = stats::parse_date)]
         from: chrono::NaiveDate,
         /// 结束日期（含当天），如 2026-12-31
-        #[arg(long, value_name = "DATE", value_parser = ledger::parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = stats::parse_date)]
         to: chrono::NaiveDate,
         /// visits（来访台账，每批次一行）或 matters（事项台账，每件一行）
         #[arg(long, value_name = "WHAT", value_parser = ledger::parse_kind, default_value = "visits")]

@@ -288,31 +288,11 @@ impl VisitLine {
         if self.channel.is_empty() {
             return Ok(Channel::Walkin);
         }
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.label() == self.channel)
-            .ok_or_else(|| {
-                let labels: Vec<&str> = Channel::ALL.iter().map(|c| c.label()).collect();
-                format!(
-                    "信访形式“{}”无法识别，应为{}之一",
-                    self.channel,
-                    labels.join("、")
-                )
-            })
+        by_label(&Channel::ALL, Channel::label, &self.channel, "信访形式")
     }
 
     pub fn category(&self) -> Result<Category, String> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.label() == self.category)
-            .ok_or_else(|| {
-                let labels: Vec<&str> = Category::ALL.iter().map(|c| c.label()).collect();
-                format!(
-                    "事项性质“{}”无法识别，应为{}之一",
-                    self.category,
-                    labels.join("、")
-                )
-            })
+        by_label(&Category::ALL, Category::label, &self.category, "事项性质")
     }
 
     /// What makes this row the same row when a file is imported again: the time,
@@ -335,6 +315,22 @@ impl VisitLine {
         }
         format!("{hash:016x}")
     }
+}
+
+/// The value a ledger cell names by its label, or the error listing the labels.
+fn by_label<T: Copy>(
+    all: &[T],
+    label: fn(T) -> &'static str,
+    text: &str,
+    what: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|v| label(*v) == text)
+        .ok_or_else(|| {
+            let labels: Vec<&str> = all.iter().map(|v| label(*v)).collect();
+            format!("{what}“{text}”无法识别，应为{}之一", labels.join("、"))
+        })
 }
 
 fn parse_yes_no(col: VisitCol, text: &str) -> Result<bool, String> {

@@ -9,9 +9,10 @@ use super::matter::{Category, MatterId};
 use super::name::PersonName;
 use super::phone::Phone;
 use super::text::char_count;
+use super::time::Timestamp;
 use super::visit::Channel;
 use super::visit_facts::{self, VisitFacts, ANONYMOUS_NAME};
-use super::visitor::VisitorId;
+use super::visitor::{Visitor, VisitorId, VisitorSummary};
 
 /// The form field an error belongs to, so a screen can show it beside that field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -162,6 +163,23 @@ pub struct ValidRegistration {
 impl ValidRegistration {
     pub fn is_group(&self, threshold: u16) -> bool {
         self.headcount >= threshold
+    }
+}
+
+impl ValidRegistration {
+    /// The visitor this registration makes when nobody on record is the same person.
+    pub fn new_visitor(&self, id: VisitorId, created: Timestamp) -> Visitor {
+        Visitor {
+            id,
+            id_number: self.id_number.clone(),
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            key_grade: None,
+            created,
+            summary: VisitorSummary::default(),
+            anonymous: self.facts.anonymous,
+        }
     }
 }
 

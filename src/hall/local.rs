@@ -45,7 +45,7 @@ use crate::domain::registration::{
 use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
-use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId, VisitorSummary};
+use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId};
 use crate::store::crypt;
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
@@ -354,17 +354,7 @@ impl LocalHall {
                     }
                     v
                 }
-                None => Visitor {
-                    id: w.next("seq.visitor")?,
-                    id_number: valid.id_number.clone(),
-                    name: valid.name.clone(),
-                    phone: valid.phone.clone(),
-                    address: valid.address.clone(),
-                    key_grade: None,
-                    created: now,
-                    summary: VisitorSummary::default(),
-                    anonymous: valid.facts.anonymous,
-                },
+                None => valid.new_visitor(w.next("seq.visitor")?, now),
             };
 
             let visit_id = w.next("seq.visit")?;

@@ -275,17 +275,7 @@ impl LocalHall {
                     }
                     v
                 }
-                None => Visitor {
-                    id: w.next("seq.visitor")?,
-                    id_number: valid.id_number.clone(),
-                    name: valid.name.clone(),
-                    phone: valid.phone.clone(),
-                    address: valid.address.clone(),
-                    key_grade: None,
-                    created: at,
-                    summary: VisitorSummary::default(),
-                    anonymous: valid.facts.anonymous,
-                },
+                None => valid.new_visitor(w.next("seq.visitor")?, at),
             };
             let source_matter = (!row.matter_number.is_empty())
                 .then(|| self.store.counter(&imported_matter_key(&row.matter_number)))
