@@ -99,18 +99,9 @@ impl Component for ChangePasswordScreen {
             self.submit(ctx);
             return Consumed::Yes;
         }
-        match key.code {
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                self.focus = 1 - self.focus;
-            }
-            KeyCode::Enter if self.focus == 0 => self.focus = 1,
-            KeyCode::Enter => self.submit(ctx),
-            _ => {
-                return match self.fields[self.focus].handle(key) {
-                    Some(_) => Consumed::Yes,
-                    None => Consumed::No,
-                }
-            }
+        match form::column_event(&mut self.fields, &mut self.focus, key) {
+            form::ColumnKey::Submit => self.submit(ctx),
+            form::ColumnKey::Done(consumed) => return consumed,
         }
         Consumed::Yes
     }

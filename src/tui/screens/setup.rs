@@ -1,13 +1,13 @@
 //! First run: the hall has no account yet, so the first administrator is created here.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::domain::officer::{valid_username, Role};
 use crate::hall::NewOfficer;
-use crate::tui::component::{hint, is_back_tab, is_submit, Component, Consumed, Ctx, KeyHint};
+use crate::tui::component::{hint, is_submit, Component, Consumed, Ctx, KeyHint};
 use crate::tui::jobs::{Job, Slot};
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form;
@@ -99,21 +99,9 @@ impl Component for SetupScreen {
             self.submit(ctx);
             return Consumed::Yes;
         }
-        match key.code {
-            KeyCode::Tab | KeyCode::Down if !is_back_tab(&key) => {
-                self.focus = (self.focus + 1) % LABELS.len();
-            }
-            KeyCode::BackTab | KeyCode::Up | KeyCode::Tab => {
-                self.focus = (self.focus + LABELS.len() - 1) % LABELS.len();
-            }
-            KeyCode::Enter if self.focus + 1 < LABELS.len() => self.focus += 1,
-            KeyCode::Enter => self.submit(ctx),
-            _ => {
-                return match self.fields[self.focus].handle(key) {
-                    Some(_) => Consumed::Yes,
-                    None => Consumed::No,
-                }
-            }
+        match form::column_event(&mut self.fields, &mut self.focus, key) {
+            form::ColumnKey::Submit => self.submit(ctx),
+            form::ColumnKey::Done(consumed) => return consumed,
         }
         Consumed::Yes
     }

@@ -1,5 +1,6 @@
 //! Laying out labelled rows: `  身份证号 [input      ] 错误或提示`.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -7,6 +8,7 @@ use ratatui::Frame;
 
 use super::field::TextField;
 use super::text::{fit, width};
+use crate::tui::component::{is_back_tab, Consumed};
 use crate::tui::theme::Theme;
 
 /// Draws `label` in a column `label_cols` wide (a `>` marks focus) and returns
@@ -91,4 +93,30 @@ pub fn intro(f: &mut Frame, area: Rect, label: &str, value: String, what: String
         Line::from(what),
     ];
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// What a key did in a column of text fields.
+pub enum ColumnKey {
+    /// Enter on the last field: the form is to be sent.
+    Submit,
+    Done(Consumed),
+}
+
+/// Keys of a column of text fields: Tab/↓ and Shift-Tab/↑ move round, Enter moves
+/// on and on the last field asks to submit; other keys edit the focused field.
+pub fn column_event(fields: &mut [TextField], focus: &mut usize, key: KeyEvent) -> ColumnKey {
+    let n = fields.len();
+    match key.code {
+        KeyCode::Tab | KeyCode::Down if !is_back_tab(&key) => *focus = (*focus + 1) % n,
+        KeyCode::BackTab | KeyCode::Up | KeyCode::Tab => *focus = (*focus + n - 1) % n,
+        KeyCode::Enter if *focus + 1 < n => *focus += 1,
+        KeyCode::Enter => return ColumnKey::Submit,
+        _ => {
+            return ColumnKey::Done(match fields[*focus].handle(key) {
+                Some(_) => Consumed::Yes,
+                None => Consumed::No,
+            })
+        }
+    }
+    ColumnKey::Done(Consumed::Yes)
 }
