@@ -232,6 +232,29 @@ fn full_numbers_are_for_administrators_and_audited() {
     );
 }
 
+/// The ledger shows the visitor's card as it reads now: a returning visitor's new phone
+/// is on their earlier rows too, as it was when every row read the visitor at export.
+#[test]
+fn a_returning_visitors_new_phone_is_on_every_row_of_theirs() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    t.hall
+        .register(&reg, walk_in("张三", &nth_id(1), "13812345678", "rs"))
+        .unwrap();
+    t.clock.advance_minutes(30);
+    let mut again = walk_in("张三", &nth_id(1), "13987654321", "zj");
+    again.matter = claim("房屋漏水无人维修");
+    t.hall.register(&reg, again).unwrap();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "p.csv");
+    let full = spec(LedgerKind::Visits, FileFormat::Csv, true);
+    assert_eq!(run_export(&t.hall, &admin, &full, &path), 2);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches("13987654321").count(), 2, "{text}");
+    assert!(!text.contains("13812345678"), "{text}");
+}
+
 #[test]
 fn a_period_exports_only_its_days_and_a_reversed_period_is_refused() {
     let (t, admin) = hall_with_visits();

@@ -341,3 +341,51 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
         "{problems}"
     );
 }
+
+#[test]
+fn check_reports_missing_stale_and_stray_visit_ledger_entries() {
+    use lianfang::domain::ledger::VisitEntry;
+    use lianfang::domain::name::PersonName;
+    let dir = tempfile::tempdir().unwrap();
+    hall_on_disk(dir.path());
+    {
+        let crypt = hall_key(dir.path());
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let ledger = db.open_tree("ledger_visits").unwrap();
+        let tree = keys::TreeId::LedgerVisits;
+        let entries: Vec<(Vec<u8>, VisitEntry)> = ledger
+            .iter()
+            .map(|item| {
+                let (k, v) = item.unwrap();
+                let plain = crypt.open(tree, &k, &v).unwrap();
+                (k.to_vec(), codec::decode(&plain).unwrap())
+            })
+            .collect();
+        assert_eq!(entries.len(), 3, "one entry per registered visit");
+        // The first visit loses its entry; the second's names someone else; a third
+        // entry is copied under a visit that does not exist.
+        ledger.remove(&entries[0].0).unwrap();
+        let mut renamed = entries[1].1.clone();
+        renamed.visitor.name = PersonName::parse("李四").unwrap();
+        let bytes = codec::encode(&renamed).unwrap();
+        ledger
+            .insert(&entries[1].0, crypt.seal(tree, &entries[1].0, &bytes))
+            .unwrap();
+        let mut stray = entries[2].1.clone();
+        stray.visit.id = 4242;
+        let key = keys::date_key(stray.visit.at, stray.visit.id);
+        let bytes = codec::encode(&stray).unwrap();
+        ledger.insert(&key, crypt.seal(tree, &key, &bytes)).unwrap();
+        db.flush().unwrap();
+    }
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    let problems = report.problems.join("\n");
+    assert_eq!(report.problems.len(), 3, "{problems}");
+    assert!(problems.contains("台账条目缺少"), "{problems}");
+    assert!(
+        problems.contains("台账条目与来访人、事项的现状不符"),
+        "{problems}"
+    );
+    assert!(problems.contains("多余的台账条目"), "{problems}");
+}

@@ -1,7 +1,8 @@
 //! Sensitive data at rest: after registering, no file of the data directory holds an
 //! identity number, phone, address or complaint text; lookups still find the visitor;
 //! a missing or wrong hall key is refused; a moved ciphertext is reported by check; a
-//! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup.
+//! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup, and a
+//! layout-5 hall gains its visit ledger entries.
 
 mod support;
 
@@ -275,6 +276,51 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
     let again = lianfang(&data, &["migrate"]);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("无需迁移"));
+}
+
+/// `tests/fixtures/hall-layout5`: 30 demo visitors written by the layout-5 program, with
+/// that hall's key (`hall.key`).
+const FIXTURE_5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hall-layout5");
+
+#[test]
+fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("hall");
+    copy_dir(&Path::new(FIXTURE_5).join("db"), &data.join("db"));
+    std::fs::copy(Path::new(FIXTURE_5).join("hall.key"), key_path(&data, None)).unwrap();
+    let refused = lianfang(&data, &["check"]);
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("第 5 版") && message.contains("lianfang migrate"),
+        "{message}"
+    );
+
+    let migrated = lianfang(&data, &["migrate"]);
+    let out = String::from_utf8_lossy(&migrated.stdout);
+    assert!(
+        migrated.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(out.contains("检查通过"), "{out}");
+    assert!(data.join("db.layout5").exists());
+
+    let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
+    let old = {
+        let db = sled::open(data.join("db.layout5")).unwrap();
+        ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
+    };
+    assert_eq!(counts(&hall), old);
+    let entries = hall
+        .store()
+        .visit_entries(&[], &[0xff; 17], usize::MAX)
+        .unwrap();
+    assert_eq!(entries.len(), old[1]);
+    assert!(out.contains(&format!("{} 条来访台账条目", old[1])), "{out}");
+    // `check` compares every entry with what its visitor and matter say now.
+    assert!(check(hall.store()).unwrap().is_ok());
+    let anyone = entries[0].1.visitor.name.as_str().to_string();
+    assert!(!found_by(&hall, &anyone).is_empty(), "{anyone}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! `lianfang migrate`: converts the data directory's layout-4 database (sensitive data
-//! in plain) to the encrypted layout in place. The new database is written beside the
-//! old one and checked; only then are the two swapped, the old one kept as `db.layout4`.
+//! `lianfang migrate`: converts the data directory's database of an older layout (4:
+//! sensitive data in plain; 5: no visit ledger entries) to the current layout in place.
+//! The new database is written beside the old one and checked; only then are the two
+//! swapped, the old one kept as `db.layout4` or `db.layout5`.
 
 use std::path::Path;
 
@@ -8,13 +9,11 @@ use super::paths::announce_key;
 use super::CliError;
 use crate::config::HallConfig;
 use crate::store::crypt::key_path;
-use crate::store::migrate::{has_layout, migrate as migrate_store, FROM_LAYOUT};
+use crate::store::migrate::{layout_of, migrate as migrate_store};
 use crate::store::{StoreError, LAYOUT};
 
 /// Where the unfinished new database is written.
 const MIGRATING: &str = "db.migrating";
-/// Where the old database is kept after a migration.
-pub const OLD_DB: &str = "db.layout4";
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> CliError {
     CliError::Input(format!(
@@ -26,8 +25,12 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> CliError {
 pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     let db = data.join("db");
     let store_error = |e: StoreError| CliError::Input(e.to_string());
-    if has_layout(&db, LAYOUT, config.cache_mb).map_err(store_error)? {
-        println!("数据目录 {} 已经是加密格式，无需迁移。", data.display());
+    let found = layout_of(&db, config.cache_mb).map_err(store_error)?;
+    if found == Some(LAYOUT) {
+        println!(
+            "数据目录 {} 已经是当前格式（第 {LAYOUT} 版），无需迁移。",
+            data.display()
+        );
         return Ok(());
     }
     if !db.exists() {
@@ -36,7 +39,8 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
             data.display()
         )));
     }
-    let old = data.join(OLD_DB);
+    // Where the old database is kept after the migration.
+    let old = data.join(format!("db.layout{}", found.unwrap_or(0)));
     if old.exists() {
         return Err(CliError::Input(format!(
             "{} 已存在（上一次迁移留下的旧数据库）。请先把它移走或确认销毁，再迁移",
@@ -50,7 +54,7 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     }
     let key_file = key_path(data, config.key_file.as_deref());
     let had_key = key_file.exists();
-    eprintln!("正在迁移第 {FROM_LAYOUT} 版数据库，记录全部保留……");
+    eprintln!("正在迁移第 {} 版数据库，记录全部保留……", found.unwrap_or(0));
     let migrated = migrate_store(&db, &new, &key_file, config.cache_mb).map_err(store_error)?;
     if !had_key {
         announce_key(&key_file);
@@ -68,14 +72,22 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     std::fs::rename(&db, &old).map_err(|e| io("移走旧数据库", &db, e))?;
     std::fs::rename(&new, &db).map_err(|e| io("启用新数据库", &new, e))?;
     println!(
-        "已迁移：{} 条记录，{} 个索引项，检查通过。大厅密钥：{}",
+        "已迁移：{} 条记录，{} 个索引项，{} 条来访台账条目，检查通过。大厅密钥：{}",
         migrated.records,
         migrated.check.index_entries,
+        migrated.entries,
         key_file.display()
     );
-    println!(
-        "旧数据库（未加密）保留在 {}：确认新数据库无误后，请安全销毁它（如 shred）和以前的未加密备份。",
-        old.display()
-    );
+    if migrated.from < 5 {
+        println!(
+            "旧数据库（未加密）保留在 {}：确认新数据库无误后，请安全销毁它（如 shred）和以前的未加密备份。",
+            old.display()
+        );
+    } else {
+        println!(
+            "旧数据库保留在 {}：确认新数据库无误后可以删除它。",
+            old.display()
+        );
+    }
     Ok(())
 }

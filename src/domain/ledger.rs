@@ -5,8 +5,12 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::matter::Category;
-use super::visit::Channel;
+use super::identity::IdNumber;
+use super::matter::{Category, Matter, Subject};
+use super::name::PersonName;
+use super::phone::Phone;
+use super::visit::{Channel, Visit};
+use super::visitor::{Visitor, VisitorId};
 
 /// Which ledger: visits (批次) or matters (件).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +202,65 @@ pub struct VisitLine {
     pub accused_department: String,
     pub department: String,
     pub repeat: bool,
+}
+
+/// One visit with what its ledger row shows of the visitor and the matter, as they read
+/// now. The store keeps one per visit in time order, rewritten when the visitor's card or
+/// the matter's subject is corrected, so that an export reads one tree in order instead of
+/// every row's visitor and matter at random places of a large hall.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitEntry {
+    pub visit: Visit,
+    pub visitor: LedgerVisitor,
+    pub matter: LedgerMatter,
+}
+
+/// The visitor's card as the ledger shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerVisitor {
+    pub id: VisitorId,
+    pub name: PersonName,
+    pub id_number: Option<IdNumber>,
+    pub phone: Option<Phone>,
+    pub address: String,
+}
+
+/// The matter as the ledger shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerMatter {
+    pub number: String,
+    pub subject: Subject,
+}
+
+impl VisitEntry {
+    pub fn of(visit: &Visit, visitor: &Visitor, matter: &Matter) -> VisitEntry {
+        VisitEntry {
+            visit: visit.clone(),
+            visitor: LedgerVisitor::of(visitor),
+            matter: LedgerMatter::of(matter),
+        }
+    }
+}
+
+impl LedgerVisitor {
+    pub fn of(v: &Visitor) -> LedgerVisitor {
+        LedgerVisitor {
+            id: v.id,
+            name: v.name.clone(),
+            id_number: v.id_number.clone(),
+            phone: v.phone.clone(),
+            address: v.address.clone(),
+        }
+    }
+}
+
+impl LedgerMatter {
+    pub fn of(m: &Matter) -> LedgerMatter {
+        LedgerMatter {
+            number: m.number.clone(),
+            subject: m.subject(),
+        }
+    }
 }
 
 /// Representatives share one cell, separated by `、`.

@@ -216,7 +216,7 @@ pub struct Matter {
 }
 
 /// What a matter is about, as the desk, the demo or a ledger registers it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subject {
     pub category: Category,
     pub content_class: String,
@@ -226,6 +226,12 @@ pub struct Subject {
     pub demands: String,
     /// 检举控告类 matters only.
     pub accused: Option<Accused>,
+}
+
+impl Subject {
+    pub fn accused_department(&self) -> Option<&DeptCode> {
+        self.accused.as_ref().and_then(|a| a.department.as_ref())
+    }
 }
 
 impl Matter {
@@ -292,6 +298,18 @@ impl Matter {
     /// The department the accused unit belongs to, when the matter names one.
     pub fn accused_department(&self) -> Option<&DeptCode> {
         self.accused.as_ref().and_then(|a| a.department.as_ref())
+    }
+
+    /// What the matter is about, as registered or corrected since.
+    pub fn subject(&self) -> Subject {
+        Subject {
+            category: self.category,
+            content_class: self.content_class.clone(),
+            place: self.place.clone(),
+            summary: self.summary.clone(),
+            demands: self.demands.clone(),
+            accused: self.accused.clone(),
+        }
     }
 
     /// Not closed for good (终结, 当场化解, 不予受理, a lapsed window …): visits may be added.

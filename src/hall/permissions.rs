@@ -105,8 +105,23 @@ pub fn can_see(officer: &OfficerInfo, config: &HallConfig, category: Category) -
 /// A matter as its category allows, and never to the department of the unit it accuses
 /// (Art 30), whatever that department's remit; administrators see every matter.
 pub fn can_see_matter(officer: &OfficerInfo, config: &HallConfig, matter: &Matter) -> bool {
-    can_see(officer, config, matter.category)
-        && (officer.role == Role::Admin || matter.accused_department() != Some(&officer.department))
+    can_see_subject(
+        officer,
+        config,
+        matter.category,
+        matter.accused_department(),
+    )
+}
+
+/// [`can_see_matter`] from what a matter is about (a ledger entry holds no whole matter).
+pub fn can_see_subject(
+    officer: &OfficerInfo,
+    config: &HallConfig,
+    category: Category,
+    accused_department: Option<&DeptCode>,
+) -> bool {
+    can_see(officer, config, category)
+        && (officer.role == Role::Admin || accused_department != Some(&officer.department))
 }
 
 pub fn require_visible(

@@ -5,6 +5,7 @@
 use super::keys::{self, Stored, TreeId};
 use super::{Result, Store, StoreError};
 use crate::domain::audit::AuditRecord;
+use crate::domain::ledger::VisitEntry;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
@@ -37,10 +38,12 @@ pub fn check(store: &Store) -> Result<CheckReport> {
     forward::<DeskState>(store, &mut report)?;
     forward::<AuditRecord>(store, &mut report)?;
     forward::<KeyGradeChange>(store, &mut report)?;
+    forward::<VisitEntry>(store, &mut report)?;
     for tree in TreeId::INDEXES {
         backward(store, tree, &mut report)?;
     }
     desks_and_tickets(store, &mut report)?;
+    visit_entries(store, &mut report)?;
     counter_ahead_of::<Visitor>(store, "seq.visitor", &mut report)?;
     counter_ahead_of::<Visit>(store, "seq.visit", &mut report)?;
     counter_ahead_of::<Matter>(store, "seq.matter", &mut report)?;
@@ -112,6 +115,58 @@ fn desks_and_tickets(store: &Store, report: &mut CheckReport) -> Result<()> {
                 format!(
                     "tickets 中的号 {} 显示叫到窗口“{desk}”，但该窗口没有在接待它",
                     ticket.label
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Every visit has its ledger entry, equal to what its visitor and matter imply now, and
+/// every entry belongs to a visit.
+fn visit_entries(store: &Store, report: &mut CheckReport) -> Result<()> {
+    let ledger = store.tree(TreeId::LedgerVisits);
+    for visit in store.all::<Visit>().filter_map(|v| v.ok()) {
+        let Ok(Some(implied)) = store.implied_entry(&visit) else {
+            continue;
+        };
+        let key = implied.key();
+        let stored = ledger
+            .get(&key)?
+            .map(|bytes| store.unseal::<VisitEntry>(&key, &bytes));
+        let problem = match stored {
+            None => "缺少",
+            Some(Ok(entry)) if entry == implied => continue,
+            Some(Ok(_)) => "与来访人、事项的现状不符的",
+            // Reported by `forward`.
+            Some(Err(_)) => continue,
+        };
+        note(
+            report,
+            format!(
+                "{} 中来访 {} 的台账条目{problem}（导出的台账会漏掉或写错这一行）",
+                TreeId::LedgerVisits.name(),
+                visit.id
+            ),
+        );
+    }
+    for item in ledger.iter() {
+        let (k, v) = item?;
+        let Ok(entry) = store.unseal::<VisitEntry>(&k, &v) else {
+            continue;
+        };
+        let belongs = store
+            .get_id::<Visit>(entry.visit.id)
+            .ok()
+            .flatten()
+            .is_some_and(|visit| keys::date_key(visit.at, visit.id) == k.as_ref());
+        if !belongs {
+            note(
+                report,
+                format!(
+                    "{} 中有多余的台账条目 {:02x?}，没有对应的来访",
+                    TreeId::LedgerVisits.name(),
+                    k.as_ref()
                 ),
             );
         }

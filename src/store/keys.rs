@@ -17,6 +17,7 @@ use super::Result;
 use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::DeptCode;
+use crate::domain::ledger::{LedgerMatter, LedgerVisitor, VisitEntry};
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::pinyin;
@@ -59,10 +60,12 @@ pub enum TreeId {
     Stats,
     /// Matters by when they were received, for the ledger export: `time ‖ id`.
     IxMatterDate,
+    /// The visit ledger's entries (`VisitEntry`), sealed, keyed like `IxVisitTime`.
+    LedgerVisits,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 25] = [
+    pub const ALL: [TreeId; 26] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -88,6 +91,7 @@ impl TreeId {
         TreeId::IxVisitTime,
         TreeId::Stats,
         TreeId::IxMatterDate,
+        TreeId::LedgerVisits,
     ];
 
     pub const INDEXES: [TreeId; 14] = [
@@ -134,6 +138,7 @@ impl TreeId {
             TreeId::IxVisitTime => "ix_visit_time",
             TreeId::Stats => "stats_days",
             TreeId::IxMatterDate => "ix_matter_date",
+            TreeId::LedgerVisits => "ledger_visits",
         }
     }
 
@@ -159,6 +164,18 @@ pub trait Stored: Serialize + DeserializeOwned {
     fn tally_rows(&self, _rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
         Ok(Vec::new())
     }
+    /// Which visits' ledger entries replacing `old` by this record makes stale.
+    fn stale_entries(&self, _old: Option<&Self>) -> StaleEntries {
+        StaleEntries::None
+    }
+}
+
+/// Ledger entries ([`VisitEntry`]) a write makes stale, to be rewritten with it.
+pub enum StaleEntries {
+    None,
+    Visits(Vec<u64>),
+    /// Every visit of this visitor: their card changed.
+    OfVisitor(u64),
 }
 
 /// Reads a matter by id for [`Stored::tally_rows`].
@@ -475,6 +492,15 @@ impl Stored for Visitor {
         out.dedup();
         out
     }
+    fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
+        match old {
+            Some(o) if LedgerVisitor::of(o) != LedgerVisitor::of(self) => {
+                StaleEntries::OfVisitor(self.id)
+            }
+            // A new visitor's visits are new too, and bring their own entries.
+            _ => StaleEntries::None,
+        }
+    }
 }
 
 /// A visitor's lookup terms in plain: tree, term, and whether from a rarer reading.
@@ -539,6 +565,23 @@ impl Stored for Visit {
             rules,
         ))
     }
+    fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
+        if old == Some(self) {
+            StaleEntries::None
+        } else {
+            StaleEntries::Visits(vec![self.id])
+        }
+    }
+}
+
+impl Stored for VisitEntry {
+    const TREE: TreeId = TreeId::LedgerVisits;
+    fn key(&self) -> Vec<u8> {
+        date_key(self.visit.at, self.visit.id)
+    }
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
+    }
 }
 
 impl Stored for Matter {
@@ -569,6 +612,12 @@ impl Stored for Matter {
     }
     fn tally_rows(&self, rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
         Ok(stats::matter_rows(self, rules))
+    }
+    fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
+        match old {
+            Some(o) if LedgerMatter::of(o) == LedgerMatter::of(self) => StaleEntries::None,
+            _ => StaleEntries::Visits(self.visits.clone()),
+        }
     }
 }
 

@@ -1,26 +1,32 @@
-//! `lianfang migrate`: converts a layout-4 store (records and identity numbers in
-//! plain) into a new layout-5 store: every record sealed with the hall key, the
-//! identity-number and phone indexes rebuilt as keyed hashes, everything else copied
-//! byte for byte. Nothing is dropped but the plain index terms; the old store is only
-//! read, so a failed migration leaves it as it was.
+//! `lianfang migrate`: converts a store of an older layout into a new store of the
+//! current one. From layout 4 (records and identity numbers in plain): every record
+//! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
+//! hashes. From layout 5 (sealed, with the same key): records and indexes copied byte for
+//! byte. Both: the visit ledger's entries written from the visits, everything else copied.
+//! Nothing is dropped but layout 4's plain index terms; the old store is only read, so a
+//! failed migration leaves it as it was.
 
 use std::path::Path;
 
 use super::check::{check, CheckReport};
 use super::keys::{self, TreeId};
-use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT_KEY};
+use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT, LAYOUT_KEY};
 use crate::domain::visitor::Visitor;
 
-/// The layout this module converts from.
-pub const FROM_LAYOUT: u32 = 4;
+/// The layouts this module converts from.
+pub const FROM_LAYOUTS: [u32; 2] = [4, 5];
 
-/// Entries written to sled at once.
-const BATCH: usize = 10_000;
+/// Entries written to sled at once: large batches drive sled's memory up (issue 6).
+const BATCH: usize = 1_000;
 
 /// What a migration copied, and the check of the new store.
 #[derive(Debug)]
 pub struct Migrated {
+    /// The layout migrated from.
+    pub from: u32,
     pub records: u64,
+    /// Visit ledger entries written.
+    pub entries: u64,
     pub check: CheckReport,
 }
 
@@ -44,24 +50,37 @@ fn stamped_layout(meta: &sled::Tree) -> Result<Option<u32>> {
         .map(|v| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes)))
 }
 
-/// Copies the layout-4 store at `old` into a new store at `new` (which must not hold a
-/// store yet) sealed with the key in `key_file` (created if missing), then checks it.
+/// Copies the store at `old` (layout 4 or 5) into a new store at `new` (which must not
+/// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
+/// a layout-5 store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {
     let source = open_db(old, cache_mb)?;
-    let found = stamped_layout(&source.open_tree(TreeId::Meta.name())?)?.unwrap_or(0);
-    if found != FROM_LAYOUT {
+    let source_meta = source.open_tree(TreeId::Meta.name())?;
+    let from = stamped_layout(&source_meta)?.unwrap_or(0);
+    if !FROM_LAYOUTS.contains(&from) {
         return Err(StoreError::Layout {
-            found,
-            expected: FROM_LAYOUT,
+            found: from,
+            expected: LAYOUT,
         });
     }
+    let sealed = from >= 5;
     let target = Store::open(new, cache_mb, key_file)?;
+    if sealed && source_meta.get(KEY_CHECK)?.as_deref() != Some(&target.crypt.check_value()[..]) {
+        return Err(StoreError::WrongKey {
+            path: key_file.display().to_string(),
+        });
+    }
+    let names = source.tree_names();
     let mut records = 0;
     for tree in TreeId::ALL {
-        let from = source.open_tree(tree.name())?;
+        // Trees newer than the old layout are not created in the old store.
+        if !names.iter().any(|n| n.as_ref() == tree.name().as_bytes()) {
+            continue;
+        }
+        let from_tree = source.open_tree(tree.name())?;
         let mut batch = sled::Batch::default();
         let mut pending = 0;
-        for item in from.iter() {
+        for item in from_tree.iter() {
             let (key, value) = item?;
             let value = if tree == TreeId::Meta {
                 // The new store has its own layout stamp and key check.
@@ -71,8 +90,12 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
                 value.to_vec()
             } else if holds_records(tree) {
                 records += 1;
-                target.crypt.seal(tree, &key, &value)
-            } else if plain_sensitive(tree, &key) {
+                if sealed {
+                    value.to_vec()
+                } else {
+                    target.crypt.seal(tree, &key, &value)
+                }
+            } else if !sealed && plain_sensitive(tree, &key) {
                 continue;
             } else {
                 value.to_vec()
@@ -86,26 +109,31 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
         }
         target.tree(tree).apply_batch(batch)?;
     }
-    // The keyed terms, derived from the records now sealed.
-    for visitor in target.all::<Visitor>() {
-        for entry in target.index_entries(&visitor?) {
-            if keys::is_keyed(entry.tree) {
-                target.tree(entry.tree).insert(entry.key, entry.value)?;
+    if !sealed {
+        // The keyed terms, derived from the records now sealed.
+        for visitor in target.all::<Visitor>() {
+            for entry in target.index_entries(&visitor?) {
+                if keys::is_keyed(entry.tree) {
+                    target.tree(entry.tree).insert(entry.key, entry.value)?;
+                }
             }
         }
     }
+    let entries = target.rebuild_visit_entries()?;
     target.flush()?;
     Ok(Migrated {
+        from,
         records,
+        entries,
         check: check(&target)?,
     })
 }
 
-/// Whether the store at `db` is stamped with `layout`; false for a missing store.
-pub fn has_layout(db: &Path, layout: u32, cache_mb: u64) -> Result<bool> {
+/// The layout the store at `db` is stamped with; none for a missing or empty store.
+pub fn layout_of(db: &Path, cache_mb: u64) -> Result<Option<u32>> {
     if !db.exists() {
-        return Ok(false);
+        return Ok(None);
     }
     let source = open_db(db, cache_mb)?;
-    Ok(stamped_layout(&source.open_tree(TreeId::Meta.name())?)? == Some(layout))
+    stamped_layout(&source.open_tree(TreeId::Meta.name())?)
 }

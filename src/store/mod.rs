@@ -10,15 +10,17 @@ pub mod check;
 pub mod codec;
 pub mod crypt;
 pub mod keys;
+mod ledger_entries;
 pub mod migrate;
 mod snapshots;
 mod tallies;
 
 pub use tallies::Tallies;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
@@ -42,7 +44,7 @@ pub enum StoreError {
     /// An append-only record (the audit) was about to be overwritten.
     #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
     Exists { tree: &'static str, key: String },
-    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）和第 5 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
     #[error("找不到大厅密钥文件 {path}，而数据目录里已有加密的数据。请把这个大厅的密钥文件放回 {path}（或在配置 [store] key_file 中写明它的位置）；不会生成新的密钥，因为新密钥打不开已有的数据")]
     KeyMissing { path: String },
@@ -118,10 +120,10 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 
 /// Version of the key layout `keys` derives (4: open matters by department, visits and
 /// matters by time, the statistics' day counts, login guards; 5: records sealed with the
-/// hall key, identity numbers and phones indexed by keyed hash). A data directory written
-/// with another layout would answer lookups wrongly, so it is refused at open; layout 4
-/// is converted by [`migrate`].
-pub const LAYOUT: u32 = 5;
+/// hall key, identity numbers and phones indexed by keyed hash; 6: the visit ledger's
+/// entries). A data directory written with another layout would answer lookups wrongly,
+/// so it is refused at open; layouts 4 and 5 are converted by [`migrate`].
+pub const LAYOUT: u32 = 6;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
 const KEY_CHECK: &[u8] = b"store.key_check";
@@ -174,14 +176,31 @@ fn hall_key(meta: &sled::Tree, key_file: &Path) -> Result<(Crypt, Option<PathBuf
     }
 }
 
+/// How long an opening waits for a file lock held by this process's own database just
+/// dropped: sled lets go of the lock only when its flusher thread has exited, a moment
+/// after the last handle is gone (sled issues #1234, #1289), which restore-then-check and
+/// migrate run into under load.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
 fn open_db(path: &Path, cache_mb: u64) -> Result<sled::Db> {
     snapshots::remove_unfinished(path)
         .map_err(|e| open_error(path, Some(e.kind()), e.to_string()))?;
-    sled::Config::new()
-        .path(path)
-        .cache_capacity(cache_mb * 1024 * 1024)
-        .open()
-        .map_err(|e| open_error(path, io_kind(&e), e.to_string()))
+    let started = Instant::now();
+    loop {
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(cache_mb * 1024 * 1024)
+            .open()
+        {
+            Ok(db) => return Ok(db),
+            // The words sled uses for a held lock; another program's lock is reported
+            // after the wait, as before.
+            Err(e) if e.to_string().contains("acquire lock") && started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => return Err(open_error(path, io_kind(&e), e.to_string())),
+        }
+    }
 }
 
 impl Store {
@@ -244,6 +263,13 @@ impl Store {
             )
         })?;
         codec::decode(&plain).map_err(|e| corrupt(T::TREE, key, e))
+    }
+
+    /// A record's bytes as stored: encoded and sealed under its tree and key.
+    fn seal<T: Stored>(&self, record: &T) -> Result<Vec<u8>> {
+        let key = record.key();
+        let plain = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
+        Ok(self.crypt.seal(T::TREE, &key, &plain))
     }
 
     fn decode_record<T: Stored>(&self, key: &[u8], bytes: Option<&[u8]>) -> Result<Option<T>> {
@@ -408,9 +434,12 @@ impl Store {
         let mut writer = Writer {
             store: self,
             staged: BTreeMap::new(),
+            stale_visits: BTreeSet::new(),
+            stale_visitors: BTreeSet::new(),
             _guard: guard,
         };
         let result = f(&mut writer)?;
+        writer.stage_entries()?;
         writer.commit()?;
         // The guard is dropped with the writer in commit, before the flush.
         // Flush outside the lock: concurrent commands share one fsync.
@@ -432,6 +461,9 @@ impl Store {
 pub struct Writer<'a> {
     store: &'a Store,
     staged: BTreeMap<(TreeId, Vec<u8>), Option<Vec<u8>>>,
+    /// Visits, and visitors' visits, whose ledger entries are rewritten at commit.
+    stale_visits: BTreeSet<u64>,
+    stale_visitors: BTreeSet<u64>,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -463,6 +495,7 @@ impl Writer<'_> {
         // A corrupt old value has unknown index entries; `check` reports those.
         let old: Option<T> = self.get(&key).ok().flatten();
         self.stage_tallies(old.as_ref(), record)?;
+        self.note_stale(old.as_ref(), record);
         let old_entries = old
             .map(|o| self.store.index_entries(&o))
             .unwrap_or_default();
@@ -482,8 +515,13 @@ impl Writer<'_> {
                 self.staged.insert((tree, key), Some(value));
             }
         }
-        let plain = codec::encode(record).map_err(|e| corrupt(T::TREE, &key, e))?;
-        let sealed = self.store.crypt.seal(T::TREE, &key, &plain);
+        self.stage_sealed(record)
+    }
+
+    /// Stages a record's sealed bytes alone, without the index changes it implies.
+    fn stage_sealed<T: Stored>(&mut self, record: &T) -> Result<()> {
+        let key = record.key();
+        let sealed = self.store.seal(record)?;
         self.staged.insert((T::TREE, key), Some(sealed));
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! existing ledger one row per command.
 
 use super::*;
-use crate::domain::ledger::{LedgerLines, MatterLine, VisitLine};
+use crate::domain::ledger::{LedgerLines, MatterLine, VisitEntry, VisitLine};
+use crate::domain::matter::Subject;
 
 /// Rows per export page: the largest rows (4,000-character summaries) still fit a
 /// network frame.
@@ -22,6 +23,31 @@ fn imported_matter_key(number: &str) -> String {
     format!("ledger.matter.{number}")
 }
 
+/// One page of lines from `fetch`, which reads up to [`LEDGER_PAGE`] keys from a cursor
+/// with the line of each the officer exports; rows they may not export are passed over.
+/// The key of the page's last line comes with a full page: the next page starts after it.
+fn fill_page<L>(
+    mut cursor: Vec<u8>,
+    mut fetch: impl FnMut(&[u8]) -> HallResult<Vec<(Vec<u8>, Option<L>)>>,
+) -> HallResult<(Vec<L>, Option<Vec<u8>>)> {
+    let mut lines = Vec::new();
+    loop {
+        let batch = fetch(&cursor)?;
+        let exhausted = batch.len() < LEDGER_PAGE;
+        for (key, line) in batch {
+            lines.extend(line);
+            if lines.len() == LEDGER_PAGE {
+                return Ok((lines, Some(key)));
+            }
+            cursor = key;
+            cursor.push(0);
+        }
+        if exhausted {
+            return Ok((lines, None));
+        }
+    }
+}
+
 impl LocalHall {
     pub(super) fn ledger_page(&self, s: &Session, req: LedgerRequest) -> HallResult<LedgerPage> {
         permissions::require(&s.officer, Action::ExportLedger)?;
@@ -38,7 +64,7 @@ impl LocalHall {
         }
         let tz = self.config.timezone;
         let end = keys::date_start(Timestamp::start_of(req.to.succ_opt().unwrap_or(req.to), tz));
-        let mut cursor = match &req.after {
+        let cursor = match &req.after {
             Some(after) => {
                 let mut k = after.clone();
                 k.push(0);
@@ -63,57 +89,49 @@ impl LocalHall {
                 keys::date_start(Timestamp::start_of(req.from, tz))
             }
         };
-        let tree = match req.kind {
-            LedgerKind::Visits => TreeId::IxVisitTime,
-            LedgerKind::Matters => TreeId::IxMatterDate,
+        let (lines, next) = match req.kind {
+            LedgerKind::Visits => {
+                let (visits, next) = fill_page(cursor, |from| {
+                    // Entries in time order, one tree, no other reads.
+                    let entries = self.store.visit_entries(from, &end, LEDGER_PAGE)?;
+                    Ok(entries
+                        .into_iter()
+                        .map(|(k, e)| (k, self.visit_line(s, e, req.full_id)))
+                        .collect())
+                })?;
+                (LedgerLines::Visits(visits), next)
+            }
+            LedgerKind::Matters => {
+                let (matters, next) = fill_page(cursor, |from| {
+                    let keys =
+                        self.store
+                            .keys_between(TreeId::IxMatterDate, from, &end, LEDGER_PAGE)?;
+                    keys.into_iter()
+                        .map(|k| {
+                            let line = match keys::trailing_id(&k) {
+                                Some(id) => self.matter_line(s, id)?,
+                                None => None,
+                            };
+                            Ok((k, line))
+                        })
+                        .collect()
+                })?;
+                (LedgerLines::Matters(matters), next)
+            }
         };
-        let mut visits = Vec::new();
-        let mut matters = Vec::new();
-        loop {
-            let keys = self.store.keys_between(tree, &cursor, &end, LEDGER_PAGE)?;
-            let exhausted = keys.len() < LEDGER_PAGE;
-            for key in keys {
-                let Some(id) = keys::trailing_id(&key) else {
-                    continue;
-                };
-                match req.kind {
-                    LedgerKind::Visits => visits.extend(self.visit_line(s, id, req.full_id)?),
-                    LedgerKind::Matters => matters.extend(self.matter_line(s, id)?),
-                }
-                if visits.len() + matters.len() == LEDGER_PAGE {
-                    return Ok(self.page(req.kind, visits, matters, Some(key)));
-                }
-                cursor = key;
-                cursor.push(0);
-            }
-            if exhausted {
-                return Ok(self.page(req.kind, visits, matters, None));
-            }
-        }
+        Ok(LedgerPage { lines, next })
     }
 
-    fn page(
-        &self,
-        kind: LedgerKind,
-        visits: Vec<VisitLine>,
-        matters: Vec<MatterLine>,
-        next: Option<Vec<u8>>,
-    ) -> LedgerPage {
-        LedgerPage {
-            lines: match kind {
-                LedgerKind::Visits => LedgerLines::Visits(visits),
-                LedgerKind::Matters => LedgerLines::Matters(matters),
-            },
-            next,
-        }
-    }
-
-    /// Whether the officer exports this matter's rows: its category and accused unit
-    /// allow it to be seen, and it is the officer's department's unless they export the
-    /// whole hall.
-    fn exports(&self, s: &Session, m: &Matter, department: &DeptCode) -> bool {
-        permissions::can_see_matter(&s.officer, &self.config, m)
-            && (permissions::exports_hall_wide(&s.officer) || &s.officer.department == department)
+    /// Whether the officer exports rows of a matter about `subject`: its category and
+    /// accused unit allow it to be seen, and it is the officer's department's unless they
+    /// export the whole hall.
+    fn exports(&self, s: &Session, subject: &Subject, department: &DeptCode) -> bool {
+        permissions::can_see_subject(
+            &s.officer,
+            &self.config,
+            subject.category,
+            subject.accused_department(),
+        ) && (permissions::exports_hall_wide(&s.officer) || &s.officer.department == department)
     }
 
     fn dept_name(&self, code: &DeptCode) -> String {
@@ -122,23 +140,19 @@ impl LocalHall {
             .map_or_else(|| code.to_string(), |d| d.name.clone())
     }
 
-    fn visit_line(&self, s: &Session, id: u64, full: bool) -> HallResult<Option<VisitLine>> {
-        let Some(visit) = self.store.get_id::<Visit>(id)? else {
-            return Ok(None);
-        };
-        let Some(m) = self.store.get_id::<Matter>(visit.matter)? else {
-            return Ok(None);
-        };
-        if !self.exports(s, &m, &visit.department) {
-            return Ok(None);
+    fn visit_line(&self, s: &Session, entry: VisitEntry, full: bool) -> Option<VisitLine> {
+        let VisitEntry {
+            visit,
+            visitor: v,
+            matter: m,
+        } = entry;
+        if !self.exports(s, &m.subject, &visit.department) {
+            return None;
         }
-        let Some(v) = self.store.get_id::<Visitor>(visit.visitor)? else {
-            return Ok(None);
-        };
-        let tz = self.config.timezone;
-        let (accused, accused_department) = match &m.accused {
+        let subject = m.subject;
+        let (accused, accused_department) = match subject.accused {
             Some(a) => (
-                a.party.clone(),
+                a.party,
                 a.department
                     .as_ref()
                     .map(|d| self.dept_name(d))
@@ -146,23 +160,33 @@ impl LocalHall {
             ),
             None => (String::new(), String::new()),
         };
-        Ok(Some(VisitLine {
-            at: visit.at.local(tz).naive_local(),
+        Some(VisitLine {
+            at: visit.at.local(self.config.timezone).naive_local(),
             visitor_no: v.id.to_string(),
             name: v.name.as_str().to_string(),
-            id_number: match (&v.id_number, full) {
-                (Some(n), true) => n.as_str().to_string(),
-                (Some(_), false) => v.masked_id(),
-                // 无证件 says it; a placeholder would not import.
-                (None, _) => String::new(),
-            },
             no_document: v.id_number.is_none(),
-            phone: match (&v.phone, full) {
-                (Some(p), true) => p.as_str().to_string(),
-                (Some(_), false) => v.masked_phone(),
-                (None, _) => String::new(),
-            },
-            address: v.address.clone(),
+            // 无证件 says it; a placeholder would not import.
+            id_number: v
+                .id_number
+                .map(|n| {
+                    if full {
+                        n.as_str().to_string()
+                    } else {
+                        n.masked()
+                    }
+                })
+                .unwrap_or_default(),
+            phone: v
+                .phone
+                .map(|p| {
+                    if full {
+                        p.as_str().to_string()
+                    } else {
+                        p.masked()
+                    }
+                })
+                .unwrap_or_default(),
+            address: v.address,
             channel: visit.channel.label().to_string(),
             headcount: visit.headcount,
             representatives: visit
@@ -170,24 +194,24 @@ impl LocalHall {
                 .iter()
                 .map(|r| r.as_str().to_string())
                 .collect(),
-            matter_number: m.number.clone(),
-            category: m.category.label().to_string(),
-            content_class: m.content_class.clone(),
-            place: m.place.clone(),
-            summary: m.summary.clone(),
-            demands: m.demands.clone(),
+            matter_number: m.number,
+            category: subject.category.label().to_string(),
+            content_class: subject.content_class,
+            place: subject.place,
+            summary: subject.summary,
+            demands: subject.demands,
             accused,
             accused_department,
             department: self.dept_name(&visit.department),
             repeat: visit.repeat,
-        }))
+        })
     }
 
     fn matter_line(&self, s: &Session, id: u64) -> HallResult<Option<MatterLine>> {
         let Some(m) = self.store.get_id::<Matter>(id)? else {
             return Ok(None);
         };
-        if !self.exports(s, &m, &m.department) {
+        if !self.exports(s, &m.subject(), &m.department) {
             return Ok(None);
         }
         let mut visitors = Vec::new();
