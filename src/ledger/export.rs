@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use super::{write_error, FileFormat, LedgerError};
 use crate::domain::ledger::{Cell, LedgerKind};
@@ -46,7 +46,7 @@ pub fn export(
     }
     let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_error(out, e))?;
     let mut sink: Box<dyn Sink> = match spec.format {
-        FileFormat::Xlsx => Box::new(XlsxSink::new(spec.kind)?),
+        FileFormat::Xlsx => Box::new(XlsxSink::new(spec.kind)),
         FileFormat::Csv => Box::new(CsvSink::new(
             temp.reopen().map_err(|e| write_error(out, e))?,
         )),
@@ -107,44 +107,51 @@ trait Sink {
     fn finish(self: Box<Self>, path: &Path) -> Result<(), String>;
 }
 
+/// Rows of an Excel worksheet, header included: a longer ledger (two years of a large
+/// hall) goes on in another worksheet instead of failing at the limit.
+const SHEET_ROWS: u32 = 1_048_576;
+
 struct XlsxSink {
     workbook: Workbook,
+    kind: LedgerKind,
+    /// Rows per worksheet, header included ([`SHEET_ROWS`]; fewer in tests).
+    sheet_rows: u32,
+    sheets: usize,
     next_row: u32,
     time: Format,
 }
 
 impl XlsxSink {
-    fn new(kind: LedgerKind) -> Result<XlsxSink, LedgerError> {
-        let mut workbook = Workbook::new();
-        // Constant-memory mode streams each finished row to a temporary file.
-        let sheet = workbook.add_worksheet_with_constant_memory();
-        sheet
-            .set_name(kind.label())
-            .map_err(|e| LedgerError::Format(e.to_string()))?;
-        Ok(XlsxSink {
-            workbook,
+    fn new(kind: LedgerKind) -> XlsxSink {
+        XlsxSink {
+            // Constant-memory worksheets stream each finished row to a temporary file.
+            workbook: Workbook::new(),
+            kind,
+            sheet_rows: SHEET_ROWS,
+            sheets: 0,
             next_row: 0,
             time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
-        })
+        }
     }
 
-    fn sheet(&mut self) -> Result<&mut Worksheet, String> {
-        sheet_of(&mut self.workbook)
-    }
-}
-
-impl Sink for XlsxSink {
-    fn header(&mut self, kind: LedgerKind) -> Result<(), String> {
+    /// Starts the next worksheet (`来访台账`, then `来访台账（2）` …) with its header row.
+    fn add_sheet(&mut self) -> Result<(), String> {
+        self.sheets += 1;
+        let name = match self.sheets {
+            1 => self.kind.label().to_string(),
+            n => format!("{}（{n}）", self.kind.label()),
+        };
         let bold = Format::new().set_bold().set_align(FormatAlign::Center);
-        let sheet = self.sheet()?;
-        for (col, width) in kind.widths().into_iter().enumerate() {
+        let sheet = self.workbook.add_worksheet_with_constant_memory();
+        sheet.set_name(name).map_err(|e| e.to_string())?;
+        for (col, width) in self.kind.widths().into_iter().enumerate() {
             // Widths count characters; a Chinese character is two wide in Excel.
             sheet
                 .set_column_width(col as u16, f64::from(width) * 1.6)
                 .map_err(|e| e.to_string())?;
         }
         sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
-        for (col, header) in kind.headers().into_iter().enumerate() {
+        for (col, header) in self.kind.headers().into_iter().enumerate() {
             sheet
                 .write_string_with_format(0, col as u16, header, &bold)
                 .map_err(|e| e.to_string())?;
@@ -152,11 +159,23 @@ impl Sink for XlsxSink {
         self.next_row = 1;
         Ok(())
     }
+}
+
+impl Sink for XlsxSink {
+    fn header(&mut self, _kind: LedgerKind) -> Result<(), String> {
+        self.add_sheet()
+    }
 
     fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
+        if self.next_row == self.sheet_rows {
+            self.add_sheet()?;
+        }
         let row = self.next_row;
         let time = &self.time;
-        let sheet = sheet_of(&mut self.workbook)?;
+        let sheet = self
+            .workbook
+            .worksheet_from_index(self.sheets - 1)
+            .map_err(|e| e.to_string())?;
         for (col, cell) in cells.iter().enumerate() {
             let col = col as u16;
             let written = match cell {
@@ -174,10 +193,6 @@ impl Sink for XlsxSink {
     fn finish(mut self: Box<Self>, path: &Path) -> Result<(), String> {
         self.workbook.save(path).map_err(|e| e.to_string())
     }
-}
-
-fn sheet_of(workbook: &mut Workbook) -> Result<&mut Worksheet, String> {
-    workbook.worksheet_from_index(0).map_err(|e| e.to_string())
 }
 
 struct CsvSink {
@@ -221,5 +236,44 @@ impl Sink for CsvSink {
     fn finish(self: Box<Self>, _path: &Path) -> Result<(), String> {
         let mut this = *self;
         this.writer.flush().map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader};
+
+    #[test]
+    fn a_ledger_longer_than_a_worksheet_goes_on_in_the_next_with_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.xlsx");
+        let mut sink = Box::new(XlsxSink::new(LedgerKind::Matters));
+        sink.sheet_rows = 3;
+        sink.header(LedgerKind::Matters).unwrap();
+        for n in 1..=5 {
+            sink.row(&[Cell::Text(format!("2026-{n:06}"))]).unwrap();
+        }
+        sink.finish(&path).unwrap();
+
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let names = book.sheet_names();
+        assert_eq!(names, ["事项台账", "事项台账（2）", "事项台账（3）"]);
+        let header = LedgerKind::Matters.headers()[0];
+        let mut numbers = Vec::new();
+        for name in names {
+            let range = book.worksheet_range(&name).unwrap();
+            let mut rows = range.rows();
+            assert_eq!(
+                rows.next().unwrap()[0],
+                Data::String(header.into()),
+                "{name}"
+            );
+            numbers.extend(rows.map(|r| r[0].to_string()));
+        }
+        assert_eq!(
+            numbers,
+            (1..=5).map(|n| format!("2026-{n:06}")).collect::<Vec<_>>()
+        );
     }
 }
