@@ -255,6 +255,28 @@ fn a_returning_visitors_new_phone_is_on_every_row_of_theirs() {
     assert!(!text.contains("13812345678"), "{text}");
 }
 
+/// A co-petitioner who joins a matter later is on its matter ledger row with the first.
+#[test]
+fn a_visitor_who_joins_a_matter_is_on_its_matter_row() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let first = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    t.clock.advance_minutes(30);
+    let mut joins = walk_in("李四", &nth_id(2), "", "rs");
+    joins.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    t.hall.register(&reg, joins).unwrap();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "m.csv");
+    let matters = spec(LedgerKind::Matters, FileFormat::Csv, false);
+    assert_eq!(run_export(&t.hall, &admin, &matters, &path), 1);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("张三、李四"), "{text}");
+}
+
 #[test]
 fn a_period_exports_only_its_days_and_a_reversed_period_is_refused() {
     let (t, admin) = hall_with_visits();

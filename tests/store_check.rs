@@ -343,7 +343,7 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
 }
 
 #[test]
-fn check_reports_missing_stale_and_stray_visit_ledger_entries() {
+fn check_reports_missing_stale_and_stray_ledger_entries() {
     use lianfang::domain::ledger::VisitEntry;
     use lianfang::domain::name::PersonName;
     let dir = tempfile::tempdir().unwrap();
@@ -376,16 +376,27 @@ fn check_reports_missing_stale_and_stray_visit_ledger_entries() {
         let key = keys::date_key(stray.visit.at, stray.visit.id);
         let bytes = codec::encode(&stray).unwrap();
         ledger.insert(&key, crypt.seal(tree, &key, &bytes)).unwrap();
+        // And a matter loses its entry.
+        let matters = db.open_tree("ledger_matters").unwrap();
+        assert_eq!(matters.len(), 3, "one entry per matter");
+        matters.pop_min().unwrap();
         db.flush().unwrap();
     }
     let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
     let report = check(hall.store()).unwrap();
     let problems = report.problems.join("\n");
-    assert_eq!(report.problems.len(), 3, "{problems}");
+    assert_eq!(report.problems.len(), 4, "{problems}");
     assert!(problems.contains("台账条目缺少"), "{problems}");
     assert!(
         problems.contains("台账条目与来访人、事项的现状不符"),
         "{problems}"
     );
-    assert!(problems.contains("多余的台账条目"), "{problems}");
+    assert!(
+        problems.contains("ledger_visits 中有多余的台账条目"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("ledger_matters 中事项") && problems.contains("台账条目缺少"),
+        "{problems}"
+    );
 }

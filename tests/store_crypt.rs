@@ -2,7 +2,7 @@
 //! identity number, phone, address or complaint text; lookups still find the visitor;
 //! a missing or wrong hall key is refused; a moved ciphertext is reported by check; a
 //! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup, and a
-//! layout-5 hall gains its visit ledger entries.
+//! layout-5 hall gains its ledger entries.
 
 mod support;
 
@@ -11,6 +11,7 @@ use std::process::Command;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::audit::AuditRecord;
+use lianfang::domain::ledger::{MatterEntry, VisitEntry};
 use lianfang::domain::matter::Matter;
 use lianfang::domain::officer::Role;
 use lianfang::domain::visit::Visit;
@@ -283,7 +284,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
 const FIXTURE_5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hall-layout5");
 
 #[test]
-fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit() {
+fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit_and_matter() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("hall");
     copy_dir(&Path::new(FIXTURE_5).join("db"), &data.join("db"));
@@ -311,12 +312,16 @@ fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit() {
         ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
     };
     assert_eq!(counts(&hall), old);
-    let entries = hall
-        .store()
-        .visit_entries(&[], &[0xff; 17], usize::MAX)
-        .unwrap();
+    let all = [0xff; 17];
+    let entries: Vec<(Vec<u8>, VisitEntry)> = hall.store().entries(&[], &all, usize::MAX).unwrap();
     assert_eq!(entries.len(), old[1]);
-    assert!(out.contains(&format!("{} 条来访台账条目", old[1])), "{out}");
+    let matter_entries: Vec<(Vec<u8>, MatterEntry)> =
+        hall.store().entries(&[], &all, usize::MAX).unwrap();
+    assert_eq!(matter_entries.len(), old[2]);
+    assert!(
+        out.contains(&format!("{} 条台账条目", old[1] + old[2])),
+        "{out}"
+    );
     // `check` compares every entry with what its visitor and matter say now.
     assert!(check(hall.store()).unwrap().is_ok());
     let anyone = entries[0].1.visitor.name.as_str().to_string();

@@ -1,5 +1,5 @@
 //! `lianfang migrate`: converts the data directory's database of an older layout (4:
-//! sensitive data in plain; 5: no visit ledger entries) to the current layout in place.
+//! sensitive data in plain; 5: no ledger entries) to the current layout in place.
 //! The new database is written beside the old one and checked; only then are the two
 //! swapped, the old one kept as `db.layout4` or `db.layout5`.
 
@@ -72,7 +72,7 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     std::fs::rename(&db, &old).map_err(|e| io("移走旧数据库", &db, e))?;
     std::fs::rename(&new, &db).map_err(|e| io("启用新数据库", &new, e))?;
     println!(
-        "已迁移：{} 条记录，{} 个索引项，{} 条来访台账条目，检查通过。大厅密钥：{}",
+        "已迁移：{} 条记录，{} 个索引项，{} 条台账条目，检查通过。大厅密钥：{}",
         migrated.records,
         migrated.check.index_entries,
         migrated.entries,

@@ -6,9 +6,10 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::identity::IdNumber;
-use super::matter::{Category, Matter, Subject};
+use super::matter::{Category, Matter, MatterId, Subject};
 use super::name::PersonName;
 use super::phone::Phone;
+use super::time::Timestamp;
 use super::visit::{Channel, Visit};
 use super::visitor::{Visitor, VisitorId};
 
@@ -230,6 +231,16 @@ pub struct LedgerVisitor {
 pub struct LedgerMatter {
     pub number: String,
     pub subject: Subject,
+}
+
+/// The names of a matter's visitors, in the order they came, kept beside the matters in
+/// the order they were received: the matter ledger's one column that is not the matter's
+/// own, which would otherwise be read from every visitor's card at random.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterEntry {
+    pub matter: MatterId,
+    pub received: Timestamp,
+    pub visitors: Vec<PersonName>,
 }
 
 impl VisitEntry {

@@ -5,7 +5,7 @@
 use super::keys::{self, Stored, TreeId};
 use super::{Result, Store, StoreError};
 use crate::domain::audit::AuditRecord;
-use crate::domain::ledger::VisitEntry;
+use crate::domain::ledger::{MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
@@ -39,11 +39,12 @@ pub fn check(store: &Store) -> Result<CheckReport> {
     forward::<AuditRecord>(store, &mut report)?;
     forward::<KeyGradeChange>(store, &mut report)?;
     forward::<VisitEntry>(store, &mut report)?;
+    forward::<MatterEntry>(store, &mut report)?;
     for tree in TreeId::INDEXES {
         backward(store, tree, &mut report)?;
     }
     desks_and_tickets(store, &mut report)?;
-    visit_entries(store, &mut report)?;
+    ledger_entries(store, &mut report)?;
     counter_ahead_of::<Visitor>(store, "seq.visitor", &mut report)?;
     counter_ahead_of::<Visit>(store, "seq.visit", &mut report)?;
     counter_ahead_of::<Matter>(store, "seq.matter", &mut report)?;
@@ -122,50 +123,79 @@ fn desks_and_tickets(store: &Store, report: &mut CheckReport) -> Result<()> {
     Ok(())
 }
 
-/// Every visit has its ledger entry, equal to what its visitor and matter imply now, and
-/// every entry belongs to a visit.
-fn visit_entries(store: &Store, report: &mut CheckReport) -> Result<()> {
-    let ledger = store.tree(TreeId::LedgerVisits);
+/// Every visit and matter has its ledger entry, equal to what its records imply now, and
+/// every entry belongs to one.
+fn ledger_entries(store: &Store, report: &mut CheckReport) -> Result<()> {
     for visit in store.all::<Visit>().filter_map(|v| v.ok()) {
-        let Ok(Some(implied)) = store.implied_entry(&visit) else {
-            continue;
-        };
-        let key = implied.key();
-        let stored = ledger
-            .get(&key)?
-            .map(|bytes| store.unseal::<VisitEntry>(&key, &bytes));
-        let problem = match stored {
-            None => "缺少",
-            Some(Ok(entry)) if entry == implied => continue,
-            Some(Ok(_)) => "与来访人、事项的现状不符的",
-            // Reported by `forward`.
-            Some(Err(_)) => continue,
-        };
-        note(
-            report,
-            format!(
-                "{} 中来访 {} 的台账条目{problem}（导出的台账会漏掉或写错这一行）",
-                TreeId::LedgerVisits.name(),
-                visit.id
-            ),
-        );
+        if let Ok(Some(implied)) = store.implied_visit_entry(&visit) {
+            entry_as_implied(store, &implied, &format!("来访 {}", visit.id), report)?;
+        }
     }
-    for item in ledger.iter() {
+    for matter in store.all::<Matter>().filter_map(|m| m.ok()) {
+        if let Ok(implied) = store.implied_matter_entry(&matter) {
+            entry_as_implied(store, &implied, &format!("事项 {}", matter.number), report)?;
+        }
+    }
+    stray_entries::<VisitEntry>(store, report, |store, e| {
+        Ok(store
+            .get_id::<Visit>(e.visit.id)?
+            .map(|v| keys::date_key(v.at, v.id)))
+    })?;
+    stray_entries::<MatterEntry>(store, report, |store, e| {
+        Ok(store
+            .get_id::<Matter>(e.matter)?
+            .map(|m| keys::date_key(m.received, m.id)))
+    })
+}
+
+/// The stored entry at `implied`'s key is `implied`.
+fn entry_as_implied<T: Stored + PartialEq>(
+    store: &Store,
+    implied: &T,
+    what: &str,
+    report: &mut CheckReport,
+) -> Result<()> {
+    let key = implied.key();
+    let stored = store
+        .tree(T::TREE)
+        .get(&key)?
+        .map(|bytes| store.unseal::<T>(&key, &bytes));
+    let problem = match stored {
+        None => "缺少",
+        Some(Ok(entry)) if entry == *implied => return Ok(()),
+        Some(Ok(_)) => "与来访人、事项的现状不符的",
+        // Reported by `forward`.
+        Some(Err(_)) => return Ok(()),
+    };
+    note(
+        report,
+        format!(
+            "{} 中{what}的台账条目{problem}（导出的台账会漏掉或写错这一行）",
+            T::TREE.name()
+        ),
+    );
+    Ok(())
+}
+
+/// Entries whose record is gone, or is keyed elsewhere now (`key_of` gives the key the
+/// entry's record implies).
+fn stray_entries<T: Stored>(
+    store: &Store,
+    report: &mut CheckReport,
+    key_of: impl Fn(&Store, &T) -> Result<Option<Vec<u8>>>,
+) -> Result<()> {
+    for item in store.tree(T::TREE).iter() {
         let (k, v) = item?;
-        let Ok(entry) = store.unseal::<VisitEntry>(&k, &v) else {
+        let Ok(entry) = store.unseal::<T>(&k, &v) else {
             continue;
         };
-        let belongs = store
-            .get_id::<Visit>(entry.visit.id)
-            .ok()
-            .flatten()
-            .is_some_and(|visit| keys::date_key(visit.at, visit.id) == k.as_ref());
+        let belongs = key_of(store, &entry).ok().flatten().as_deref() == Some(k.as_ref());
         if !belongs {
             note(
                 report,
                 format!(
-                    "{} 中有多余的台账条目 {:02x?}，没有对应的来访",
-                    TreeId::LedgerVisits.name(),
+                    "{} 中有多余的台账条目 {:02x?}，没有对应的记录",
+                    T::TREE.name(),
                     k.as_ref()
                 ),
             );

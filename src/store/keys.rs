@@ -17,7 +17,7 @@ use super::Result;
 use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::DeptCode;
-use crate::domain::ledger::{LedgerMatter, LedgerVisitor, VisitEntry};
+use crate::domain::ledger::{LedgerMatter, LedgerVisitor, MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::pinyin;
@@ -62,10 +62,12 @@ pub enum TreeId {
     IxMatterDate,
     /// The visit ledger's entries (`VisitEntry`), sealed, keyed like `IxVisitTime`.
     LedgerVisits,
+    /// The matter ledger's entries (`MatterEntry`), sealed, keyed like `IxMatterDate`.
+    LedgerMatters,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 26] = [
+    pub const ALL: [TreeId; 27] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -92,6 +94,7 @@ impl TreeId {
         TreeId::Stats,
         TreeId::IxMatterDate,
         TreeId::LedgerVisits,
+        TreeId::LedgerMatters,
     ];
 
     pub const INDEXES: [TreeId; 14] = [
@@ -139,6 +142,7 @@ impl TreeId {
             TreeId::Stats => "stats_days",
             TreeId::IxMatterDate => "ix_matter_date",
             TreeId::LedgerVisits => "ledger_visits",
+            TreeId::LedgerMatters => "ledger_matters",
         }
     }
 
@@ -164,18 +168,20 @@ pub trait Stored: Serialize + DeserializeOwned {
     fn tally_rows(&self, _rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
         Ok(Vec::new())
     }
-    /// Which visits' ledger entries replacing `old` by this record makes stale.
+    /// Which ledger entries replacing `old` by this record makes stale.
     fn stale_entries(&self, _old: Option<&Self>) -> StaleEntries {
-        StaleEntries::None
+        StaleEntries::default()
     }
 }
 
-/// Ledger entries ([`VisitEntry`]) a write makes stale, to be rewritten with it.
-pub enum StaleEntries {
-    None,
-    Visits(Vec<u64>),
-    /// Every visit of this visitor: their card changed.
-    OfVisitor(u64),
+/// Ledger entries ([`VisitEntry`], [`MatterEntry`]) a write makes stale, to be rewritten
+/// with it.
+#[derive(Default)]
+pub struct StaleEntries {
+    pub visits: Vec<u64>,
+    pub matters: Vec<u64>,
+    /// Every entry of this visitor's visits and matters: their card changed.
+    pub of_visitor: Option<u64>,
 }
 
 /// Reads a matter by id for [`Stored::tally_rows`].
@@ -493,12 +499,11 @@ impl Stored for Visitor {
         out
     }
     fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
-        match old {
-            Some(o) if LedgerVisitor::of(o) != LedgerVisitor::of(self) => {
-                StaleEntries::OfVisitor(self.id)
-            }
-            // A new visitor's visits are new too, and bring their own entries.
-            _ => StaleEntries::None,
+        // A new visitor's visits and matters are new too, and bring their own entries.
+        let changed = old.is_some_and(|o| LedgerVisitor::of(o) != LedgerVisitor::of(self));
+        StaleEntries {
+            of_visitor: changed.then_some(self.id),
+            ..StaleEntries::default()
         }
     }
 }
@@ -566,11 +571,24 @@ impl Stored for Visit {
         ))
     }
     fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
-        if old == Some(self) {
-            StaleEntries::None
-        } else {
-            StaleEntries::Visits(vec![self.id])
+        StaleEntries {
+            visits: if old == Some(self) {
+                Vec::new()
+            } else {
+                vec![self.id]
+            },
+            ..StaleEntries::default()
         }
+    }
+}
+
+impl Stored for MatterEntry {
+    const TREE: TreeId = TreeId::LedgerMatters;
+    fn key(&self) -> Vec<u8> {
+        date_key(self.received, self.matter)
+    }
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
     }
 }
 
@@ -614,9 +632,21 @@ impl Stored for Matter {
         Ok(stats::matter_rows(self, rules))
     }
     fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
-        match old {
-            Some(o) if LedgerMatter::of(o) == LedgerMatter::of(self) => StaleEntries::None,
-            _ => StaleEntries::Visits(self.visits.clone()),
+        let subject_same = old.is_some_and(|o| LedgerMatter::of(o) == LedgerMatter::of(self));
+        let visitors_same =
+            old.is_some_and(|o| o.visitors == self.visitors && o.received == self.received);
+        StaleEntries {
+            visits: if subject_same {
+                Vec::new()
+            } else {
+                self.visits.clone()
+            },
+            matters: if visitors_same {
+                Vec::new()
+            } else {
+                vec![self.id]
+            },
+            of_visitor: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! current one. From layout 4 (records and identity numbers in plain): every record
 //! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
 //! hashes. From layout 5 (sealed, with the same key): records and indexes copied byte for
-//! byte. Both: the visit ledger's entries written from the visits, everything else copied.
+//! byte. Both: the ledger's entries written from the visits and matters, everything else
+//! copied.
 //! Nothing is dropped but layout 4's plain index terms; the old store is only read, so a
 //! failed migration leaves it as it was.
 
@@ -25,7 +26,7 @@ pub struct Migrated {
     /// The layout migrated from.
     pub from: u32,
     pub records: u64,
-    /// Visit ledger entries written.
+    /// Ledger entries written (one per visit and one per matter).
     pub entries: u64,
     pub check: CheckReport,
 }
@@ -119,7 +120,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             }
         }
     }
-    let entries = target.rebuild_visit_entries()?;
+    let entries = target.rebuild_entries()?;
     target.flush()?;
     Ok(Migrated {
         from,

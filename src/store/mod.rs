@@ -120,9 +120,9 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 
 /// Version of the key layout `keys` derives (4: open matters by department, visits and
 /// matters by time, the statistics' day counts, login guards; 5: records sealed with the
-/// hall key, identity numbers and phones indexed by keyed hash; 6: the visit ledger's
-/// entries). A data directory written with another layout would answer lookups wrongly,
-/// so it is refused at open; layouts 4 and 5 are converted by [`migrate`].
+/// hall key, identity numbers and phones indexed by keyed hash; 6: the visit and matter
+/// ledgers' entries). A data directory written with another layout would answer lookups
+/// wrongly, so it is refused at open; layouts 4 and 5 are converted by [`migrate`].
 pub const LAYOUT: u32 = 6;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
@@ -435,6 +435,7 @@ impl Store {
             store: self,
             staged: BTreeMap::new(),
             stale_visits: BTreeSet::new(),
+            stale_matters: BTreeSet::new(),
             stale_visitors: BTreeSet::new(),
             _guard: guard,
         };
@@ -461,8 +462,10 @@ impl Store {
 pub struct Writer<'a> {
     store: &'a Store,
     staged: BTreeMap<(TreeId, Vec<u8>), Option<Vec<u8>>>,
-    /// Visits, and visitors' visits, whose ledger entries are rewritten at commit.
+    /// Visits, matters, and visitors' visits and matters, whose ledger entries are
+    /// rewritten at commit.
     stale_visits: BTreeSet<u64>,
+    stale_matters: BTreeSet<u64>,
     stale_visitors: BTreeSet<u64>,
     _guard: MutexGuard<'a, ()>,
 }

@@ -2,7 +2,7 @@
 //! existing ledger one row per command.
 
 use super::*;
-use crate::domain::ledger::{LedgerLines, MatterLine, VisitEntry, VisitLine};
+use crate::domain::ledger::{LedgerLines, MatterEntry, MatterLine, VisitEntry, VisitLine};
 use crate::domain::matter::Subject;
 
 /// Rows per export page: the largest rows (4,000-character summaries) still fit a
@@ -92,8 +92,7 @@ impl LocalHall {
         let (lines, next) = match req.kind {
             LedgerKind::Visits => {
                 let (visits, next) = fill_page(cursor, |from| {
-                    // Entries in time order, one tree, no other reads.
-                    let entries = self.store.visit_entries(from, &end, LEDGER_PAGE)?;
+                    let entries = self.store.entries(from, &end, LEDGER_PAGE)?;
                     Ok(entries
                         .into_iter()
                         .map(|(k, e)| (k, self.visit_line(s, e, req.full_id)))
@@ -103,17 +102,10 @@ impl LocalHall {
             }
             LedgerKind::Matters => {
                 let (matters, next) = fill_page(cursor, |from| {
-                    let keys =
-                        self.store
-                            .keys_between(TreeId::IxMatterDate, from, &end, LEDGER_PAGE)?;
-                    keys.into_iter()
-                        .map(|k| {
-                            let line = match keys::trailing_id(&k) {
-                                Some(id) => self.matter_line(s, id)?,
-                                None => None,
-                            };
-                            Ok((k, line))
-                        })
+                    let entries = self.store.entries(from, &end, LEDGER_PAGE)?;
+                    entries
+                        .into_iter()
+                        .map(|(k, e)| Ok((k, self.matter_line(s, e)?)))
                         .collect()
                 })?;
                 (LedgerLines::Matters(matters), next)
@@ -207,19 +199,20 @@ impl LocalHall {
         })
     }
 
-    fn matter_line(&self, s: &Session, id: u64) -> HallResult<Option<MatterLine>> {
-        let Some(m) = self.store.get_id::<Matter>(id)? else {
+    /// A matter's line: the matter itself (read in the order received, as the entries
+    /// are) and its visitors' names from its entry.
+    fn matter_line(&self, s: &Session, entry: MatterEntry) -> HallResult<Option<MatterLine>> {
+        let Some(m) = self.store.get_id::<Matter>(entry.matter)? else {
             return Ok(None);
         };
         if !self.exports(s, &m.subject(), &m.department) {
             return Ok(None);
         }
-        let mut visitors = Vec::new();
-        for vid in &m.visitors {
-            if let Some(v) = self.store.get_id::<Visitor>(*vid)? {
-                visitors.push(v.name.as_str().to_string());
-            }
-        }
+        let visitors = entry
+            .visitors
+            .iter()
+            .map(|n| n.as_str().to_string())
+            .collect();
         let brief = self.brief(&m);
         Ok(Some(MatterLine {
             number: m.number.clone(),
