@@ -3,6 +3,7 @@
 //! like the original; only administrators may take one, and it is audited.
 
 mod net_support;
+mod temp_data;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -23,6 +24,7 @@ use lianfang::store::backup;
 use lianfang::store::check::check;
 use lianfang::store::crypt::key_path;
 use net_support::*;
+use temp_data::TempData;
 
 const ADMIN_PASSWORD: &str = "admin-password-1";
 
@@ -85,7 +87,7 @@ fn restored(file: &Path, source: &Path, dir: &Path) -> LocalHall {
 
 #[test]
 fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall() {
-    let source_dir = tempfile::tempdir().unwrap();
+    let source_dir = TempData::new();
     let hall = Arc::new(demo_hall(source_dir.path()));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
@@ -136,7 +138,7 @@ fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall(
 
     // The copy taken mid-stream is one consistent state: check passes, the demo
     // visitors answer the same, and it holds part of the desk's registrations.
-    let during_dir = tempfile::tempdir().unwrap();
+    let during_dir = TempData::new();
     let copy = restored(&during, source_dir.path(), during_dir.path());
     let copy_token = copy.system_session().unwrap();
     assert_eq!(
@@ -150,7 +152,7 @@ fn a_backup_through_the_server_while_a_desk_registers_restores_to_an_equal_hall(
     let after = files.path().join("after.lfbak");
     hall.backup(&token, std::fs::File::create(&after).unwrap())
         .unwrap();
-    let after_dir = tempfile::tempdir().unwrap();
+    let after_dir = TempData::new();
     let copy = restored(&after, source_dir.path(), after_dir.path());
     let copy_token = copy.system_session().unwrap();
     let mut all = queries.clone();

@@ -5,8 +5,10 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 mod process_support;
+mod temp_data;
 
 use process_support::run;
+use temp_data::TempData;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::audit::AuditRecord;
@@ -50,7 +52,7 @@ fn open_hall(dir: &Path) -> LocalHall {
 
 #[test]
 fn accounts_are_managed_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
 
     let o = run(d, &["init", "--admin", "boss", "--password-stdin"], "");
@@ -183,7 +185,7 @@ fn accounts_are_managed_from_the_command_line() {
 
 #[test]
 fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let demo = lianfang(d, &["demo", "--visitors", "2000", "--seed", "7"]);
     assert_exit(&demo, 0);
@@ -284,7 +286,7 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
 
 #[test]
 fn a_broken_config_is_reported_with_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let text = lianfang::config::DEFAULT_TOML.replace("cache_mb = 64", "cache_mb = ");
     let line = text
@@ -322,7 +324,7 @@ fn a_broken_config_is_reported_with_file_and_line() {
 
 #[test]
 fn a_database_held_by_another_process_is_named_as_such() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let _held = sled::open(d.join("db")).unwrap();
     let o = lianfang(d, &["user", "list"]);
@@ -334,7 +336,7 @@ fn a_database_held_by_another_process_is_named_as_such() {
 
 #[test]
 fn the_desk_without_a_terminal_explains_instead_of_panicking() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let o = Command::new(env!("CARGO_BIN_EXE_lianfang"))
         .arg("--data")
         .arg(dir.path())
@@ -355,7 +357,7 @@ fn the_desk_without_a_terminal_explains_instead_of_panicking() {
 
 #[test]
 fn usage_errors_exit_with_1_and_help_with_0() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     assert_exit(&lianfang(dir.path(), &["--no-such-option"]), 1);
     assert_exit(&lianfang(dir.path(), &["lookup"]), 1);
     assert_exit(&lianfang(dir.path(), &["--demo", "check"]), 1);
@@ -366,7 +368,7 @@ fn usage_errors_exit_with_1_and_help_with_0() {
 
 #[test]
 fn the_audit_trail_is_printed_filtered_and_an_account_is_unlocked_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let init = ["init", "--admin", "boss", "--password-stdin"];
     assert_exit(&run(d, &init, "first-pass-1\n"), 0);

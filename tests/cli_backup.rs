@@ -1,13 +1,15 @@
 //! `lianfang backup` and `restore` from the command line.
 
 mod process_support;
+mod temp_data;
 
 use lianfang::store::crypt::key_path;
 use process_support::{lianfang, run};
+use temp_data::TempData;
 
 #[test]
 fn backup_and_restore_round_trip_and_refuse_what_they_must() {
-    let source = tempfile::tempdir().unwrap();
+    let source = TempData::new();
     lianfang(source.path(), &["demo", "--visitors", "50"], "");
     let file = source.path().join("hall.lfbak");
     let file_arg = file.to_str().unwrap();
@@ -19,7 +21,7 @@ fn backup_and_restore_round_trip_and_refuse_what_they_must() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("不会覆盖"));
 
     // The backup is sealed with the source hall's key: no restore without it.
-    let target = tempfile::tempdir().unwrap();
+    let target = TempData::new();
     let out = run(target.path(), &["restore", file_arg], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("密钥文件"));
@@ -53,7 +55,7 @@ fn backup_and_restore_round_trip_and_refuse_what_they_must() {
     bytes[middle] ^= 0x40;
     let damaged = source.path().join("damaged.lfbak");
     std::fs::write(&damaged, bytes).unwrap();
-    let empty = tempfile::tempdir().unwrap();
+    let empty = TempData::new();
     let out = run(empty.path(), &["restore", damaged.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("校验和不符"));

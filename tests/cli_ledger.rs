@@ -5,8 +5,10 @@ use std::path::Path;
 use std::process::Output;
 
 mod process_support;
+mod temp_data;
 
 use process_support::run;
+use temp_data::TempData;
 
 fn text(o: &Output) -> String {
     format!(
@@ -32,8 +34,8 @@ fn visits_in(dir: &Path) -> usize {
 
 #[test]
 fn a_demo_hall_goes_out_to_a_file_and_into_another_hall_only_when_confirmed() {
-    let source = tempfile::tempdir().unwrap();
-    let target = tempfile::tempdir().unwrap();
+    let source = TempData::new();
+    let target = TempData::new();
     let files = tempfile::tempdir().unwrap();
     exits(&run(source.path(), &["demo", "--visitors", "30"], ""), 0);
     let file = files.path().join("台账.csv");

@@ -6,6 +6,7 @@ use std::process::Output;
 
 mod process_support;
 mod support;
+mod temp_data;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::audit::AuditRecord;
@@ -13,6 +14,7 @@ use lianfang::domain::matter::Outcome;
 use lianfang::hall::{HallExt, LocalHall};
 use process_support::run;
 use support::{nth_id, walk_in};
+use temp_data::TempData;
 
 #[track_caller]
 fn assert_exit(o: &Output, code: i32) -> (String, String) {
@@ -42,7 +44,7 @@ fn accepted_matter(d: &Path) -> String {
 
 #[test]
 fn a_notice_goes_to_stdout_or_a_file_and_is_audited() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let number = accepted_matter(d);
 
@@ -77,7 +79,7 @@ fn a_notice_goes_to_stdout_or_a_file_and_is_audited() {
 
 #[test]
 fn refusals_and_bad_input_exit_with_1_and_say_why() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let d = dir.path();
     let number = accepted_matter(d);
 

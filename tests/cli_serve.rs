@@ -2,6 +2,7 @@
 //! and after SIGTERM the server has stopped cleanly and the registration is on disk.
 
 mod process_support;
+mod temp_data;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::department::DeptCode;
@@ -12,10 +13,11 @@ use lianfang::domain::visit::Channel;
 use lianfang::hall::{Hall, HallExt, LocalHall, NewOfficer};
 use lianfang::net::RemoteHall;
 use process_support::Server;
+use temp_data::TempData;
 
 #[test]
 fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let server = Server::start(dir.path());
     let desk = RemoteHall::connect(&server.addr).unwrap();
     assert!(desk.info().unwrap().needs_setup);
@@ -73,7 +75,7 @@ fn serve_takes_desks_over_loopback_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn serve_refuses_a_lan_address_without_tls_and_warns_when_told_insecure() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let mut refused = std::process::Command::new(env!("CARGO_BIN_EXE_lianfang"))
         .arg("--data")
         .arg(dir.path())
@@ -106,7 +108,7 @@ fn serve_refuses_a_lan_address_without_tls_and_warns_when_told_insecure() {
 
 #[test]
 fn cert_new_makes_a_certificate_that_serve_uses_and_a_desk_trusts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let tls_dir = dir.path().join("tls");
     let tls_arg = tls_dir.to_str().unwrap();
     let out = process_support::run(

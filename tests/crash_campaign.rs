@@ -9,6 +9,7 @@
 
 mod net_support;
 mod process_support;
+mod temp_data;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +30,7 @@ use lianfang::net::{ClientConfig, RemoteHall};
 use lianfang::store::check::check;
 use net_support::*;
 use process_support::{run, Server};
+use temp_data::TempData;
 
 const DESKS: usize = 20;
 const DEFAULT_ROUNDS: usize = 3;
@@ -60,7 +62,7 @@ fn acknowledged_commands_survive_sigkill_round_after_round() {
     // Printed first, so a failed run can be replayed.
     eprintln!("crash campaign: {rounds} rounds, {DESKS} desks, LIANFANG_CRASH_SEED={seed}");
     let mut rng = StdRng::seed_from_u64(seed);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     {
         let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
         // One account for all desks: each account costs an argon2 hash to create.

@@ -4,12 +4,14 @@
 //! nothing here depends on how fast the machine is.
 
 mod pty_support;
+mod temp_data;
 
 use pty_support::*;
+use temp_data::TempData;
 
 #[test]
 fn a_desk_day_from_first_start_to_a_second_visit() {
-    let data = tempfile::tempdir().expect("temp dir");
+    let data = TempData::new();
     let mut p = Pty::start(&["--data".as_ref(), data.path().as_os_str()]);
 
     // First run: create the administrator.

@@ -4,11 +4,13 @@
 
 mod process_support;
 mod pty_support;
+mod temp_data;
 
 use lianfang::config::HallConfig;
 use lianfang::hall::{Hall, HallExt, LocalHall};
 use process_support::{lianfang, Server};
 use pty_support::*;
+use temp_data::TempData;
 
 fn desk(server: &Server, logs: &std::path::Path, desk: &str) -> Pty {
     Pty::start(&[
@@ -47,7 +49,7 @@ fn log_in_first_time(p: &mut Pty, user: &str, initial: &str, own: &str) {
 
 #[test]
 fn registered_at_one_desk_called_at_another_through_the_server() {
-    let data = tempfile::tempdir().expect("temp dir");
+    let data = TempData::new();
     lianfang(
         data.path(),
         &[
@@ -77,7 +79,7 @@ fn registered_at_one_desk_called_at_another_through_the_server() {
         "chuangkou-2026\n",
     );
     let server = Server::start(data.path());
-    let (logs_a, logs_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (logs_a, logs_b) = (TempData::new(), TempData::new());
 
     let mut intake = desk(&server, logs_a.path(), "登记台");
     log_in(&mut intake, "admin", "dengji-2026");

@@ -4,6 +4,7 @@
 //! with an environment variable that turns `server_process` into the server.
 
 mod net_support;
+mod temp_data;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use lianfang::domain::ticket::Ticket;
 use lianfang::hall::{Hall, HallExt, LocalHall, Registered};
 use lianfang::net::{serve_until_signal, RemoteHall};
 use net_support::*;
+use temp_data::TempData;
 
 const DIR_ENV: &str = "LIANFANG_NET_KILL_SERVER_DIR";
 const DESKS: usize = 3;
@@ -72,7 +74,7 @@ fn start_server(dir: &Path) -> (ServerProcess, SocketAddr) {
 
 #[test]
 fn acknowledged_registrations_survive_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let (mut server, addr) = start_server(dir.path());
     let acked: Arc<Mutex<Vec<Registered>>> = Arc::default();
     let logged_in = Arc::new(AtomicUsize::new(0));

@@ -3,6 +3,7 @@
 //! entries written behind the store's back.
 
 mod support;
+mod temp_data;
 
 use lianfang::config::HallConfig;
 use lianfang::domain::matter::{Category, LegalChannel, Outcome};
@@ -13,6 +14,7 @@ use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken}
 use lianfang::store::check::check;
 use lianfang::store::{codec, keys};
 use support::*;
+use temp_data::TempData;
 
 /// A small deterministic generator, so a failure replays the same way.
 struct Dice(u64);
@@ -194,7 +196,7 @@ fn hall_on_disk(dir: &std::path::Path) -> Vec<u64> {
 
 #[test]
 fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let ids = hall_on_disk(dir.path());
     {
         // Behind the store's back, the way a disk error or a bad tool would.
@@ -298,7 +300,7 @@ fn check_of_a_fresh_and_of_an_empty_hall_is_clean() {
 fn check_reports_desks_and_called_tickets_that_disagree() {
     use lianfang::domain::ticket::DeskState;
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     {
         let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
         add_officer(&hall, "reg", Role::Registrar, "xfj");
@@ -346,7 +348,7 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
 fn check_reports_missing_stale_and_stray_ledger_entries() {
     use lianfang::domain::ledger::VisitEntry;
     use lianfang::domain::name::PersonName;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     hall_on_disk(dir.path());
     {
         let crypt = hall_key(dir.path());

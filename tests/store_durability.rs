@@ -6,6 +6,7 @@
 //! the directory and must find every acknowledged registration.
 
 mod support;
+mod temp_data;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -16,6 +17,7 @@ use lianfang::config::HallConfig;
 use lianfang::domain::officer::Role;
 use lianfang::hall::{Hall, HallExt, LocalHall};
 use support::*;
+use temp_data::TempData;
 
 /// Set to the data directory when this binary runs as the child.
 const CHILD_DIR: &str = "LIANFANG_TEST_DURABILITY_DIR";
@@ -48,7 +50,7 @@ fn child_registers_and_waits_to_be_killed() {
 
 #[test]
 fn a_registration_acknowledged_before_sigkill_is_there_after_reopening() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
         .env(CHILD_DIR, dir.path())
@@ -122,7 +124,7 @@ fn a_registration_acknowledged_before_sigkill_is_there_after_reopening() {
 
 #[test]
 fn a_directory_in_use_is_refused_in_words() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let first = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
     match LocalHall::open(dir.path(), HallConfig::embedded()) {
         Err(lianfang::hall::HallError::Storage(message)) => {

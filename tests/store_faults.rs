@@ -9,6 +9,7 @@
 
 mod net_support;
 mod process_support;
+mod temp_data;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use lianfang::hall::{Hall, HallError, HallExt, LocalHall, Registered};
 use lianfang::net::RemoteHall;
 use net_support::*;
 use process_support::{run, Server};
+use temp_data::TempData;
 
 /// A tmpfs mounted on a temporary directory, unmounted on drop.
 struct Tmpfs {
@@ -128,7 +130,7 @@ fn fill(dir: &Path) -> PathBuf {
 /// report the whole database corrupt.
 #[test]
 fn an_unfinished_snapshot_does_not_lock_the_hall_out() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempData::new();
     let saved = hall_with_registrations(dir.path(), 3);
     let db = dir.path().join("db");
     std::fs::write(db.join("snap.FFFFFFFFFFFFFFFF.generating"), b"").unwrap();
