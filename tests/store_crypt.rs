@@ -202,6 +202,19 @@ fn lianfang(data: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Runs `lianfang migrate` on `data`, which must succeed with a clean check; its output.
+fn migrate(data: &Path) -> String {
+    let migrated = lianfang(data, &["migrate"]);
+    let out = String::from_utf8_lossy(&migrated.stdout).to_string();
+    assert!(
+        migrated.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(out.contains("检查通过"), "{out}");
+    out
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -245,14 +258,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("lianfang migrate"), "{message}");
 
-    let migrated = lianfang(&data, &["migrate"]);
-    let out = String::from_utf8_lossy(&migrated.stdout);
-    assert!(
-        migrated.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&migrated.stderr)
-    );
-    assert!(out.contains("检查通过"), "{out}");
+    let out = migrate(&data);
     // The old database stays, apart, for the operator to destroy.
     assert!(data.join("db.layout4").exists());
     for (_, number) in &plain {
@@ -296,14 +302,7 @@ fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit_and_matter() 
         "{message}"
     );
 
-    let migrated = lianfang(&data, &["migrate"]);
-    let out = String::from_utf8_lossy(&migrated.stdout);
-    assert!(
-        migrated.status.success(),
-        "{out}{}",
-        String::from_utf8_lossy(&migrated.stderr)
-    );
-    assert!(out.contains("检查通过"), "{out}");
+    let out = migrate(&data);
     assert!(data.join("db.layout5").exists());
 
     let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
