@@ -60,12 +60,12 @@ fn matter_entry(records: &impl Records, matter: &Matter) -> Result<MatterEntry> 
 
 impl Store {
     /// The entry the records imply for `visit`.
-    pub fn implied_visit_entry(&self, visit: &Visit) -> Result<Option<VisitEntry>> {
+    pub(super) fn implied_visit_entry(&self, visit: &Visit) -> Result<Option<VisitEntry>> {
         visit_entry(self, visit)
     }
 
     /// The entry the records imply for `matter`.
-    pub fn implied_matter_entry(&self, matter: &Matter) -> Result<MatterEntry> {
+    pub(super) fn implied_matter_entry(&self, matter: &Matter) -> Result<MatterEntry> {
         matter_entry(self, matter)
     }
 

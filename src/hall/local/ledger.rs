@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::ledger::{LedgerLines, MatterEntry, MatterLine, VisitEntry, VisitLine};
-use crate::domain::matter::Subject;
+use crate::domain::matter::Category;
 
 /// Rows per export page: the largest rows (4,000-character summaries) still fit a
 /// network frame.
@@ -114,16 +114,18 @@ impl LocalHall {
         Ok(LedgerPage { lines, next })
     }
 
-    /// Whether the officer exports rows of a matter about `subject`: its category and
-    /// accused unit allow it to be seen, and it is the officer's department's unless they
-    /// export the whole hall.
-    fn exports(&self, s: &Session, subject: &Subject, department: &DeptCode) -> bool {
-        permissions::can_see_subject(
-            &s.officer,
-            &self.config,
-            subject.category,
-            subject.accused_department(),
-        ) && (permissions::exports_hall_wide(&s.officer) || &s.officer.department == department)
+    /// Whether the officer exports rows of a matter of `category` accusing a unit of
+    /// `accused` (if any): they may see it, and it is their department's unless they export
+    /// the whole hall.
+    fn exports(
+        &self,
+        s: &Session,
+        category: Category,
+        accused: Option<&DeptCode>,
+        department: &DeptCode,
+    ) -> bool {
+        permissions::can_see_subject(&s.officer, &self.config, category, accused)
+            && (permissions::exports_hall_wide(&s.officer) || &s.officer.department == department)
     }
 
     fn dept_name(&self, code: &DeptCode) -> String {
@@ -138,7 +140,13 @@ impl LocalHall {
             visitor: v,
             matter: m,
         } = entry;
-        if !self.exports(s, &m.subject, &visit.department) {
+        let subject = &m.subject;
+        if !self.exports(
+            s,
+            subject.category,
+            subject.accused_department(),
+            &visit.department,
+        ) {
             return None;
         }
         let subject = m.subject;
@@ -205,7 +213,7 @@ impl LocalHall {
         let Some(m) = self.store.get_id::<Matter>(entry.matter)? else {
             return Ok(None);
         };
-        if !self.exports(s, &m.subject(), &m.department) {
+        if !self.exports(s, m.category, m.accused_department(), &m.department) {
             return Ok(None);
         }
         let visitors = entry
