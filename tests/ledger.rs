@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use lianfang::config::HallConfig;
 use lianfang::demo::{self, DemoOptions};
 use lianfang::domain::audit::AuditRecord;
-use lianfang::domain::ledger::{LedgerKind, VisitCol};
+use lianfang::domain::ledger::{LedgerKind, MatterCol, VisitCol};
+use lianfang::domain::lifecycle::Transition;
 use lianfang::domain::matter::{Category, Matter};
 use lianfang::domain::officer::Role;
 use lianfang::domain::stats::measures::{Measure, Value};
@@ -275,6 +276,49 @@ fn a_visitor_who_joins_a_matter_is_on_its_matter_row() {
     assert_eq!(run_export(&t.hall, &admin, &matters, &path), 1);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("张三、李四"), "{text}");
+}
+
+#[test]
+fn a_matters_step_and_a_new_visit_to_it_are_on_its_matter_row() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let first = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let dir = tempfile::tempdir().unwrap();
+    let path = out(&dir, "m.csv");
+    let matters = spec(LedgerKind::Matters, FileFormat::Csv, false);
+    let row = |hall: &LocalHall| {
+        assert_eq!(run_export(hall, &admin, &matters, &path), 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        rows.records().next().unwrap().unwrap()
+    };
+    let status = MatterCol::ALL
+        .iter()
+        .position(|c| *c == MatterCol::Status)
+        .unwrap();
+    let visits = MatterCol::ALL
+        .iter()
+        .position(|c| *c == MatterCol::Visits)
+        .unwrap();
+    assert_eq!(&row(&t.hall)[status], "登记");
+    assert_eq!(&row(&t.hall)[visits], "1");
+
+    let rs = t.officer("rs1", Role::Window, "rs");
+    t.hall
+        .step(&rs, first.matter, Transition::TakeUp, "")
+        .unwrap();
+    assert_eq!(&row(&t.hall)[status], "待受理");
+    t.clock.advance_minutes(30);
+    let mut again = walk_in("李四", &nth_id(2), "", "rs");
+    again.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    t.hall.register(&reg, again).unwrap();
+    let now = row(&t.hall);
+    assert_eq!(&now[status], "待受理");
+    assert_eq!(&now[visits], "2");
 }
 
 #[test]

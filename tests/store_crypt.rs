@@ -285,29 +285,33 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("无需迁移"));
 }
 
-/// `tests/fixtures/hall-layout5`: 30 demo visitors written by the layout-5 program, with
-/// that hall's key (`hall.key`).
-const FIXTURE_5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hall-layout5");
+/// `tests/fixtures/hall-layout5` and `hall-layout6`: 30 demo visitors written by the
+/// program of that layout, with that hall's key (`hall.key`).
+fn fixture(layout: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/hall-layout{layout}"))
+}
 
-#[test]
-fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit_and_matter() {
+/// Migrates the sealed hall of `layout` and checks that every record is kept and every
+/// visit and matter has its ledger entry as the current layout writes it.
+fn migrates_sealed_hall(layout: u32) {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("hall");
-    copy_dir(&Path::new(FIXTURE_5).join("db"), &data.join("db"));
-    std::fs::copy(Path::new(FIXTURE_5).join("hall.key"), key_path(&data, None)).unwrap();
+    copy_dir(&fixture(layout).join("db"), &data.join("db"));
+    std::fs::copy(fixture(layout).join("hall.key"), key_path(&data, None)).unwrap();
     let refused = lianfang(&data, &["check"]);
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        message.contains("第 5 版") && message.contains("lianfang migrate"),
+        message.contains(&format!("第 {layout} 版")) && message.contains("lianfang migrate"),
         "{message}"
     );
 
     let out = migrate(&data);
-    assert!(data.join("db.layout5").exists());
+    let kept = data.join(format!("db.layout{layout}"));
+    assert!(kept.exists());
 
     let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
     let old = {
-        let db = sled::open(data.join("db.layout5")).unwrap();
+        let db = sled::open(&kept).unwrap();
         ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
     };
     assert_eq!(counts(&hall), old);
@@ -325,6 +329,16 @@ fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit_and_matter() 
     assert!(check(hall.store()).unwrap().is_ok());
     let anyone = entries[0].1.visitor.name.as_str().to_string();
     assert!(!found_by(&hall, &anyone).is_empty(), "{anyone}");
+}
+
+#[test]
+fn a_layout_5_hall_is_migrated_with_a_ledger_entry_for_every_visit_and_matter() {
+    migrates_sealed_hall(5);
+}
+
+#[test]
+fn a_layout_6_hall_is_migrated_with_its_matter_entries_rewritten() {
+    migrates_sealed_hall(6);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::department::DeptCode;
 use super::identity::IdNumber;
+use super::lifecycle::Lifecycle;
 use super::matter::{Category, Matter, MatterId, Subject};
 use super::name::PersonName;
 use super::phone::Phone;
@@ -233,13 +235,20 @@ pub struct LedgerMatter {
     pub subject: Subject,
 }
 
-/// The names of a matter's visitors, in the order they came, kept beside the matters in
-/// the order they were received: the matter ledger's one column that is not the matter's
-/// own, which would otherwise be read from every visitor's card at random.
+/// One matter with what its ledger row shows: its subject, department and lifecycle (the
+/// status and next deadline are read from it on the day of the export), how often it was
+/// visited and its visitors' names in the order they came. The store keeps one per matter
+/// in the order received, rewritten at each step of the matter, so that an export reads one
+/// tree in order instead of every row's matter and visitors at random places of a large
+/// hall (a demo hall numbers its matters visitor by visitor, not as they came).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatterEntry {
     pub matter: MatterId,
     pub received: Timestamp,
+    pub shown: LedgerMatter,
+    pub department: DeptCode,
+    pub status: Lifecycle,
+    pub visits: u32,
     pub visitors: Vec<PersonName>,
 }
 
@@ -250,6 +259,27 @@ impl VisitEntry {
             visitor: LedgerVisitor::of(visitor),
             matter: LedgerMatter::of(matter),
         }
+    }
+}
+
+impl MatterEntry {
+    /// The entry of `m` with its visitors' `visitors` names.
+    pub fn of(m: &Matter, visitors: Vec<PersonName>) -> MatterEntry {
+        MatterEntry {
+            matter: m.id,
+            received: m.received,
+            shown: LedgerMatter::of(m),
+            department: m.department.clone(),
+            status: m.status.clone(),
+            visits: m.visits.len() as u32,
+            visitors,
+        }
+    }
+
+    /// Whether replacing `old` by `new` leaves the entry as it was.
+    pub fn unchanged(old: &Matter, new: &Matter) -> bool {
+        old.visitors == new.visitors
+            && MatterEntry::of(old, Vec::new()) == MatterEntry::of(new, Vec::new())
     }
 }
 

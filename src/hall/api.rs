@@ -381,11 +381,7 @@ impl MatterBrief {
             id: m.id,
             number: m.number.clone(),
             state,
-            status: if state == m.status.state {
-                m.status.label().to_string()
-            } else {
-                state.label().to_string()
-            },
+            status: m.status.label_on(today, limits).to_string(),
             category: m.category,
             content_class: m.content_class.clone(),
             department: m.department.clone(),

@@ -633,15 +633,14 @@ impl Stored for Matter {
     }
     fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
         let subject_same = old.is_some_and(|o| LedgerMatter::of(o) == LedgerMatter::of(self));
-        let visitors_same =
-            old.is_some_and(|o| o.visitors == self.visitors && o.received == self.received);
+        let entry_same = old.is_some_and(|o| MatterEntry::unchanged(o, self));
         StaleEntries {
             visits: if subject_same {
                 Vec::new()
             } else {
                 self.visits.clone()
             },
-            matters: if visitors_same {
+            matters: if entry_same {
                 Vec::new()
             } else {
                 vec![self.id]

@@ -45,17 +45,13 @@ fn visit_entry(records: &impl Records, visit: &Visit) -> Result<Option<VisitEntr
     Ok(Some(VisitEntry::of(visit, &visitor, &matter)))
 }
 
-/// The entry `matter` implies from its visitors' cards.
+/// The entry `matter` implies, with its visitors' names from their cards.
 fn matter_entry(records: &impl Records, matter: &Matter) -> Result<MatterEntry> {
     let mut visitors = Vec::with_capacity(matter.visitors.len());
     for id in &matter.visitors {
         visitors.extend(records.record::<Visitor>(*id)?.map(|v| v.name));
     }
-    Ok(MatterEntry {
-        matter: matter.id,
-        received: matter.received,
-        visitors,
-    })
+    Ok(MatterEntry::of(matter, visitors))
 }
 
 impl Store {
@@ -90,17 +86,22 @@ impl Store {
             .collect()
     }
 
-    /// Writes every visit's and matter's entry afresh: a store migrated from a layout
-    /// without them. Returns how many were written.
-    pub(super) fn rebuild_entries(&self) -> Result<u64> {
+    /// Writes the entries of the ledger `trees` (visits', matters' or both) afresh: a
+    /// store migrated from a layout without them or with an older form of them. Returns
+    /// how many were written.
+    pub(super) fn rebuild_entries(&self, trees: &[TreeId]) -> Result<u64> {
         let mut batch = Rebuild::new(self);
-        for visit in self.all::<Visit>() {
-            if let Some(entry) = visit_entry(self, &visit?)? {
-                batch.add(&entry)?;
+        if trees.contains(&TreeId::LedgerVisits) {
+            for visit in self.all::<Visit>() {
+                if let Some(entry) = visit_entry(self, &visit?)? {
+                    batch.add(&entry)?;
+                }
             }
         }
-        for matter in self.all::<Matter>() {
-            batch.add(&matter_entry(self, &matter?)?)?;
+        if trees.contains(&TreeId::LedgerMatters) {
+            for matter in self.all::<Matter>() {
+                batch.add(&matter_entry(self, &matter?)?)?;
+            }
         }
         batch.finish()
     }

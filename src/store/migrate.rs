@@ -1,9 +1,9 @@
 //! `lianfang migrate`: converts a store of an older layout into a new store of the
 //! current one. From layout 4 (records and identity numbers in plain): every record
 //! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
-//! hashes. From layout 5 (sealed, with the same key): records and indexes copied byte for
-//! byte. Both: the ledger's entries written from the visits and matters, everything else
-//! copied.
+//! hashes. From layouts 5 and 6 (sealed, with the same key): records and indexes copied
+//! byte for byte. All: the ledger's entries that the old layout lacks or keeps in an older
+//! form written from the visits and matters, everything else copied.
 //! Nothing is dropped but layout 4's plain index terms; the old store is only read, so a
 //! failed migration leaves it as it was.
 
@@ -15,7 +15,7 @@ use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT, LAYOUT_KEY};
 use crate::domain::visitor::Visitor;
 
 /// The layouts this module converts from.
-pub const FROM_LAYOUTS: [u32; 2] = [4, 5];
+pub const FROM_LAYOUTS: [u32; 3] = [4, 5, 6];
 
 /// Entries written to sled at once: large batches drive sled's memory up (issue 6).
 const BATCH: usize = 1_000;
@@ -31,10 +31,26 @@ pub struct Migrated {
     pub check: CheckReport,
 }
 
-/// Trees holding records (sealed in layout 5); the others are the meta tree, the
-/// statistics' day counts and the indexes.
+/// The ledger's entries (sealed, derived from the records).
+const LEDGER: [TreeId; 2] = [TreeId::LedgerVisits, TreeId::LedgerMatters];
+
+/// Trees holding records (sealed since layout 5); the others are the meta tree, the
+/// statistics' day counts, the indexes and the ledger's entries.
 fn holds_records(tree: TreeId) -> bool {
-    tree != TreeId::Meta && tree != TreeId::Stats && !TreeId::INDEXES.contains(&tree)
+    tree != TreeId::Meta
+        && tree != TreeId::Stats
+        && !TreeId::INDEXES.contains(&tree)
+        && !LEDGER.contains(&tree)
+}
+
+/// The ledger trees a store of layout `from` lacks (before 6) or keeps in an older form
+/// (6: matter entries without their row): written afresh, not copied.
+fn rebuilt(from: u32) -> &'static [TreeId] {
+    if from < 6 {
+        &LEDGER
+    } else {
+        &[TreeId::LedgerMatters]
+    }
 }
 
 /// Index entries of layout 4 that held identity numbers or phones in plain: the keyed
@@ -51,9 +67,9 @@ fn stamped_layout(meta: &sled::Tree) -> Result<Option<u32>> {
         .map(|v| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes)))
 }
 
-/// Copies the store at `old` (layout 4 or 5) into a new store at `new` (which must not
+/// Copies the store at `old` (layout 4 to 6) into a new store at `new` (which must not
 /// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
-/// a layout-5 store's own key), then checks it.
+/// a sealed store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {
     let source = open_db(old, cache_mb)?;
     let source_meta = source.open_tree(TreeId::Meta.name())?;
@@ -72,10 +88,13 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
         });
     }
     let names = source.tree_names();
-    let mut records = 0;
+    let (mut records, mut entries) = (0, 0);
     for tree in TreeId::ALL {
-        // Trees newer than the old layout are not created in the old store.
-        if !names.iter().any(|n| n.as_ref() == tree.name().as_bytes()) {
+        // Trees newer than the old layout are not in the old store; ledger trees in an
+        // older form are written afresh below.
+        if rebuilt(from).contains(&tree)
+            || !names.iter().any(|n| n.as_ref() == tree.name().as_bytes())
+        {
             continue;
         }
         let from_tree = source.open_tree(tree.name())?;
@@ -99,6 +118,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             } else if !sealed && plain_sensitive(tree, &key) {
                 continue;
             } else {
+                entries += u64::from(LEDGER.contains(&tree));
                 value.to_vec()
             };
             batch.insert(key.as_ref(), value);
@@ -120,7 +140,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             }
         }
     }
-    let entries = target.rebuild_entries()?;
+    entries += target.rebuild_entries(rebuilt(from))?;
     target.flush()?;
     Ok(Migrated {
         from,

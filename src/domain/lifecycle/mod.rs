@@ -162,6 +162,16 @@ impl Lifecycle {
         }
     }
 
+    /// The label of the state as it reads on `today` (`已交办`, `超期未申请复查` …).
+    pub fn label_on(&self, today: NaiveDate, limits: &TimeLimits) -> &'static str {
+        let state = self.status_on(today, limits);
+        if state == self.state {
+            self.label()
+        } else {
+            state.label()
+        }
+    }
+
     /// The national export's state on `today` (see `national_state`).
     pub fn national_state(&self, today: NaiveDate, limits: &TimeLimits) -> &'static str {
         let overdue = self

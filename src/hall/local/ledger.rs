@@ -103,10 +103,10 @@ impl LocalHall {
             LedgerKind::Matters => {
                 let (matters, next) = fill_page(cursor, |from| {
                     let entries = self.store.entries(from, &end, LEDGER_PAGE)?;
-                    entries
+                    Ok(entries
                         .into_iter()
-                        .map(|(k, e)| Ok((k, self.matter_line(s, e)?)))
-                        .collect()
+                        .map(|(k, e)| (k, self.matter_line(s, e)))
+                        .collect())
                 })?;
                 (LedgerLines::Matters(matters), next)
             }
@@ -207,43 +207,42 @@ impl LocalHall {
         })
     }
 
-    /// A matter's line: the matter itself (read in the order received, as the entries
-    /// are) and its visitors' names from its entry.
-    fn matter_line(&self, s: &Session, entry: MatterEntry) -> HallResult<Option<MatterLine>> {
-        let Some(m) = self.store.get_id::<Matter>(entry.matter)? else {
-            return Ok(None);
-        };
-        if !self.exports(s, m.category, m.accused_department(), &m.department) {
-            return Ok(None);
+    /// A matter's line, from its entry alone; its status and next deadline as they read
+    /// today.
+    fn matter_line(&self, s: &Session, entry: MatterEntry) -> Option<MatterLine> {
+        let subject = entry.shown.subject;
+        if !self.exports(
+            s,
+            subject.category,
+            subject.accused_department(),
+            &entry.department,
+        ) {
+            return None;
         }
-        let visitors = entry
-            .visitors
-            .iter()
-            .map(|n| n.as_str().to_string())
-            .collect();
-        let brief = self.brief(&m);
-        Ok(Some(MatterLine {
-            number: m.number.clone(),
-            received: m.received.local(self.config.timezone).naive_local(),
-            category: m.category.label().to_string(),
-            content_class: m.content_class.clone(),
-            place: m.place.clone(),
-            summary: m.summary.clone(),
-            demands: m.demands.clone(),
-            accused: m
-                .accused
-                .as_ref()
-                .map(|a| a.party.clone())
-                .unwrap_or_default(),
-            department: self.dept_name(&m.department),
-            status: brief.status,
-            due: brief
-                .deadline
+        let (limits, today) = (&self.config.limits, self.today());
+        Some(MatterLine {
+            number: entry.shown.number,
+            received: entry.received.local(self.config.timezone).naive_local(),
+            category: subject.category.label().to_string(),
+            content_class: subject.content_class,
+            place: subject.place,
+            summary: subject.summary,
+            demands: subject.demands,
+            accused: subject.accused.map(|a| a.party).unwrap_or_default(),
+            department: self.dept_name(&entry.department),
+            status: entry.status.label_on(today, limits).to_string(),
+            due: entry
+                .status
+                .deadline_status(limits, today)
                 .map(|d| d.deadline.due.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
-            visitors,
-            visits: m.visits.len() as u32,
-        }))
+            visitors: entry
+                .visitors
+                .iter()
+                .map(|n| n.as_str().to_string())
+                .collect(),
+            visits: entry.visits,
+        })
     }
 
     /// One imported ledger row: validated with the desk's rules, written as a visit at
