@@ -256,30 +256,10 @@ fn a_returning_visitors_new_phone_is_on_every_row_of_theirs() {
     assert!(!text.contains("13812345678"), "{text}");
 }
 
-/// A co-petitioner who joins a matter later is on its matter ledger row with the first.
+/// A matter's row follows the matter: its steps, and a co-petitioner who joins it later
+/// (on its row with the first, and one visit more).
 #[test]
-fn a_visitor_who_joins_a_matter_is_on_its_matter_row() {
-    let t = TestHall::new();
-    let reg = t.officer("reg", Role::Registrar, "xfj");
-    let first = t
-        .hall
-        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
-        .unwrap();
-    t.clock.advance_minutes(30);
-    let mut joins = walk_in("李四", &nth_id(2), "", "rs");
-    joins.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
-    t.hall.register(&reg, joins).unwrap();
-    let admin = t.officer("admin", Role::Admin, "xfj");
-    let dir = tempfile::tempdir().unwrap();
-    let path = out(&dir, "m.csv");
-    let matters = spec(LedgerKind::Matters, FileFormat::Csv, false);
-    assert_eq!(run_export(&t.hall, &admin, &matters, &path), 1);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("张三、李四"), "{text}");
-}
-
-#[test]
-fn a_matters_step_and_a_new_visit_to_it_are_on_its_matter_row() {
+fn a_matters_steps_and_a_visitor_who_joins_it_are_on_its_matter_row() {
     let t = TestHall::new();
     let reg = t.officer("reg", Role::Registrar, "xfj");
     let first = t
@@ -296,29 +276,30 @@ fn a_matters_step_and_a_new_visit_to_it_are_on_its_matter_row() {
         let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
         rows.records().next().unwrap().unwrap()
     };
-    let status = MatterCol::ALL
-        .iter()
-        .position(|c| *c == MatterCol::Status)
-        .unwrap();
-    let visits = MatterCol::ALL
-        .iter()
-        .position(|c| *c == MatterCol::Visits)
-        .unwrap();
+    let col = |c: MatterCol| MatterCol::ALL.iter().position(|x| *x == c).unwrap();
+    let (status, visits, visitors) = (
+        col(MatterCol::Status),
+        col(MatterCol::Visits),
+        col(MatterCol::Visitors),
+    );
     assert_eq!(&row(&t.hall)[status], "登记");
-    assert_eq!(&row(&t.hall)[visits], "1");
 
     let rs = t.officer("rs1", Role::Window, "rs");
     t.hall
         .step(&rs, first.matter, Transition::TakeUp, "")
         .unwrap();
-    assert_eq!(&row(&t.hall)[status], "待受理");
-    t.clock.advance_minutes(30);
-    let mut again = walk_in("李四", &nth_id(2), "", "rs");
-    again.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
-    t.hall.register(&reg, again).unwrap();
     let now = row(&t.hall);
-    assert_eq!(&now[status], "待受理");
-    assert_eq!(&now[visits], "2");
+    assert_eq!((&now[status], &now[visits]), ("待受理", "1"));
+
+    t.clock.advance_minutes(30);
+    let mut joins = walk_in("李四", &nth_id(2), "", "rs");
+    joins.matter = lianfang::domain::registration::MatterChoice::Attach(first.matter);
+    t.hall.register(&reg, joins).unwrap();
+    let now = row(&t.hall);
+    assert_eq!(
+        (&now[status], &now[visits], &now[visitors]),
+        ("待受理", "2", "张三、李四")
+    );
 }
 
 #[test]
