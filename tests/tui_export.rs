@@ -25,6 +25,13 @@ fn snap(desk: &Desk, name: &str, dir: &Path) {
     }
 }
 
+/// A temporary export folder whose path has the same length wherever `TMPDIR` points:
+/// the dialog pads and cuts the folder's path to the screen, so a longer one would
+/// change the snapshots around `<导出文件夹>`.
+fn export_folder() -> tempfile::TempDir {
+    tempfile::Builder::new().tempdir_in("/tmp").expect("dir")
+}
+
 /// The busy morning's administrator on the statistics screen with the dialog open,
 /// exporting into `dir`.
 fn dialog(m: &Morning, user: &str, dir: &Path) -> Desk {
@@ -69,7 +76,7 @@ fn state(desk: &Desk) -> ExportState {
 #[test]
 fn the_dialog_exports_the_visits_of_the_period_with_progress_and_a_result() {
     let m = busy_morning();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = export_folder();
     let mut desk = dialog(&m, "admin", dir.path());
     // The month shown, cut at today; the name follows the fields.
     snap(&desk, "export_dialog", dir.path());
@@ -122,7 +129,7 @@ fn the_dialog_exports_the_visits_of_the_period_with_progress_and_a_result() {
 #[test]
 fn matters_as_csv_with_full_numbers_for_the_administrator_and_overwrite_asks_first() {
     let m = busy_morning();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = export_folder();
     let mut desk = dialog(&m, "admin", dir.path());
     desk.key(KeyCode::Right); // 事项台账
     desk.tab(3);
@@ -159,7 +166,7 @@ fn matters_as_csv_with_full_numbers_for_the_administrator_and_overwrite_asks_fir
 #[test]
 fn full_numbers_reach_the_file_only_when_the_administrator_asks() {
     let m = busy_morning();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = export_folder();
     let mut desk = dialog(&m, "admin", dir.path());
     desk.tab(4);
     desk.key(KeyCode::Right); // 完整号码: 是
@@ -186,7 +193,7 @@ fn full_numbers_reach_the_file_only_when_the_administrator_asks() {
 #[test]
 fn mistakes_are_said_in_the_dialog_and_a_folder_that_is_not_there_fails_in_words() {
     let m = busy_morning();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = export_folder();
     let mut desk = dialog(&m, "admin", dir.path());
     desk.key(KeyCode::Tab);
     desk.key(KeyCode::Backspace);
@@ -212,7 +219,7 @@ fn mistakes_are_said_in_the_dialog_and_a_folder_that_is_not_there_fails_in_words
 #[test]
 fn an_export_thread_answers_for_its_request() {
     let m = busy_morning();
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = export_folder();
     let mut desk = dialog(&m, "admin", dir.path());
     let request = start(&mut desk);
     let (tx, rx) = crossbeam_channel::unbounded();
