@@ -30,21 +30,6 @@ fn wait(p: &Pty, text: &str, present: bool) {
     }
 }
 
-/// utime + stime of a process, from `/proc/PID/stat`, in clock ticks (1/100 s).
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let field = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(11) + field(12)
-}
-
 pub fn peak_rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -104,9 +89,9 @@ pub fn client_section(hall: &dyn Hall, addr: &str, logs: &Path, names: &[String]
     p.send("\x1b[21~"); // F10: the board, as a desk sits most of the day
     wait(&p, "排队总览", true);
     thread::sleep(Duration::from_millis(500));
-    let before = cpu_ticks(p.pid());
+    let before = stats::cpu_ticks(p.pid());
     thread::sleep(idle);
-    let idle_ticks = cpu_ticks(p.pid()) - before;
+    let idle_ticks = stats::cpu_ticks(p.pid()) - before;
     let rss = peak_rss_kib(p.pid());
 
     println!("\n## The desk client (real binary in a 120×40 pseudo-terminal, over loopback)\n");
