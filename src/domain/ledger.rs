@@ -275,12 +275,6 @@ impl MatterEntry {
             visitors,
         }
     }
-
-    /// Whether replacing `old` by `new` leaves the entry as it was.
-    pub fn unchanged(old: &Matter, new: &Matter) -> bool {
-        old.visitors == new.visitors
-            && MatterEntry::of(old, Vec::new()) == MatterEntry::of(new, Vec::new())
-    }
 }
 
 impl LedgerVisitor {

@@ -17,7 +17,7 @@ use super::Result;
 use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
 use crate::domain::department::DeptCode;
-use crate::domain::ledger::{LedgerMatter, LedgerVisitor, MatterEntry, VisitEntry};
+use crate::domain::ledger::{LedgerVisitor, MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::pinyin;
@@ -632,8 +632,13 @@ impl Stored for Matter {
         Ok(stats::matter_rows(self, rules))
     }
     fn stale_entries(&self, old: Option<&Self>) -> StaleEntries {
-        let subject_same = old.is_some_and(|o| LedgerMatter::of(o) == LedgerMatter::of(self));
-        let entry_same = old.is_some_and(|o| MatterEntry::unchanged(o, self));
+        // The entry's matter columns before and after, each built once (names come from
+        // the visitors' cards, so the visitors are compared by id).
+        let now = MatterEntry::of(self, Vec::new());
+        let before = old.map(|o| MatterEntry::of(o, Vec::new()));
+        let subject_same = before.as_ref().is_some_and(|b| b.shown == now.shown);
+        let entry_same =
+            before.as_ref() == Some(&now) && old.is_some_and(|o| o.visitors == self.visitors);
         StaleEntries {
             visits: if subject_same {
                 Vec::new()
