@@ -4,6 +4,7 @@
 use super::*;
 use crate::domain::ledger::{LedgerLines, MatterEntry, MatterLine, VisitEntry, VisitLine};
 use crate::domain::matter::Category;
+use crate::store::keys::Stored;
 
 /// Rows per export page: the largest rows (4,000-character summaries) still fit a
 /// network frame.
@@ -23,19 +24,22 @@ fn imported_matter_key(number: &str) -> String {
     format!("ledger.matter.{number}")
 }
 
-/// One page of lines from `fetch`, which reads up to [`LEDGER_PAGE`] keys from a cursor
-/// with the line of each the officer exports; rows they may not export are passed over.
-/// The key of the page's last line comes with a full page: the next page starts after it.
-fn fill_page<L>(
+/// One page of lines: entries of type `E` from `cursor` up to `end`, read
+/// [`LEDGER_PAGE`] at a time, each turned into the line the officer exports by `line`;
+/// rows they may not export are passed over. The key of the page's last line comes with a
+/// full page: the next page starts after it.
+fn fill_page<E: Stored, L>(
+    store: &Store,
     mut cursor: Vec<u8>,
-    mut fetch: impl FnMut(&[u8]) -> HallResult<Vec<(Vec<u8>, Option<L>)>>,
+    end: &[u8],
+    line: impl Fn(E) -> Option<L>,
 ) -> HallResult<(Vec<L>, Option<Vec<u8>>)> {
     let mut lines = Vec::new();
     loop {
-        let batch = fetch(&cursor)?;
+        let batch = store.entries::<E>(&cursor, end, LEDGER_PAGE)?;
         let exhausted = batch.len() < LEDGER_PAGE;
-        for (key, line) in batch {
-            lines.extend(line);
+        for (key, entry) in batch {
+            lines.extend(line(entry));
             if lines.len() == LEDGER_PAGE {
                 return Ok((lines, Some(key)));
             }
@@ -91,23 +95,14 @@ impl LocalHall {
         };
         let (lines, next) = match req.kind {
             LedgerKind::Visits => {
-                let (visits, next) = fill_page(cursor, |from| {
-                    let entries = self.store.entries(from, &end, LEDGER_PAGE)?;
-                    Ok(entries
-                        .into_iter()
-                        .map(|(k, e)| (k, self.visit_line(s, e, req.full_id)))
-                        .collect())
+                let (visits, next) = fill_page(&self.store, cursor, &end, |e| {
+                    self.visit_line(s, e, req.full_id)
                 })?;
                 (LedgerLines::Visits(visits), next)
             }
             LedgerKind::Matters => {
-                let (matters, next) = fill_page(cursor, |from| {
-                    let entries = self.store.entries(from, &end, LEDGER_PAGE)?;
-                    Ok(entries
-                        .into_iter()
-                        .map(|(k, e)| (k, self.matter_line(s, e)))
-                        .collect())
-                })?;
+                let (matters, next) =
+                    fill_page(&self.store, cursor, &end, |e| self.matter_line(s, e))?;
                 (LedgerLines::Matters(matters), next)
             }
         };
