@@ -106,11 +106,7 @@ pub fn child(arg: &str) {
         (Some(k), Some(f), Some(d)) => (k, f, d),
         _ => panic!("kind:format:dir, not {arg}"),
     };
-    let kind = match kind {
-        "visits" => LedgerKind::Visits,
-        "matters" => LedgerKind::Matters,
-        other => panic!("a ledger, not {other}"),
-    };
+    let kind = LedgerKind::parse(kind).expect("ledger");
     // `LIANFANG_BENCH_CACHE_MB` shrinks sled's cache, to tell its growth from the export's.
     let mut config = HallConfig::embedded();
     if let Some(mb) = std::env::var("LIANFANG_BENCH_CACHE_MB")

@@ -23,14 +23,6 @@ impl From<LedgerError> for CliError {
     }
 }
 
-pub fn parse_kind(text: &str) -> Result<LedgerKind, String> {
-    match text {
-        "visits" | "来访" => Ok(LedgerKind::Visits),
-        "matters" | "事项" => Ok(LedgerKind::Matters),
-        _ => Err("请选择 visits（来访台账）或 matters（事项台账）".into()),
-    }
-}
-
 /// A count on stderr: one line rewritten on a terminal, a line per step in a log.
 struct Progress {
     what: &'static str,

@@ -138,7 +138,7 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = stats::parse_date)]
         to: chrono::NaiveDate,
         /// visits（来访台账，每批次一行）或 matters（事项台账，每件一行）
-        #[arg(long, value_name = "WHAT", value_parser = ledger::parse_kind, default_value = "visits")]
+        #[arg(long, value_name = "WHAT", value_parser = crate::domain::ledger::LedgerKind::parse, default_value = "visits")]
         what: crate::domain::ledger::LedgerKind,
         /// xlsx 或 csv（默认按输出文件的扩展名）
         #[arg(long, value_name = "FORMAT")]

@@ -23,6 +23,15 @@ pub enum LedgerKind {
 }
 
 impl LedgerKind {
+    /// `visits` / `来访` or `matters` / `事项`, as the command line and the benchmark name it.
+    pub fn parse(text: &str) -> Result<LedgerKind, String> {
+        match text {
+            "visits" | "来访" => Ok(LedgerKind::Visits),
+            "matters" | "事项" => Ok(LedgerKind::Matters),
+            _ => Err("请选择 visits（来访台账）或 matters（事项台账）".into()),
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LedgerKind::Visits => "来访台账",
