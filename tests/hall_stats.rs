@@ -289,3 +289,27 @@ fn the_daily_report_lists_open_group_visits_and_overdue_matters() {
     assert_eq!(nov12.day.group_visits, 1);
     assert!(nov12.group_visits.is_empty());
 }
+
+#[test]
+fn the_daily_report_finds_a_group_visit_after_a_busy_morning() {
+    let h = hall();
+    // More single visits than one page of the visit ledger holds, then the day's group.
+    for n in 0..45 {
+        let at = (11, 28, 8 + n / 10, n % 10 * 5);
+        visit(&h, at, walk_in("散", &nth_id(100 + n), "", "rs"));
+    }
+    let late = visit(&h, (11, 28, 16, 30), group("庚", 200, 5, "zj", "城乡建设"));
+    // The next morning's group is another day's.
+    visit(&h, (11, 29, 8, 0), group("辛", 201, 7, "zj", "城乡建设"));
+    let report =
+        h.t.hall
+            .daily_report(&h.leader, date(2026, 11, 28))
+            .unwrap();
+    assert_eq!(report.day.visits, 46);
+    let listed: Vec<(&str, &str)> = report
+        .group_visits
+        .iter()
+        .map(|g| (g.time.as_str(), g.matter.as_str()))
+        .collect();
+    assert_eq!(listed, vec![("16:30", late.matter_number.as_str())]);
+}

@@ -1,7 +1,8 @@
 //! `lianfang migrate`: converts the data directory's database of an older layout (4:
-//! sensitive data in plain; 5: no ledger entries; 6: matter entries without their row) to
-//! the current layout in place. The new database is written beside the old one and
-//! checked; only then are the two swapped, the old one kept as `db.layout4` … `db.layout6`.
+//! sensitive data in plain; 5: no ledger entries; 6: matter entries without their row;
+//! 7: indexes of visits and matters by time) to the current layout in place. The new
+//! database is written beside the old one and checked; only then are the two swapped,
+//! the old one kept as `db.layout4` … `db.layout7`.
 
 use std::path::Path;
 

@@ -271,11 +271,10 @@ fn source_indexes(
         | TreeId::IxInitials
         | TreeId::IxPinyin
         | TreeId::IxPrefix => of(store, store.get_id::<Visitor>(last)),
-        TreeId::IxMatterNumber
-        | TreeId::IxVisitorMatters
-        | TreeId::IxOpenMatters
-        | TreeId::IxMatterDate => of(store, store.get_id::<Matter>(last)),
-        TreeId::IxVisitorVisits | TreeId::IxVisitTime => of(store, store.get_id::<Visit>(last)),
+        TreeId::IxMatterNumber | TreeId::IxVisitorMatters | TreeId::IxOpenMatters => {
+            of(store, store.get_id::<Matter>(last))
+        }
+        TreeId::IxVisitorVisits => of(store, store.get_id::<Visit>(last)),
         TreeId::IxMatterAudit => of(store, store.get_id::<AuditRecord>(last)),
         TreeId::IxQueue => match keys::trailing_id(value) {
             Some(ticket) => of(store, store.get_id::<Ticket>(ticket)),

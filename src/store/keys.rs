@@ -54,20 +54,18 @@ pub enum TreeId {
     IxOpenMatters,
     /// Failed sign-ins, lockouts and forced password changes, by username.
     LoginGuards,
-    /// Visits by time, with the headcount as value: a day's visits without reading others.
-    IxVisitTime,
     /// Statistics: one `Tally` per day and dimension (see `domain::stats`).
     Stats,
-    /// Matters by when they were received, for the ledger export: `time ‖ id`.
-    IxMatterDate,
-    /// The visit ledger's entries (`VisitEntry`), sealed, keyed like `IxVisitTime`.
+    /// The visit ledger's entries (`VisitEntry`), sealed, keyed `time ‖ visit id`
+    /// ([`date_key`]): also the hall's visits in time order.
     LedgerVisits,
-    /// The matter ledger's entries (`MatterEntry`), sealed, keyed like `IxMatterDate`.
+    /// The matter ledger's entries (`MatterEntry`), sealed, keyed `received ‖ matter id`:
+    /// also the hall's matters in the order received.
     LedgerMatters,
 }
 
 impl TreeId {
-    pub const ALL: [TreeId; 27] = [
+    pub const ALL: [TreeId; 25] = [
         TreeId::Meta,
         TreeId::Visitors,
         TreeId::Visits,
@@ -90,14 +88,12 @@ impl TreeId {
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
         TreeId::LoginGuards,
-        TreeId::IxVisitTime,
         TreeId::Stats,
-        TreeId::IxMatterDate,
         TreeId::LedgerVisits,
         TreeId::LedgerMatters,
     ];
 
-    pub const INDEXES: [TreeId; 14] = [
+    pub const INDEXES: [TreeId; 12] = [
         TreeId::IxIdNumber,
         TreeId::IxPhone,
         TreeId::IxName,
@@ -110,8 +106,6 @@ impl TreeId {
         TreeId::IxMatterAudit,
         TreeId::IxPrefix,
         TreeId::IxOpenMatters,
-        TreeId::IxVisitTime,
-        TreeId::IxMatterDate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -138,9 +132,7 @@ impl TreeId {
             TreeId::IxPrefix => "ix_prefix",
             TreeId::IxOpenMatters => "ix_open_matters",
             TreeId::LoginGuards => "login_guards",
-            TreeId::IxVisitTime => "ix_visit_time",
             TreeId::Stats => "stats_days",
-            TreeId::IxMatterDate => "ix_matter_date",
             TreeId::LedgerVisits => "ledger_visits",
             TreeId::LedgerMatters => "ledger_matters",
         }
@@ -471,14 +463,6 @@ fn sortable_time(at: Timestamp) -> [u8; 8] {
     ((at.0 as u64) ^ (1 << 63)).to_be_bytes()
 }
 
-fn dated(tree: TreeId, at: Timestamp, id: u64) -> IndexEntry {
-    IndexEntry {
-        tree,
-        key: date_key(at, id),
-        value: Vec::new(),
-    }
-}
-
 fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
     IndexEntry {
         tree,
@@ -554,14 +538,7 @@ impl Stored for Visit {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        vec![
-            pair(TreeId::IxVisitorVisits, self.visitor, self.id),
-            IndexEntry {
-                tree: TreeId::IxVisitTime,
-                key: date_key(self.at, self.id),
-                value: self.headcount.to_be_bytes().to_vec(),
-            },
-        ]
+        vec![pair(TreeId::IxVisitorVisits, self.visitor, self.id)]
     }
     fn tally_rows(&self, rules: &TallyRules, matter: MatterReader) -> Result<Vec<TallyRow>> {
         Ok(stats::visit_rows(
@@ -608,10 +585,7 @@ impl Stored for Matter {
         id_key(self.id)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
-        let mut out = vec![
-            term(TreeId::IxMatterNumber, &self.number, self.id),
-            dated(TreeId::IxMatterDate, self.received, self.id),
-        ];
+        let mut out = vec![term(TreeId::IxMatterNumber, &self.number, self.id)];
         if self.is_open() {
             out.push(term(
                 TreeId::IxOpenMatters,

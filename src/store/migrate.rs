@@ -1,11 +1,12 @@
 //! `lianfang migrate`: converts a store of an older layout into a new store of the
 //! current one. From layout 4 (records and identity numbers in plain): every record
 //! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
-//! hashes. From layouts 5 and 6 (sealed, with the same key): records and indexes copied
+//! hashes. From layouts 5 to 7 (sealed, with the same key): records and indexes copied
 //! byte for byte. All: the ledger's entries that the old layout lacks or keeps in an older
 //! form written from the visits and matters, everything else copied.
-//! Nothing is dropped but layout 4's plain index terms; the old store is only read, so a
-//! failed migration leaves it as it was.
+//! Nothing is dropped but layout 4's plain index terms and the indexes of visits and
+//! matters by time (before layout 8; the ledgers' entries are keyed the same way); the
+//! old store is only read, so a failed migration leaves it as it was.
 
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT, LAYOUT_KEY};
 use crate::domain::visitor::Visitor;
 
 /// The layouts this module converts from.
-pub const FROM_LAYOUTS: [u32; 3] = [4, 5, 6];
+pub const FROM_LAYOUTS: [u32; 4] = [4, 5, 6, 7];
 
 /// Entries written to sled at once: large batches drive sled's memory up (issue 6).
 const BATCH: usize = 1_000;
@@ -46,10 +47,10 @@ fn holds_records(tree: TreeId) -> bool {
 /// The ledger trees a store of layout `from` lacks (before 6) or keeps in an older form
 /// (6: matter entries without their row): written afresh, not copied.
 fn rebuilt(from: u32) -> &'static [TreeId] {
-    if from < 6 {
-        &LEDGER
-    } else {
-        &[TreeId::LedgerMatters]
+    match from {
+        ..=5 => &LEDGER,
+        6 => &[TreeId::LedgerMatters],
+        _ => &[],
     }
 }
 
@@ -67,7 +68,7 @@ fn stamped_layout(meta: &sled::Tree) -> Result<Option<u32>> {
         .map(|v| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes)))
 }
 
-/// Copies the store at `old` (layout 4 to 6) into a new store at `new` (which must not
+/// Copies the store at `old` (layout 4 to 7) into a new store at `new` (which must not
 /// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
 /// a sealed store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {
@@ -91,7 +92,8 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
     let (mut records, mut entries) = (0, 0);
     for tree in TreeId::ALL {
         // Trees newer than the old layout are not in the old store; ledger trees in an
-        // older form are written afresh below.
+        // older form are written afresh below. Trees the current layout no longer has are
+        // not in `ALL`.
         if rebuilt(from).contains(&tree)
             || !names.iter().any(|n| n.as_ref() == tree.name().as_bytes())
         {

@@ -44,7 +44,7 @@ pub enum StoreError {
     /// An append-only record (the audit) was about to be overwritten.
     #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
     Exists { tree: &'static str, key: String },
-    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 6 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 7 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
     #[error("找不到大厅密钥文件 {path}，而数据目录里已有加密的数据。请把这个大厅的密钥文件放回 {path}（或在配置 [store] key_file 中写明它的位置）；不会生成新的密钥，因为新密钥打不开已有的数据")]
     KeyMissing { path: String },
@@ -121,10 +121,11 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 /// Version of the key layout `keys` derives (4: open matters by department, visits and
 /// matters by time, the statistics' day counts, login guards; 5: records sealed with the
 /// hall key, identity numbers and phones indexed by keyed hash; 6: the visit and matter
-/// ledgers' entries; 7: a matter's entry holds its whole ledger row). A data directory
-/// written with another layout would answer lookups wrongly, so it is refused at open;
-/// layouts 4 to 6 are converted by [`migrate`].
-pub const LAYOUT: u32 = 7;
+/// ledgers' entries; 7: a matter's entry holds its whole ledger row; 8: no indexes of
+/// visits and matters by time, the ledgers' entries are keyed the same way). A data
+/// directory written with another layout would answer lookups wrongly, so it is refused
+/// at open; layouts 4 to 7 are converted by [`migrate`].
+pub const LAYOUT: u32 = 8;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
 const KEY_CHECK: &[u8] = b"store.key_check";

@@ -25,10 +25,10 @@ fn imported_matter_key(number: &str) -> String {
 }
 
 /// One page of lines: entries of type `E` from `cursor` up to `end`, read
-/// [`LEDGER_PAGE`] at a time, each turned into the line the officer exports by `line`;
-/// rows they may not export are passed over. The key of the page's last line comes with a
-/// full page: the next page starts after it.
-fn fill_page<E: Stored, L>(
+/// [`LEDGER_PAGE`] at a time, each turned into a line by `line` (the line the officer
+/// exports, say); entries it makes none of are passed over. The key of the page's last
+/// line comes with a full page: the next page starts after it.
+pub(super) fn fill_page<E: Stored, L>(
     store: &Store,
     mut cursor: Vec<u8>,
     end: &[u8],

@@ -3,7 +3,9 @@
 
 use chrono::{Days, NaiveDate};
 
+use super::ledger::fill_page;
 use super::LocalHall;
+use crate::domain::ledger::VisitEntry;
 use crate::domain::lifecycle::Tier;
 use crate::domain::matter::Matter;
 use crate::domain::officer::Role;
@@ -11,11 +13,10 @@ use crate::domain::stats::daily::{DailyReport, DueLine, GroupVisitLine};
 use crate::domain::stats::period::{Period, PeriodKind};
 use crate::domain::stats::report::{Scope, StatsReport};
 use crate::domain::time::Timestamp;
-use crate::domain::visit::Visit;
 use crate::hall::api::Session;
 use crate::hall::error::HallResult;
 use crate::hall::permissions;
-use crate::store::keys::{self, TreeId};
+use crate::store::keys;
 
 impl LocalHall {
     /// Leaders and administrators see the hall; a desk sees its own department.
@@ -79,8 +80,7 @@ impl LocalHall {
     }
 
     /// The day's group visits (集体访) whose matter is still open, in time order: read from
-    /// the visits-by-time index, whose value is the headcount, so smaller visits are skipped
-    /// without reading them.
+    /// the visit ledger, whose entries are keyed by time and hold the visit.
     fn open_group_visits(
         &self,
         s: &Session,
@@ -88,26 +88,19 @@ impl LocalHall {
         date: NaiveDate,
     ) -> HallResult<Vec<GroupVisitLine>> {
         let tz = self.config.timezone;
-        let start = keys::date_start(Timestamp::start_of(date, tz));
         let end = keys::date_start(Timestamp::start_of(date + Days::new(1), tz));
         let threshold = self.config.group_visit_threshold;
-        let mut ids = Vec::new();
-        self.store
-            .scan_while_from(TreeId::IxVisitTime, &[], &start, |k, v| {
-                if k >= end.as_slice() {
-                    return false;
-                }
-                let headcount = <[u8; 2]>::try_from(v).map_or(0, u16::from_be_bytes);
-                if headcount >= threshold {
-                    ids.extend(keys::trailing_id(k));
-                }
-                true
+        let mut visits = Vec::new();
+        let mut page = Some(keys::date_start(Timestamp::start_of(date, tz)));
+        while let Some(from) = page {
+            let (group, next) = fill_page(&self.store, from, &end, |e: VisitEntry| {
+                (e.visit.headcount >= threshold).then_some(e.visit)
             })?;
+            visits.extend(group);
+            page = next;
+        }
         let mut out = Vec::new();
-        for id in ids {
-            let Some(v) = self.store.get_id::<Visit>(id)? else {
-                continue;
-            };
+        for v in visits {
             let Some(m) = self.store.get_id::<Matter>(v.matter)? else {
                 continue;
             };
