@@ -7,6 +7,8 @@
 //! time and memory are a floor under issue 6's targets for a whole hall: a
 //! target this floor misses cannot be met by any key layout on sled 0.34.
 
+#[path = "hall/flags.rs"]
+mod flags;
 #[allow(dead_code)] // the hall benchmark's helpers; this program uses a few
 #[path = "hall/stats.rs"]
 mod stats;
@@ -61,12 +63,7 @@ const FLOOR: [Records; 4] = [
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        argv.iter()
-            .position(|a| a == flag)
-            .and_then(|i| argv.get(i + 1))
-            .and_then(|v| v.replace('_', "").parse::<u64>().ok())
-    };
+    let value = |flag: &str| flags::number(&argv, flag);
     let visitors = value("--visitors").unwrap_or(1_000_000).max(1_000);
     // The hall's own cache size by default (`store::Store::open`).
     let cache_mib = value("--cache-mib").unwrap_or(64).max(1);

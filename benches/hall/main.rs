@@ -7,6 +7,7 @@
 
 mod desk;
 mod export;
+mod flags;
 mod peer;
 #[path = "../../tests/process_support/mod.rs"]
 mod process_support;
@@ -57,12 +58,7 @@ fn args() -> Args {
         export_only: false,
     };
     let argv: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        argv.iter()
-            .position(|x| x == flag)
-            .and_then(|i| argv.get(i + 1))
-            .and_then(|v| v.replace('_', "").parse::<u64>().ok())
-    };
+    let value = |flag: &str| flags::number(&argv, flag);
     if let Some(n) = value("--visitors") {
         a.visitors = n.max(100);
     }
