@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 mod process_support;
+mod raw_sled;
 mod temp_data;
 
 use process_support::run;
@@ -258,7 +259,7 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
 
     // Corrupt one record and drop one index entry of another, as a broken disk might.
     {
-        let db = sled::open(d.join("db")).unwrap();
+        let db = raw_sled::open(&d.join("db"));
         let visitors = db.open_tree(TreeId::Visitors.name()).unwrap();
         visitors
             .insert(keys::id_key(target.id), &[1u8, 0xff, 0xff, 0xff][..])
@@ -326,7 +327,7 @@ fn a_broken_config_is_reported_with_file_and_line() {
 fn a_database_held_by_another_process_is_named_as_such() {
     let dir = TempData::new();
     let d = dir.path();
-    let _held = sled::open(d.join("db")).unwrap();
+    let _held = raw_sled::open(&d.join("db"));
     let o = lianfang(d, &["user", "list"]);
     assert_exit(&o, 1);
     let err = stderr(&o);

@@ -4,6 +4,7 @@
 //! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup, and a
 //! layout-5 hall gains its ledger entries.
 
+mod raw_sled;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -163,7 +164,7 @@ fn a_ciphertext_moved_to_another_record_is_reported_by_check() {
     }
     {
         // Swap the sealed values of visitors 1 and 2, as an attacker with the disk could.
-        let db = sled::open(data.join("db")).unwrap();
+        let db = raw_sled::open(&data.join("db"));
         let visitors = db.open_tree("visitors").unwrap();
         let one = visitors.get(1u64.to_be_bytes()).unwrap().unwrap();
         let two = visitors.get(2u64.to_be_bytes()).unwrap().unwrap();
@@ -238,7 +239,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
     copy_dir(Path::new(FIXTURE), &data);
     // The plain identity numbers of the old hall, read from its visitors tree.
     let plain: Vec<(u64, String)> = {
-        let db = sled::open(data.join("db")).unwrap();
+        let db = raw_sled::open(&data.join("db"));
         let tree = db.open_tree("visitors").unwrap();
         let numbers: Vec<(u64, String)> = tree
             .iter()
@@ -267,7 +268,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
 
     let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
     let old = {
-        let db = sled::open(data.join("db.layout4")).unwrap();
+        let db = raw_sled::open(&data.join("db.layout4"));
         ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
     };
     assert_eq!(counts(&hall), old);
@@ -311,7 +312,7 @@ fn migrates_sealed_hall(layout: u32) {
 
     let hall = LocalHall::open(&data, HallConfig::embedded()).unwrap();
     let old = {
-        let db = sled::open(&kept).unwrap();
+        let db = raw_sled::open(&kept);
         ["visitors", "visits", "matters", "audit"].map(|t| db.open_tree(t).unwrap().len())
     };
     assert_eq!(counts(&hall), old);
@@ -333,7 +334,7 @@ fn migrates_sealed_hall(layout: u32) {
     // The indexes by time (layouts 4 to 7) are not copied: the ledgers' keys replace them.
     let by_time = ["ix_visit_time", "ix_matter_date"];
     let trees = |db: &Path| -> Vec<String> {
-        let db = sled::open(db).unwrap();
+        let db = raw_sled::open(db);
         db.tree_names()
             .iter()
             .filter(|n| !db.open_tree(n).unwrap().is_empty())
