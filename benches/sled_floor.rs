@@ -9,6 +9,9 @@
 
 #[path = "hall/flags.rs"]
 mod flags;
+#[allow(dead_code)] // the tests' helper; this program needs only `open_config`
+#[path = "../tests/raw_sled/mod.rs"]
+mod raw_sled;
 #[allow(dead_code)] // the hall benchmark's helpers; this program uses a few
 #[path = "hall/stats.rs"]
 mod stats;
@@ -108,12 +111,14 @@ fn main() {
     }
 }
 
+/// Opens the floor, waiting for the lock of the handle just dropped (`load`'s, or the
+/// parent's while its children start).
 fn open(dir: &Path, cache_mib: u64) -> sled::Db {
-    sled::Config::new()
-        .path(dir)
-        .cache_capacity(cache_mib * 1024 * 1024)
-        .open()
-        .expect("open sled")
+    raw_sled::open_config(
+        &sled::Config::new()
+            .path(dir)
+            .cache_capacity(cache_mib * 1024 * 1024),
+    )
 }
 
 /// Writes the floor's records in batches of 1,000 (sled's memory stays flat at

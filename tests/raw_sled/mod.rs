@@ -3,13 +3,18 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Opens the sled database at `path`, waiting for the lock of a hall this test has just
-/// dropped: sled lets go of it only when its flusher thread exits, a moment after the
-/// last handle is gone, and later still on a busy machine (`store::open_db` waits the same way).
+/// Opens the sled database at `path` with sled's defaults; see [`open_config`].
 pub fn open(path: &Path) -> sled::Db {
+    open_config(&sled::Config::new().path(path))
+}
+
+/// Opens a sled database, waiting for the lock of one this process has just dropped:
+/// sled lets go of it only when its flusher thread exits, a moment after the last handle
+/// is gone, and later still on a busy machine (`store::open_db` waits the same way).
+pub fn open_config(config: &sled::Config) -> sled::Db {
     let started = Instant::now();
     loop {
-        match sled::open(path) {
+        match config.open() {
             Ok(db) => return db,
             Err(e)
                 if e.to_string().contains("acquire lock")
@@ -17,7 +22,7 @@ pub fn open(path: &Path) -> sled::Db {
             {
                 std::thread::sleep(Duration::from_millis(50));
             }
-            Err(e) => panic!("opening {}: {e}", path.display()),
+            Err(e) => panic!("opening sled: {e}"),
         }
     }
 }
