@@ -20,6 +20,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use lianfang::domain::time::Timestamp;
+use lianfang::store::keys;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -55,7 +57,7 @@ const FLOOR: [Records; 4] = [
         value_bytes: 341,
         hashed_key: false,
     },
-    // A keyed hash (32 bytes) ‖ 0 ‖ reading ‖ recency ‖ id, as `keys::lookup_key`.
+    // A keyed hash (32 bytes) as the term of a `keys::lookup_key`.
     Records {
         tree: "ix_id_number",
         per_thousand: 1_000,
@@ -148,14 +150,11 @@ fn load(dir: &Path, visitors: u64, cache_mib: u64) -> u64 {
 
 fn key(records: &Records, id: u64, rng: &mut StdRng) -> Vec<u8> {
     if !records.hashed_key {
-        return id.to_be_bytes().to_vec();
+        return keys::id_key(id);
     }
-    let mut key = term_of(id).to_vec();
-    key.push(0);
-    key.push(0);
-    key.extend_from_slice(&rng.gen::<u64>().to_be_bytes());
-    key.extend_from_slice(&id.to_be_bytes());
-    key
+    // A last visit within the demo's two years.
+    let last_visit = Timestamp(rng.gen_range(1_730_000_000..1_795_000_000));
+    keys::lookup_key(&term_of(id), false, Some(last_visit), id)
 }
 
 /// The keyed hash standing for visitor `id`'s identity number: random, and
@@ -170,7 +169,7 @@ fn open_child(dir: &Path, visitors: u64, cache_mib: u64) {
     let started = Instant::now();
     let db = open(dir, cache_mib);
     let records = db.open_tree("visitors").expect("tree");
-    let found = records.get(42u64.to_be_bytes()).expect("get").is_some();
+    let found = records.get(keys::id_key(42)).expect("get").is_some();
     let opened = started.elapsed();
     let rss_opened = stats::peak_rss_mib();
     let index = db.open_tree("ix_id_number").expect("tree");
@@ -182,8 +181,9 @@ fn open_child(dir: &Path, visitors: u64, cache_mib: u64) {
             .next()
             .expect("indexed")
             .expect("scan");
-        let found = key.get(key.len() - 8..).expect("id");
-        assert!(records.get(found).expect("get").is_some(), "record {id}");
+        let found = keys::trailing_id(&key).expect("id");
+        let record = records.get(keys::id_key(found)).expect("get");
+        assert!(record.is_some(), "record {id}");
     });
     print!(
         "open + first get {} (found: {found}), peak RSS {rss_opened:.0} MiB; \
