@@ -283,6 +283,52 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
 }
 
 #[test]
+fn check_reports_stray_missing_and_damaged_members_of_a_list_index() {
+    let dir = TempData::new();
+    let ids = hall_on_disk(dir.path());
+    {
+        let db = raw_sled::open(&dir.path().join("db"));
+        let visits = db.open_tree("ix_visitor_visits").unwrap();
+        let list = |id| visits.get(keys::id_key(id)).unwrap().unwrap().to_vec();
+        let first = keys::list_members(&list(ids[0])).unwrap();
+        assert_eq!(first.len(), 1);
+        // A member without a visit, a list gone, a list cut short.
+        let stray = keys::list_value(&[first[0], 9999]);
+        visits.insert(keys::id_key(ids[0]), stray).unwrap();
+        visits.remove(keys::id_key(ids[1])).unwrap();
+        let cut = list(ids[2])[..5].to_vec();
+        visits.insert(keys::id_key(ids[2]), cut).unwrap();
+        db.flush().unwrap();
+    }
+
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    let problems = report.problems.join("\n");
+    let count = |what: &str| {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.starts_with("ix_visitor_visits") && p.contains(what))
+            .count()
+    };
+    assert_eq!(count("多余的索引项"), 1, "{problems}");
+    assert!(problems.contains(&format!("{:02x?}", keys::pair_key(ids[0], 9999))));
+    // The visits of the second and third visitor are in no list.
+    assert_eq!(count("缺少索引项"), 2, "{problems}");
+    assert_eq!(count("列表已损坏（5 字节"), 1, "{problems}");
+    assert_eq!(report.problems.len(), 4, "{problems}");
+
+    // The service reports the damaged list in words instead of panicking.
+    add_officer(&hall, "rs1", Role::Window, "rs");
+    let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
+    match hall.profile(&rs, ids[2], false) {
+        Err(HallError::Storage(m)) => assert!(m.contains("lianfang check"), "{m}"),
+        other => panic!("expected a storage error, got {other:?}"),
+    }
+    assert_eq!(hall.profile(&rs, ids[0], false).unwrap().visits.len(), 1);
+}
+
+#[test]
 fn check_of_a_fresh_and_of_an_empty_hall_is_clean() {
     let t = TestHall::new();
     let report = check(t.hall.store()).unwrap();

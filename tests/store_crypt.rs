@@ -286,7 +286,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("无需迁移"));
 }
 
-/// `tests/fixtures/hall-layout5` to `hall-layout7`: 30 demo visitors written by the
+/// `tests/fixtures/hall-layout5` to `hall-layout8`: 30 demo visitors written by the
 /// program of that layout, with that hall's key (`hall.key`).
 fn fixture(layout: u32) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/hall-layout{layout}"))
@@ -342,8 +342,9 @@ fn migrates_sealed_hall(layout: u32) {
             .collect()
     };
     let (before, after) = (trees(&kept), trees(&data.join("db")));
-    assert!(
+    assert_eq!(
         by_time.iter().all(|t| before.iter().any(|b| b == t)),
+        layout <= 7,
         "{before:?}"
     );
     assert!(
@@ -351,6 +352,32 @@ fn migrates_sealed_hall(layout: u32) {
         "{after:?}"
     );
     assert!(after.iter().any(|t| t == "ledger_visits"), "{after:?}");
+    // Pair indexes (before layout 9) are gathered into one list per owner.
+    let (old_db, new_db) = (raw_sled::open(&kept), raw_sled::open(&data.join("db")));
+    for tree in ["ix_visitor_visits", "ix_visitor_matters", "ix_matter_audit"] {
+        let pairs: Vec<Vec<u8>> = old_db
+            .open_tree(tree)
+            .unwrap()
+            .iter()
+            .keys()
+            .map(|k| k.unwrap().to_vec())
+            .collect();
+        let lists: Vec<(Vec<u8>, Vec<u8>)> = new_db
+            .open_tree(tree)
+            .unwrap()
+            .iter()
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+            .collect();
+        let gathered: Vec<Vec<u8>> = lists
+            .iter()
+            .flat_map(|(owner, members)| members.chunks(8).map(|m| [&owner[..], m].concat()))
+            .collect();
+        assert_eq!(gathered, pairs, "{tree}");
+        assert!(
+            tree == "ix_matter_audit" || lists.len() < pairs.len(),
+            "{tree}"
+        );
+    }
 }
 
 #[test]
@@ -366,6 +393,11 @@ fn a_layout_6_hall_is_migrated_with_its_matter_entries_rewritten() {
 #[test]
 fn a_layout_7_hall_is_migrated_without_its_indexes_by_time() {
     migrates_sealed_hall(7);
+}
+
+#[test]
+fn a_layout_8_hall_is_migrated_with_its_pair_indexes_gathered_into_lists() {
+    migrates_sealed_hall(8);
 }
 
 #[test]

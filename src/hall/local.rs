@@ -1207,24 +1207,12 @@ impl LocalHall {
                 )
             })?;
         }
-        let prefix = keys::id_key(id);
-        let visit_ids = self
-            .store
-            .scan(TreeId::IxVisitorVisits, &prefix, usize::MAX)?;
         let mut visits = Vec::new();
-        for (k, _) in visit_ids {
-            if let Some(v) = keys::trailing_id(&k)
-                .map(|vid| self.store.get_id::<Visit>(vid))
-                .transpose()?
-            {
-                visits.extend(v);
-            }
+        for vid in self.store.list(TreeId::IxVisitorVisits, id)? {
+            visits.extend(self.store.get_id::<Visit>(vid)?);
         }
         let mut matters = Vec::new();
-        for mid in self
-            .store
-            .scan_ids(TreeId::IxVisitorMatters, &prefix, usize::MAX)?
-        {
+        for mid in self.store.list(TreeId::IxVisitorMatters, id)? {
             if let Some(m) = self.store.get_id::<Matter>(mid)? {
                 if permissions::can_see_matter(&s.officer, &self.config, &m) {
                     matters.push(self.brief(&m));
@@ -1238,7 +1226,10 @@ impl LocalHall {
         });
         // The grade's latest change says who graded the visitor, when and why.
         let mut key_grades = Vec::new();
-        for (key, _) in self.store.scan(TreeId::KeyGrades, &prefix, usize::MAX)? {
+        for (key, _) in self
+            .store
+            .scan(TreeId::KeyGrades, &keys::id_key(id), usize::MAX)?
+        {
             key_grades.extend(self.store.get::<KeyGradeChange>(&key)?);
         }
         Ok(VisitorProfile {

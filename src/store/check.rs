@@ -234,8 +234,7 @@ fn forward<T: Stored>(store: &Store, report: &mut CheckReport) -> Result<()> {
             }
         };
         for entry in store.index_entries(&record) {
-            let found = store.tree(entry.tree).get(&entry.key)?;
-            if found.as_deref() != Some(entry.value.as_slice()) {
+            if !store.has_entry(&entry)? {
                 note(
                     report,
                     format!(
@@ -284,29 +283,54 @@ fn source_indexes(
     }
 }
 
-/// Each index entry is implied by an existing record.
+/// Each index entry is implied by an existing record; a list index's entries are the
+/// pairs of each owner and member ([`keys::is_list`]).
 fn backward(store: &Store, tree: TreeId, report: &mut CheckReport) -> Result<()> {
     for item in store.tree(tree).iter() {
         let (k, v) = item?;
-        report.index_entries += 1;
-        // An undecodable source record was already reported by `forward`.
-        let implied = match source_indexes(store, tree, &k, &v) {
-            Ok(Some(entries)) => entries
-                .iter()
-                .any(|e| e.tree == tree && e.key == k.as_ref() && e.value == v.as_ref()),
-            Ok(None) => false,
-            Err(_) => continue,
-        };
-        if !implied {
-            note(
+        if !keys::is_list(tree) {
+            implied_entry(store, tree, &k, &v, report);
+            continue;
+        }
+        let owner = keys::trailing_id(&k).filter(|_| k.len() == 8);
+        match owner.zip(keys::list_members(&v)) {
+            Some((owner, members)) => {
+                for member in members {
+                    implied_entry(store, tree, &keys::pair_key(owner, member), &[], report);
+                }
+            }
+            None => note(
                 report,
                 format!(
-                    "{} 中有多余的索引项 {:02x?}，没有对应的记录",
+                    "{} 中键 {:02x?} 的列表已损坏（{} 字节，不是按顺序排列的编号）",
                     tree.name(),
-                    k.as_ref()
+                    k.as_ref(),
+                    v.len()
                 ),
-            );
+            ),
         }
     }
     Ok(())
+}
+
+/// Notes the index entry `key` (with `value`) of `tree` unless a record implies it.
+fn implied_entry(store: &Store, tree: TreeId, key: &[u8], value: &[u8], report: &mut CheckReport) {
+    report.index_entries += 1;
+    // An undecodable source record was already reported by `forward`.
+    let implied = match source_indexes(store, tree, key, value) {
+        Ok(Some(entries)) => entries
+            .iter()
+            .any(|e| e.tree == tree && e.key == key && e.value == value),
+        Ok(None) => false,
+        Err(_) => return,
+    };
+    if !implied {
+        note(
+            report,
+            format!(
+                "{} 中有多余的索引项 {key:02x?}，没有对应的记录",
+                tree.name()
+            ),
+        );
+    }
 }

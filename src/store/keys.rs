@@ -216,6 +216,41 @@ pub fn pair_key(a: u64, b: u64) -> Vec<u8> {
     key
 }
 
+/// Index trees whose entries are pairs ([`pair_key`]: a visitor's visits and matters, a
+/// matter's audit records) and are stored as lists: one sled key per owner
+/// (`id_key(a)`), its value the members' ids ascending, 8 bytes each ([`list_value`]).
+/// Sled's opening time and memory grow with its keys (docs/BENCHMARKS.md, issue 6), and
+/// an owner's members are always read together.
+pub fn is_list(tree: TreeId) -> bool {
+    matches!(
+        tree,
+        TreeId::IxVisitorVisits | TreeId::IxVisitorMatters | TreeId::IxMatterAudit
+    )
+}
+
+/// The owner and member of a pair key.
+pub fn split_pair(key: &[u8]) -> Option<(u64, u64)> {
+    if key.len() != 16 {
+        return None;
+    }
+    Some((trailing_id(&key[..8])?, trailing_id(key)?))
+}
+
+/// The members of a stored list, ascending; none unless it is a whole number of ids in
+/// strictly ascending order (anything else is a damaged list).
+pub fn list_members(value: &[u8]) -> Option<Vec<u64>> {
+    if !value.len().is_multiple_of(8) {
+        return None;
+    }
+    let members: Vec<u64> = value.chunks_exact(8).filter_map(trailing_id).collect();
+    members.windows(2).all(|w| w[0] < w[1]).then_some(members)
+}
+
+/// The stored form of a list of ascending ids.
+pub fn list_value(members: &[u64]) -> Vec<u8> {
+    members.iter().flat_map(|m| m.to_be_bytes()).collect()
+}
+
 /// The start of a day's statistics rows: `yyyymmdd` as a big-endian u32.
 pub fn stats_day_prefix(day: NaiveDate) -> Vec<u8> {
     let n = day.year() as u32 * 10_000 + day.month() * 100 + day.day();
@@ -720,6 +755,19 @@ mod tests {
         assert!(b.starts_with(&exact_prefix("zs")));
         assert!(!c.starts_with(&exact_prefix("zs")));
         assert_eq!(trailing_id(&[1, 2]), None);
+    }
+
+    #[test]
+    fn lists_read_back_and_refuse_damaged_values() {
+        assert_eq!(split_pair(&pair_key(7, 300)), Some((7, 300)));
+        assert_eq!(split_pair(&id_key(7)), None);
+        let value = list_value(&[3, 40, 500]);
+        assert_eq!(value.len(), 24);
+        assert_eq!(list_members(&value), Some(vec![3, 40, 500]));
+        assert_eq!(list_members(&[]), Some(vec![]));
+        assert_eq!(list_members(&value[..20]), None);
+        assert_eq!(list_members(&list_value(&[40, 3])), None);
+        assert_eq!(list_members(&list_value(&[3, 3])), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! visit row its matter) at random places: 18 s per 100,000 visit rows in a
 //! 1,000,000-visitor hall.
 
-use super::keys::{self, Stored, TreeId};
+use super::keys::{Stored, TreeId};
 use super::{Result, Store, Writer};
 use crate::domain::ledger::{MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
@@ -164,14 +164,9 @@ impl Writer<'_> {
     /// leaves them.
     pub(super) fn stage_entries(&mut self) -> Result<()> {
         for visitor in std::mem::take(&mut self.stale_visitors) {
-            let prefix = keys::id_key(visitor);
-            let visits = self
-                .store
-                .scan_ids(TreeId::IxVisitorVisits, &prefix, usize::MAX)?;
+            let visits = self.store.list(TreeId::IxVisitorVisits, visitor)?;
             self.stale_visits.extend(visits);
-            let matters = self
-                .store
-                .scan_ids(TreeId::IxVisitorMatters, &prefix, usize::MAX)?;
+            let matters = self.store.list(TreeId::IxVisitorMatters, visitor)?;
             self.stale_matters.extend(matters);
         }
         for id in std::mem::take(&mut self.stale_visits) {

@@ -1,9 +1,10 @@
 //! `lianfang migrate`: converts a store of an older layout into a new store of the
 //! current one. From layout 4 (records and identity numbers in plain): every record
 //! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
-//! hashes. From layouts 5 to 7 (sealed, with the same key): records and indexes copied
+//! hashes. From layouts 5 to 8 (sealed, with the same key): records and indexes copied
 //! byte for byte. All: the ledger's entries that the old layout lacks or keeps in an older
-//! form written from the visits and matters, everything else copied.
+//! form written from the visits and matters, the pair indexes of layouts before 9 gathered
+//! into lists ([`keys::is_list`]), everything else copied.
 //! Nothing is dropped but layout 4's plain index terms and the indexes of visits and
 //! matters by time (before layout 8; the ledgers' entries are keyed the same way); the
 //! old store is only read, so a failed migration leaves it as it was.
@@ -16,7 +17,10 @@ use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT, LAYOUT_KEY};
 use crate::domain::visitor::Visitor;
 
 /// The layouts this module converts from.
-pub const FROM_LAYOUTS: [u32; 4] = [4, 5, 6, 7];
+pub const FROM_LAYOUTS: [u32; 5] = [4, 5, 6, 7, 8];
+
+/// The first layout whose pair indexes are lists.
+const LISTS_SINCE: u32 = 9;
 
 /// Entries written to sled at once: large batches drive sled's memory up (issue 6).
 const BATCH: usize = 1_000;
@@ -68,7 +72,7 @@ fn stamped_layout(meta: &sled::Tree) -> Result<Option<u32>> {
         .map(|v| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes)))
 }
 
-/// Copies the store at `old` (layout 4 to 7) into a new store at `new` (which must not
+/// Copies the store at `old` (layout 4 to 8) into a new store at `new` (which must not
 /// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
 /// a sealed store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {
@@ -100,8 +104,12 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             continue;
         }
         let from_tree = source.open_tree(tree.name())?;
-        let mut batch = sled::Batch::default();
-        let mut pending = 0;
+        let mut out = Batched::new(target.tree(tree));
+        if keys::is_list(tree) && from < LISTS_SINCE {
+            gather_lists(&from_tree, &mut out)?;
+            out.finish()?;
+            continue;
+        }
         for item in from_tree.iter() {
             let (key, value) = item?;
             let value = if tree == TreeId::Meta {
@@ -123,14 +131,9 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
                 entries += u64::from(LEDGER.contains(&tree));
                 value.to_vec()
             };
-            batch.insert(key.as_ref(), value);
-            pending += 1;
-            if pending == BATCH {
-                target.tree(tree).apply_batch(std::mem::take(&mut batch))?;
-                pending = 0;
-            }
+            out.insert(key.to_vec(), value)?;
         }
-        target.tree(tree).apply_batch(batch)?;
+        out.finish()?;
     }
     if !sealed {
         // The keyed terms, derived from the records now sealed.
@@ -150,6 +153,62 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
         entries,
         check: check(&target)?,
     })
+}
+
+/// Writes to one tree in batches of [`BATCH`].
+struct Batched<'a> {
+    tree: &'a sled::Tree,
+    batch: sled::Batch,
+    pending: usize,
+}
+
+impl<'a> Batched<'a> {
+    fn new(tree: &'a sled::Tree) -> Self {
+        Batched {
+            tree,
+            batch: sled::Batch::default(),
+            pending: 0,
+        }
+    }
+
+    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.batch.insert(key, value);
+        self.pending += 1;
+        if self.pending == BATCH {
+            self.finish()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.tree.apply_batch(std::mem::take(&mut self.batch))?;
+        self.pending = 0;
+        Ok(())
+    }
+}
+
+/// Writes the pair keys of an older layout's `pairs` (`owner ‖ member`, in order) as one
+/// list per owner. A key that is not a pair belongs to no record (the old store's check
+/// reports it as an entry without one) and is not copied.
+fn gather_lists(pairs: &sled::Tree, out: &mut Batched) -> Result<()> {
+    let mut owner = None;
+    let mut members = Vec::new();
+    for key in pairs.iter().keys() {
+        let Some((a, b)) = keys::split_pair(&key?) else {
+            continue;
+        };
+        if owner != Some(a) {
+            if let Some(done) = owner.replace(a) {
+                out.insert(keys::id_key(done), keys::list_value(&members))?;
+            }
+            members.clear();
+        }
+        members.push(b);
+    }
+    if let Some(done) = owner {
+        out.insert(keys::id_key(done), keys::list_value(&members))?;
+    }
+    Ok(())
 }
 
 /// The layout the store at `db` is stamped with; none for a missing or empty store.

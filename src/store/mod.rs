@@ -44,7 +44,7 @@ pub enum StoreError {
     /// An append-only record (the audit) was about to be overwritten.
     #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
     Exists { tree: &'static str, key: String },
-    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 7 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 8 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
     #[error("找不到大厅密钥文件 {path}，而数据目录里已有加密的数据。请把这个大厅的密钥文件放回 {path}（或在配置 [store] key_file 中写明它的位置）；不会生成新的密钥，因为新密钥打不开已有的数据")]
     KeyMissing { path: String },
@@ -110,6 +110,15 @@ fn corrupt(tree: TreeId, key: &[u8], e: codec::CodecError) -> StoreError {
     corrupt_value(tree.name(), key, e)
 }
 
+/// The members of a list index's stored value ([`keys::is_list`]).
+fn decode_list(tree: TreeId, key: &[u8], value: &[u8]) -> Result<Vec<u64>> {
+    keys::list_members(value).ok_or_else(|| StoreError::Corrupt {
+        tree: tree.name(),
+        key: format!("{key:02x?}"),
+        message: format!("列表长 {} 字节，不是按顺序排列的编号", value.len()),
+    })
+}
+
 fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreError {
     StoreError::Corrupt {
         tree,
@@ -122,10 +131,11 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 /// matters by time, the statistics' day counts, login guards; 5: records sealed with the
 /// hall key, identity numbers and phones indexed by keyed hash; 6: the visit and matter
 /// ledgers' entries; 7: a matter's entry holds its whole ledger row; 8: no indexes of
-/// visits and matters by time, the ledgers' entries are keyed the same way). A data
-/// directory written with another layout would answer lookups wrongly, so it is refused
-/// at open; layouts 4 to 7 are converted by [`migrate`].
-pub const LAYOUT: u32 = 8;
+/// visits and matters by time, the ledgers' entries are keyed the same way; 9: a
+/// visitor's visits and matters and a matter's audit records kept as one list each,
+/// [`keys::is_list`]). A data directory written with another layout would answer lookups
+/// wrongly, so it is refused at open; layouts 4 to 8 are converted by [`migrate`].
+pub const LAYOUT: u32 = 9;
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
 const KEY_CHECK: &[u8] = b"store.key_check";
@@ -310,6 +320,26 @@ impl Store {
 
     pub fn get_id<T: Stored>(&self, id: u64) -> Result<Option<T>> {
         self.get(&keys::id_key(id))
+    }
+
+    /// The members of `owner`'s list in a list index ([`keys::is_list`]), ascending:
+    /// what scanning the pair keys under `id_key(owner)` gave before layout 9.
+    pub fn list(&self, tree: TreeId, owner: u64) -> Result<Vec<u64>> {
+        let key = keys::id_key(owner);
+        match self.tree(tree).get(&key)? {
+            Some(value) => decode_list(tree, &key, &value),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether an index entry is stored (in its owner's list, for a list index).
+    pub fn has_entry(&self, entry: &IndexEntry) -> Result<bool> {
+        match keys::split_pair(&entry.key).filter(|_| keys::is_list(entry.tree)) {
+            Some((owner, member)) => Ok(self
+                .list(entry.tree, owner)
+                .is_ok_and(|members| members.binary_search(&member).is_ok())),
+            None => Ok(self.tree(entry.tree).get(&entry.key)?.as_deref() == Some(&entry.value[..])),
+        }
     }
 
     /// Every record of a type, in key order. For check, export and the demo.
@@ -510,17 +540,41 @@ impl Writer<'_> {
                 .iter()
                 .any(|n| n.tree == e.tree && n.key == e.key)
             {
-                self.staged.insert((e.tree, e.key.clone()), None);
+                self.stage_index(e.tree, e.key.clone(), None)?;
             }
         }
         // Entries the old record already had, byte for byte, are not written again.
         for entry in new_entries {
             if !old_entries.contains(&entry) {
                 let IndexEntry { tree, key, value } = entry;
-                self.staged.insert((tree, key), Some(value));
+                self.stage_index(tree, key, Some(value))?;
             }
         }
         self.stage_sealed(record)
+    }
+
+    /// Stages an index entry (`Some(value)`) or its removal; the entry of a list index
+    /// adds its member to, or takes it from, its owner's list ([`keys::is_list`]).
+    fn stage_index(&mut self, tree: TreeId, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
+        let Some((owner, member)) = keys::split_pair(&key).filter(|_| keys::is_list(tree)) else {
+            self.staged.insert((tree, key), value);
+            return Ok(());
+        };
+        let list_key = keys::id_key(owner);
+        let mut members = match self.raw_get(tree, &list_key)? {
+            Some(stored) => decode_list(tree, &list_key, &stored)?,
+            None => Vec::new(),
+        };
+        match (members.binary_search(&member), value.is_some()) {
+            (Err(at), true) => members.insert(at, member),
+            (Ok(at), false) => {
+                members.remove(at);
+            }
+            _ => return Ok(()),
+        }
+        let list = (!members.is_empty()).then(|| keys::list_value(&members));
+        self.staged.insert((tree, list_key), list);
+        Ok(())
     }
 
     /// Stages a record's sealed bytes alone, without the index changes it implies.

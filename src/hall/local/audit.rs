@@ -7,7 +7,7 @@ use crate::domain::matter::MatterId;
 use crate::domain::visitor::VisitorId;
 use crate::hall::api::{AuditFilter, SessionToken};
 use crate::hall::error::HallResult;
-use crate::store::keys::{self, TreeId};
+use crate::store::keys::TreeId;
 use crate::store::Writer;
 
 impl LocalHall {
@@ -46,11 +46,7 @@ impl LocalHall {
         let mut out = Vec::new();
         match filter.matter {
             Some(matter) => {
-                let prefix = keys::id_key(matter);
-                for seq in self
-                    .store
-                    .scan_ids(TreeId::IxMatterAudit, &prefix, usize::MAX)?
-                {
+                for seq in self.store.list(TreeId::IxMatterAudit, matter)? {
                     out.extend(self.store.get_id::<AuditRecord>(seq)?.filter(wanted));
                 }
             }

@@ -10,7 +10,7 @@ use crate::domain::visitor::{Visitor, VisitorId};
 use crate::hall::api::{MatterBrief, Session};
 use crate::hall::error::HallResult;
 use crate::hall::permissions;
-use crate::store::keys::{self, TreeId};
+use crate::store::keys::TreeId;
 
 impl LocalHall {
     /// Matters the visit may repeat, open ones first, then newest: those of `visitor` and of
@@ -64,8 +64,6 @@ impl LocalHall {
     }
 
     fn matters_of(&self, visitor: VisitorId) -> HallResult<Vec<MatterId>> {
-        Ok(self
-            .store
-            .scan_ids(TreeId::IxVisitorMatters, &keys::id_key(visitor), usize::MAX)?)
+        Ok(self.store.list(TreeId::IxVisitorMatters, visitor)?)
     }
 }
