@@ -107,7 +107,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
         let mut out = Batched::new(target.tree(tree));
         if keys::is_list(tree) && from < LISTS_SINCE {
             gather_lists(&from_tree, &mut out)?;
-            out.finish()?;
+            out.apply()?;
             continue;
         }
         for item in from_tree.iter() {
@@ -133,7 +133,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             };
             out.insert(key.to_vec(), value)?;
         }
-        out.finish()?;
+        out.apply()?;
     }
     if !sealed {
         // The keyed terms, derived from the records now sealed.
@@ -175,12 +175,13 @@ impl<'a> Batched<'a> {
         self.batch.insert(key, value);
         self.pending += 1;
         if self.pending == BATCH {
-            self.finish()?;
+            self.apply()?;
         }
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<()> {
+    /// Writes what is pending.
+    fn apply(&mut self) -> Result<()> {
         self.tree.apply_batch(std::mem::take(&mut self.batch))?;
         self.pending = 0;
         Ok(())
