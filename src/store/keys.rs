@@ -228,6 +228,11 @@ pub fn is_list(tree: TreeId) -> bool {
     )
 }
 
+/// The owner and member of an entry of a list index; none in any other tree.
+pub fn list_entry(tree: TreeId, key: &[u8]) -> Option<(u64, u64)> {
+    split_pair(key).filter(|_| is_list(tree))
+}
+
 /// The owner and member of a pair key.
 pub fn split_pair(key: &[u8]) -> Option<(u64, u64)> {
     if key.len() != 16 {

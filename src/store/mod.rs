@@ -197,20 +197,24 @@ const LOCK_WAIT: Duration = Duration::from_secs(3);
 fn open_db(path: &Path, cache_mb: u64) -> Result<sled::Db> {
     snapshots::remove_unfinished(path)
         .map_err(|e| open_error(path, Some(e.kind()), e.to_string()))?;
+    let config = sled::Config::new()
+        .path(path)
+        .cache_capacity(cache_mb * 1024 * 1024);
+    open_waiting(&config, LOCK_WAIT).map_err(|e| open_error(path, io_kind(&e), e.to_string()))
+}
+
+/// Opens a sled database, waiting up to `wait` for a lock held by a handle this process
+/// has just dropped ([`LOCK_WAIT`]); another program's lock is reported after the wait.
+/// Also for tests and benchmarks that open a hall's database with sled alone.
+pub fn open_waiting(config: &sled::Config, wait: Duration) -> sled::Result<sled::Db> {
     let started = Instant::now();
     loop {
-        match sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_mb * 1024 * 1024)
-            .open()
-        {
-            Ok(db) => return Ok(db),
-            // The words sled uses for a held lock; another program's lock is reported
-            // after the wait, as before.
-            Err(e) if e.to_string().contains("acquire lock") && started.elapsed() < LOCK_WAIT => {
+        match config.open() {
+            // The words sled uses for a held lock.
+            Err(e) if e.to_string().contains("acquire lock") && started.elapsed() < wait => {
                 std::thread::sleep(Duration::from_millis(50));
             }
-            Err(e) => return Err(open_error(path, io_kind(&e), e.to_string())),
+            opened => return opened,
         }
     }
 }
@@ -334,7 +338,7 @@ impl Store {
 
     /// Whether an index entry is stored (in its owner's list, for a list index).
     pub fn has_entry(&self, entry: &IndexEntry) -> Result<bool> {
-        match keys::split_pair(&entry.key).filter(|_| keys::is_list(entry.tree)) {
+        match keys::list_entry(entry.tree, &entry.key) {
             Some((owner, member)) => Ok(self
                 .list(entry.tree, owner)
                 .is_ok_and(|members| members.binary_search(&member).is_ok())),
@@ -556,7 +560,7 @@ impl Writer<'_> {
     /// Stages an index entry (`Some(value)`) or its removal; the entry of a list index
     /// adds its member to, or takes it from, its owner's list ([`keys::is_list`]).
     fn stage_index(&mut self, tree: TreeId, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
-        let Some((owner, member)) = keys::split_pair(&key).filter(|_| keys::is_list(tree)) else {
+        let Some((owner, member)) = keys::list_entry(tree, &key) else {
             self.staged.insert((tree, key), value);
             return Ok(());
         };

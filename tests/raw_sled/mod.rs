@@ -1,28 +1,17 @@
 //! The database opened with sled alone, as someone with the disk (or a repair) would.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Opens the sled database at `path` with sled's defaults; see [`open_config`].
 pub fn open(path: &Path) -> sled::Db {
     open_config(&sled::Config::new().path(path))
 }
 
-/// Opens a sled database, waiting for the lock of one this process has just dropped:
-/// sled lets go of it only when its flusher thread exits, a moment after the last handle
-/// is gone, and later still on a busy machine (`store::open_db` waits the same way).
+/// Opens a sled database as the store does (`store::open_waiting`), waiting for the lock
+/// of one this process has just dropped: longer than the store, since tests run on a busy
+/// machine.
 pub fn open_config(config: &sled::Config) -> sled::Db {
-    let started = Instant::now();
-    loop {
-        match config.open() {
-            Ok(db) => return db,
-            Err(e)
-                if e.to_string().contains("acquire lock")
-                    && started.elapsed() < Duration::from_secs(10) =>
-            {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("opening sled: {e}"),
-        }
-    }
+    lianfang::store::open_waiting(config, Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("opening sled: {e}"))
 }
