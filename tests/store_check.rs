@@ -195,6 +195,20 @@ fn hall_on_disk(dir: &std::path::Path) -> Vec<u64> {
     ids
 }
 
+/// A window officer of department `rs`, signed in at desk 2号.
+fn window_officer(hall: &LocalHall) -> SessionToken {
+    add_officer(hall, "rs1", Role::Window, "rs");
+    hall.login("rs1", PASSWORD, "2号").unwrap().token
+}
+
+/// A storage error whose words send the operator to `lianfang check`.
+fn assert_told_to_run_check<T: std::fmt::Debug>(result: Result<T, HallError>) {
+    match result {
+        Err(HallError::Storage(m)) => assert!(m.contains("lianfang check"), "{m}"),
+        other => panic!("expected a storage error, got {other:?}"),
+    }
+}
+
 #[test]
 fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
     let dir = TempData::new();
@@ -268,12 +282,8 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
     assert_eq!(report.problems.len(), 5, "{problems}");
 
     // The service reports the damaged record in words instead of panicking.
-    add_officer(&hall, "rs1", Role::Window, "rs");
-    let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
-    match hall.profile(&rs, ids[0], false) {
-        Err(HallError::Storage(m)) => assert!(m.contains("lianfang check"), "{m}"),
-        other => panic!("expected a storage error, got {other:?}"),
-    }
+    let rs = window_officer(&hall);
+    assert_told_to_run_check(hall.profile(&rs, ids[0], false));
     assert!(matches!(
         hall.lookup(&rs, "张三", 10),
         Err(HallError::Storage(_))
@@ -319,12 +329,8 @@ fn check_reports_stray_missing_and_damaged_members_of_a_list_index() {
     assert_eq!(report.problems.len(), 4, "{problems}");
 
     // The service reports the damaged list in words instead of panicking.
-    add_officer(&hall, "rs1", Role::Window, "rs");
-    let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
-    match hall.profile(&rs, ids[2], false) {
-        Err(HallError::Storage(m)) => assert!(m.contains("lianfang check"), "{m}"),
-        other => panic!("expected a storage error, got {other:?}"),
-    }
+    let rs = window_officer(&hall);
+    assert_told_to_run_check(hall.profile(&rs, ids[2], false));
     assert_eq!(hall.profile(&rs, ids[0], false).unwrap().visits.len(), 1);
 }
 
