@@ -339,7 +339,11 @@ fn a_new_day_lapses_yesterdays_waiting_tickets_and_skips_labels_still_at_a_desk(
     // … its label is free again, the one at the desk is not …
     let today = register(3);
     assert_eq!(today.ticket_label, "公安-002");
-    assert_eq!(register(4).ticket_label, "公安-003");
+    // … nor counted ahead of today's, though no call has lapsed it yet.
+    assert_eq!(today.waiting_ahead, 0);
+    let fourth = register(4);
+    assert_eq!(fourth.ticket_label, "公安-003");
+    assert_eq!(fourth.waiting_ahead, 1);
     // … and its visitor may take a ticket today: yesterday's no longer holds a place.
     assert_eq!(register(2).ticket_label, "公安-004");
     assert_eq!(waiting("ga"), ["公安-002", "公安-003", "公安-004"]);

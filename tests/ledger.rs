@@ -429,6 +429,42 @@ fn a_clean_file_imports_every_row_at_its_own_time_and_again_adds_nothing() {
     assert_eq!(count::<Visitor>(&t.hall), 2);
 }
 
+/// The one-ticket rule reads a visitor's visits newest first: history imported while
+/// they wait comes after their ticket, without one, and must not hide it.
+#[test]
+fn a_visitor_waiting_today_keeps_one_ticket_after_their_history_is_imported() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let admin = t.officer("admin", Role::Admin, "xfj");
+    let waiting = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_csv(
+        &dir,
+        "history.csv",
+        &[row(
+            "2025-03-04 09:30",
+            "张三",
+            &nth_id(1),
+            "拖欠工资",
+            "rs",
+        )],
+    );
+    assert_eq!(import_file(&t, &admin, &path).1.imported, 1);
+    let visits = t.hall.store().list(
+        lianfang::store::keys::TreeId::IxVisitorVisits,
+        waiting.visitor,
+    );
+    assert_eq!(visits.unwrap().len(), 2, "the imported visit is 张三's");
+
+    let before = t.snapshot();
+    let message = conflict(t.hall.register(&reg, walk_in("张三", &nth_id(1), "", "rs")));
+    assert!(message.contains(&waiting.ticket_label), "{message}");
+    assert_eq!(t.snapshot(), before);
+}
+
 #[test]
 fn bad_rows_are_reported_with_their_row_number_and_reason_and_the_rest_imports() {
     let t = TestHall::new();

@@ -392,11 +392,12 @@ impl LocalHall {
                 }
             };
             permissions::may_hold(&self.config, &dept.code, &matter)?;
-            // Read before this ticket is staged: the tickets it waits behind.
-            let waiting = self.waiting_tickets(&dept.code)?;
+            let today = now.day_number(self.config.timezone);
             if known.is_some() {
-                self.refuse_second_ticket(&waiting, &visitor, &dept)?;
+                self.refuse_second_ticket(w, &visitor, &dept, today)?;
             }
+            // Read before this ticket is staged: the tickets it waits behind.
+            let waiting_ahead = self.queue_head(w, &dept.code, today)?.waiting_today;
             // 重复访: this visitor came before on this matter (or on the 终结 matter this
             // visit repeats). A co-petitioner who joins an open matter is attached to it but
             // is not a repeat visitor.
@@ -467,7 +468,6 @@ impl LocalHall {
                 matter.number
             );
             self.audit(w, s, action, Some(matter.id), Some(visitor.id))?;
-            let waiting_ahead = waiting.len();
             Ok(Registered {
                 visitor: visitor.id,
                 visit: visit_id,
@@ -594,7 +594,7 @@ impl LocalHall {
     }
 
     /// Today's waiting tickets of a department, in queue order; an earlier day's
-    /// are left out until [`Self::lapse_outlived`] marks them.
+    /// are left out until [`Self::call_head`] marks them lapsed.
     fn waiting_tickets(&self, dept: &DeptCode) -> HallResult<Vec<Ticket>> {
         let today = self.now().day_number(self.config.timezone);
         let mut waiting = Vec::new();
@@ -615,29 +615,12 @@ impl LocalHall {
     }
 
     /// The ticket to call next in this officer's department. Earlier days' tickets
-    /// at the head are marked lapsed on the way, so calling starts with today's:
-    /// queue order follows issue order across days, so they all stand before it.
-    fn queue_head(
-        &self,
-        w: &mut Writer,
-        s: &Session,
-        now: Timestamp,
-    ) -> HallResult<Option<Ticket>> {
-        let tz = self.config.timezone;
-        let today = now.day_number(tz);
-        let prefix = keys::queue_prefix(s.officer.department.as_str());
+    /// at the head are marked lapsed on the way, so calling starts with today's.
+    fn call_head(&self, w: &mut Writer, s: &Session, now: Timestamp) -> HallResult<Option<Ticket>> {
+        let today = now.day_number(self.config.timezone);
+        let head = self.queue_head(w, &s.officer.department, today)?;
         let mut lapsed = Vec::new();
-        let mut head = None;
-        for (_, v) in self.store.scan(TreeId::IxQueue, &prefix, usize::MAX)? {
-            let Some(mut t) =
-                keys::trailing_id(&v).map_or(Ok(None), |id| w.get_id::<Ticket>(id))?
-            else {
-                continue;
-            };
-            if !t.outlived(today, tz) {
-                head = Some(t);
-                break;
-            }
+        for mut t in head.outlived {
             t.state = TicketState::Lapsed;
             w.put(&t)?;
             lapsed.push(t.label);
@@ -646,24 +629,67 @@ impl LocalHall {
             let what = format!("前一日未叫的号作废：{}", lapsed.join("、"));
             self.audit(w, s, what, None, None)?;
         }
-        Ok(head)
+        Ok(head.first)
     }
 
-    /// A visitor waits in a department's queue once: a second ticket would call them twice.
+    /// A department's queue read from its head as far as today's first ticket; only
+    /// those are decrypted, since a busy day's queue is long and every registration and
+    /// every call reads it. The queue follows issue order across days, so an earlier
+    /// day's tickets stand before today's until the first call of the day lapses them.
+    fn queue_head(&self, w: &Writer, dept: &DeptCode, today: u32) -> HallResult<QueueHead> {
+        let prefix = keys::queue_prefix(dept.as_str());
+        let entries = self.store.scan(TreeId::IxQueue, &prefix, usize::MAX)?;
+        let tz = self.config.timezone;
+        let mut outlived = Vec::new();
+        let mut first = None;
+        for (_, v) in &entries {
+            let Some(t) = keys::trailing_id(v).map_or(Ok(None), |id| w.get_id::<Ticket>(id))?
+            else {
+                continue;
+            };
+            if !t.outlived(today, tz) {
+                first = Some(t);
+                break;
+            }
+            outlived.push(t);
+        }
+        Ok(QueueHead {
+            waiting_today: entries.len() - outlived.len(),
+            outlived,
+            first,
+        })
+    }
+
+    /// A visitor waits in a department's queue once: a second ticket would call them
+    /// twice. Read from the visitor's own visits, newest first, not from the queue:
+    /// visits are numbered as they are registered, so the first ticket of an earlier day
+    /// ends today's (visits without a ticket, imported or older, are passed over).
     fn refuse_second_ticket(
         &self,
-        waiting: &[Ticket],
+        w: &Writer,
         visitor: &Visitor,
         dept: &Department,
+        today: u32,
     ) -> HallResult<()> {
-        for t in waiting {
-            if t.visitor == visitor.id {
+        let tz = self.config.timezone;
+        let visits = self.store.list(TreeId::IxVisitorVisits, visitor.id)?;
+        for visit in visits.into_iter().rev() {
+            let Some(ticket) = w.get_id::<Visit>(visit)?.and_then(|v| v.ticket) else {
+                continue;
+            };
+            let Some(t) = w.get_id::<Ticket>(ticket)? else {
+                continue;
+            };
+            if t.issued.day_number(tz) < today {
+                break;
+            }
+            if t.state == TicketState::Waiting && t.department == dept.code {
                 return Err(HallError::Conflict(format!(
                     "{}已持有{}的 {} 号（{} 取号），正在等候，不再发第二个号；请告知来访人按原号等候叫号",
                     visitor.name.as_str(),
                     dept.name,
                     t.label,
-                    t.issued.format(self.config.timezone)
+                    t.issued.format(tz)
                 )));
             }
         }
@@ -770,7 +796,7 @@ impl LocalHall {
                 )));
             }
             // The write lock is held, so the head of the queue cannot be taken by another desk.
-            let Some(mut t) = self.queue_head(w, s, now)? else {
+            let Some(mut t) = self.call_head(w, s, now)? else {
                 return Err(HallError::Conflict("本部门当前没有等候的来访人".into()));
             };
             t.state = TicketState::Called {
@@ -1350,6 +1376,16 @@ impl LocalHall {
 }
 
 /// A refused lifecycle step in the words of the desk, naming the matter.
+/// What [`LocalHall::queue_head`] read of a department's queue.
+struct QueueHead {
+    /// Earlier days' tickets still waiting, in queue order.
+    outlived: Vec<Ticket>,
+    /// Today's first ticket.
+    first: Option<Ticket>,
+    /// How many of today's tickets wait.
+    waiting_today: usize,
+}
+
 fn refused(m: &Matter, e: LifecycleError) -> HallError {
     match e {
         LifecycleError::Missing { .. } => FieldError::new(Field::Note, e.to_string()).into(),
