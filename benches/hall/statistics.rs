@@ -34,7 +34,7 @@ pub fn section(hall: &LocalHall, token: &SessionToken, visitors: u64) {
         hall.daily_report(token, today).expect("daily report");
     });
     print_row(
-        "daily report (reads every matter for the deadline lists)",
+        "daily report (reads every open matter for the deadline lists)",
         &s,
     );
     println!(
