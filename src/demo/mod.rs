@@ -168,7 +168,8 @@ pub fn create_accounts(hall: &LocalHall) -> HallResult<Vec<DemoAccount>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matter::Matter;
+    use crate::domain::lifecycle::{State, Transition};
+    use crate::domain::matter::{HistoryKind, Matter};
     use crate::domain::stats::period::{Period, PeriodKind};
     use crate::domain::visitor::Visitor;
     use crate::hall::clock::ManualClock;
@@ -265,6 +266,44 @@ mod tests {
             assert_eq!(open, v.summary.open_matters.len());
             assert_eq!(profile.visits.first().map(|x| x.at), v.summary.last_visit);
         }
+    }
+
+    /// A hall answers its matters: of those received more than 120 days ago (room for
+    /// taking up, acceptance, the 60-day reply and the 30-day review window) only the few
+    /// left for the overdue lists are still open, while recent ones are in progress.
+    #[test]
+    fn old_matters_are_answered_and_their_review_window_lapsed() {
+        let hall = hall();
+        populate(&hall, &options(600, 3)).unwrap();
+        let (_, matters) = everything(&hall);
+        let old = Timestamp(NOW.0 - 120 * 86_400);
+        let (earlier, recent): (Vec<&Matter>, Vec<&Matter>) =
+            matters.iter().partition(|m| m.received < old);
+        let open = earlier.iter().filter(|m| m.is_open()).count();
+        assert!(
+            open * 100 <= earlier.len() * 5,
+            "{open} of {} open",
+            earlier.len()
+        );
+        assert!(open > 0, "some are left for the overdue lists");
+        let lapsed = earlier
+            .iter()
+            .filter(|m| m.status.state == State::ReviewLapsed);
+        assert!(lapsed.count() * 3 > earlier.len(), "answered and lapsed");
+        let in_progress = recent
+            .iter()
+            .filter(|m| m.status.state == State::InProgress);
+        assert!(in_progress.count() > 0);
+        // Each step is in the matter's history, where its department's window took it.
+        let answered = matters.iter().find(|m| m.status.replied.is_some()).unwrap();
+        assert!(answered.history.iter().any(|h| matches!(
+            &h.kind,
+            HistoryKind::Step {
+                step: Transition::Reply,
+                ..
+            }
+        )));
+        assert!(check(hall.store()).unwrap().is_ok());
     }
 
     #[test]
