@@ -9,6 +9,7 @@ use lianfang::domain::officer::Role;
 use lianfang::domain::registration::{Field, MatterChoice};
 use lianfang::domain::ticket::TicketState;
 use lianfang::domain::visit::Channel;
+use lianfang::hall::clock::Clock;
 use lianfang::hall::HallExt;
 use support::*;
 
@@ -326,15 +327,20 @@ fn a_new_day_lapses_yesterdays_waiting_tickets_and_skips_labels_still_at_a_desk(
     assert_eq!(yesterdays.ticket_label, "公安-002");
     // 公安-001 is called and still at the desk at closing time; 公安-002 still waits.
     t.hall.call_next(&ga).unwrap();
-
-    t.clock.set(local_time(2026, 11, 28, 8, 30));
-    // The board no longer shows yesterday's waiting ticket …
     let waiting = |dept: &str| -> Vec<String> {
         let queue = t.hall.queue(&ga).unwrap();
         let d = queue.departments.iter();
         let d = d.into_iter().find(|d| d.department.code.as_str() == dept);
         d.unwrap().waiting.iter().map(|e| e.label.clone()).collect()
     };
+    assert_eq!(waiting("ga"), ["公安-002"]);
+    // Asked again with nothing written, the board is as of now.
+    t.clock.advance_minutes(5);
+    assert_eq!(t.hall.queue(&ga).unwrap().now, Clock::now(&*t.clock));
+
+    t.clock.set(local_time(2026, 11, 28, 8, 30));
+    // The board no longer shows yesterday's waiting ticket, though nothing was written
+    // overnight …
     assert!(waiting("ga").is_empty(), "{:?}", waiting("ga"));
     // … its label is free again, the one at the desk is not …
     let today = register(3);

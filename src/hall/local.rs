@@ -15,7 +15,7 @@ mod steps;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use crossbeam_channel::Receiver;
@@ -59,6 +59,17 @@ pub struct LocalHall {
     sessions: RwLock<HashMap<SessionToken, Session>>,
     bus: EventBus,
     demo_accounts: Vec<DemoAccount>,
+    /// The queue as last built: every desk asks for it after every change to it, and it
+    /// reads every waiting ticket with its visitor and matter.
+    queue_cache: Mutex<Option<CachedQueue>>,
+}
+
+/// A queue view and what it was built from: the store's commit count and the day (the
+/// tiers and which tickets still wait depend on it).
+struct CachedQueue {
+    generation: u64,
+    day: NaiveDate,
+    view: QueueView,
 }
 
 impl LocalHall {
@@ -77,6 +88,7 @@ impl LocalHall {
             sessions: RwLock::new(HashMap::new()),
             bus: EventBus::default(),
             demo_accounts: Vec::new(),
+            queue_cache: Mutex::new(None),
         }
     }
 
@@ -1301,7 +1313,31 @@ impl LocalHall {
         })
     }
 
+    /// The queue, built again only when a command has committed or the day has changed
+    /// since it was last built.
     fn queue(&self) -> HallResult<QueueView> {
+        let generation = self.store.generation();
+        let day = self.today();
+        let mut cache = self.queue_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let view = match cache.as_ref() {
+            Some(c) if c.generation == generation && c.day == day => c.view.clone(),
+            _ => {
+                let view = self.build_queue()?;
+                *cache = Some(CachedQueue {
+                    generation,
+                    day,
+                    view: view.clone(),
+                });
+                view
+            }
+        };
+        Ok(QueueView {
+            now: self.now(),
+            ..view
+        })
+    }
+
+    fn build_queue(&self) -> HallResult<QueueView> {
         let mut departments = Vec::new();
         for d in &self.config.departments {
             let mut waiting = Vec::new();

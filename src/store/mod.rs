@@ -19,6 +19,7 @@ pub use tallies::Tallies;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -98,6 +99,9 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     write_lock: Mutex<()>,
+    /// Counts the commits of this opening: a view built at one count is current while it
+    /// holds ([`Store::generation`]).
+    generation: AtomicU64,
     /// How records count in the statistics; none: no day counts are kept.
     tally_rules: Option<TallyRules>,
     /// Seals the records and hashes the sensitive index terms.
@@ -250,6 +254,7 @@ impl Store {
             db,
             trees,
             write_lock: Mutex::new(()),
+            generation: AtomicU64::new(0),
             tally_rules: None,
             crypt,
             created_key,
@@ -478,10 +483,17 @@ impl Store {
         let result = f(&mut writer)?;
         writer.stage_entries()?;
         writer.commit()?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         // The guard is dropped with the writer in commit, before the flush.
         // Flush outside the lock: concurrent commands share one fsync.
         self.db.flush().map_err(StoreError::from)?;
         Ok(result)
+    }
+
+    /// How many commands have committed since the store was opened. Read it before
+    /// building a view from the store: the view is current while the count is the same.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     pub fn flush(&self) -> Result<()> {
