@@ -1411,7 +1411,6 @@ impl LocalHall {
     }
 }
 
-/// A refused lifecycle step in the words of the desk, naming the matter.
 /// What [`LocalHall::queue_head`] read of a department's queue.
 struct QueueHead {
     /// Earlier days' tickets still waiting, in queue order.
@@ -1422,6 +1421,7 @@ struct QueueHead {
     waiting_today: usize,
 }
 
+/// A refused lifecycle step in the words of the desk, naming the matter.
 fn refused(m: &Matter, e: LifecycleError) -> HallError {
     match e {
         LifecycleError::Missing { .. } => FieldError::new(Field::Note, e.to_string()).into(),
