@@ -9,7 +9,6 @@
 
 #[path = "hall/flags.rs"]
 mod flags;
-#[allow(dead_code)] // the tests' helper; this program needs only `open_config`
 #[path = "../tests/raw_sled/mod.rs"]
 mod raw_sled;
 #[allow(dead_code)] // the hall benchmark's helpers; this program uses a few

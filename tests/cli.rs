@@ -260,11 +260,11 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
     // Corrupt one record and drop one index entry of another, as a broken disk might.
     {
         let db = raw_sled::open(&d.join("db"));
-        let visitors = db.open_tree(TreeId::Visitors.name()).unwrap();
+        let visitors = raw_sled::table(&db, TreeId::Visitors);
         visitors
             .insert(keys::id_key(target.id), &[1u8, 0xff, 0xff, 0xff][..])
             .unwrap();
-        let names = db.open_tree(TreeId::IxName.name()).unwrap();
+        let names = raw_sled::table(&db, TreeId::IxName);
         let (key, _) = names
             .iter()
             .map(Result::unwrap)

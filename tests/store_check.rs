@@ -219,7 +219,7 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
         // codec must report (a moved or altered ciphertext: tests/store_crypt.rs).
         let crypt = hall_key(dir.path());
         let db = raw_sled::open(&dir.path().join("db"));
-        let visitors = db.open_tree("visitors").unwrap();
+        let visitors = raw_sled::table(&db, keys::TreeId::Visitors);
         for (id, plain) in [
             (ids[0], &[codec::FORMAT_VERSION, 0xff, 0xff, 0xff][..]),
             (ids[1], &[77u8, 1, 2][..]),
@@ -228,7 +228,7 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             let sealed = crypt.seal(keys::TreeId::Visitors, &key, plain);
             visitors.insert(key, sealed).unwrap();
         }
-        let names = db.open_tree("ix_name").unwrap();
+        let names = raw_sled::table(&db, keys::TreeId::IxName);
         names
             .insert(
                 keys::lookup_key("幽灵".as_bytes(), false, None, 4242),
@@ -236,9 +236,9 @@ fn check_reports_corrupted_values_and_missing_or_extra_index_entries() {
             )
             .unwrap();
         // A counter rolled back behind the records it numbered.
-        let meta = db.open_tree("meta").unwrap();
+        let meta = raw_sled::table(&db, keys::TreeId::Meta);
         meta.insert("seq.ticket", &1u64.to_be_bytes()[..]).unwrap();
-        let phones = db.open_tree("ix_phone").unwrap();
+        let phones = raw_sled::table(&db, keys::TreeId::IxPhone);
         let reversed = keys::reversed_digits("13812340003");
         let term = crypt.blind(keys::TreeId::IxPhone, reversed.as_bytes());
         let (entry, _) = phones.scan_prefix(term).next().unwrap().unwrap();
@@ -298,7 +298,7 @@ fn check_reports_stray_missing_and_damaged_members_of_a_list_index() {
     let ids = hall_on_disk(dir.path());
     {
         let db = raw_sled::open(&dir.path().join("db"));
-        let visits = db.open_tree("ix_visitor_visits").unwrap();
+        let visits = raw_sled::table(&db, keys::TreeId::IxVisitorVisits);
         let list = |id| visits.get(keys::id_key(id)).unwrap().unwrap().to_vec();
         let first = keys::list_members(&list(ids[0])).unwrap();
         assert_eq!(first.len(), 1);
@@ -370,7 +370,7 @@ fn check_reports_desks_and_called_tickets_that_disagree() {
     {
         let crypt = hall_key(dir.path());
         let db = raw_sled::open(&dir.path().join("db"));
-        let desks = db.open_tree("desks").unwrap();
+        let desks = raw_sled::table(&db, keys::TreeId::Desks);
         let desk = |name: &str, ticket| DeskState {
             desk: name.into(),
             officer: "rs1".into(),
@@ -406,7 +406,7 @@ fn check_reports_missing_stale_and_stray_ledger_entries() {
     {
         let crypt = hall_key(dir.path());
         let db = raw_sled::open(&dir.path().join("db"));
-        let ledger = db.open_tree("ledger_visits").unwrap();
+        let ledger = raw_sled::table(&db, keys::TreeId::LedgerVisits);
         let tree = keys::TreeId::LedgerVisits;
         let entries: Vec<(Vec<u8>, VisitEntry)> = ledger
             .iter()
@@ -432,7 +432,7 @@ fn check_reports_missing_stale_and_stray_ledger_entries() {
         let bytes = codec::encode(&stray).unwrap();
         ledger.insert(&key, crypt.seal(tree, &key, &bytes)).unwrap();
         // And a matter loses its entry.
-        let matters = db.open_tree("ledger_matters").unwrap();
+        let matters = raw_sled::table(&db, keys::TreeId::LedgerMatters);
         assert_eq!(matters.len(), 3, "one entry per matter");
         matters.pop_min().unwrap();
         db.flush().unwrap();

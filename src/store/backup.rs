@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::TreeId;
-use super::{codec, Store, StoreError, LAYOUT};
+use super::table::Batch;
+use super::{codec, Store, StoreError, LAYOUT, LAYOUT_KEY};
 
 /// Bump when the layout above changes.
 pub const BACKUP_FORMAT: u32 = 1;
@@ -148,7 +149,7 @@ fn read_header(r: &mut impl Read) -> Result<BackupHeader, BackupError> {
             expected: BACKUP_FORMAT,
         });
     }
-    if header.layout != LAYOUT {
+    if !RESTORES_LAYOUTS.contains(&header.layout) {
         return Err(BackupError::Layout {
             found: header.layout,
             expected: LAYOUT,
@@ -169,8 +170,14 @@ fn read_chunk(r: &mut impl Read) -> Result<Vec<u8>, BackupError> {
     Ok(bytes)
 }
 
-/// Entries written to sled at once while restoring.
-const BATCH: usize = 10_000;
+/// The layouts whose backups restore into this one: entries name their table, and
+/// layout 10 changed only where sled keeps the tables ([`super::table`]), not what
+/// they hold.
+const RESTORES_LAYOUTS: [u32; 2] = [9, LAYOUT];
+
+/// Entries written to sled at once while restoring: large batches drive sled's memory
+/// up (issue 6).
+const BATCH: usize = 1_000;
 
 /// Verifies `backup`, then fills the new store at `db_path` with it. Returns the
 /// header and the number of entries. The caller makes sure `db_path` is new. The
@@ -188,8 +195,7 @@ pub fn restore(
         return Err(BackupError::KeyMissing(key_file.display().to_string()));
     }
     let store = Store::open(db_path, cache_mb, key_file)?;
-    let mut batches: Vec<sled::Batch> = TreeId::ALL.iter().map(|_| Default::default()).collect();
-    let mut pending = 0;
+    let mut batch = Batch::default();
     let mut entries = 0;
     loop {
         let mut tag = [0u8; 1];
@@ -202,26 +208,21 @@ pub fn restore(
             .ok_or_else(|| BackupError::Damaged(format!("未知的数据表 {}", tag[0])))?;
         let key = read_chunk(&mut r)?;
         let value = read_chunk(&mut r)?;
-        batches[tree.index()].insert(key, value);
         entries += 1;
-        pending += 1;
-        if pending == BATCH {
-            apply(&store, &mut batches)?;
-            pending = 0;
+        // The new store keeps its own stamp: a layout-9 backup carries 9.
+        if tree == TreeId::Meta && key == LAYOUT_KEY {
+            continue;
+        }
+        batch.insert(tree, &key, value);
+        if batch.len() == BATCH {
+            store.apply(std::mem::take(&mut batch))?;
         }
     }
-    apply(&store, &mut batches)?;
+    store.apply(batch)?;
     store.flush()?;
     // The backup's key check value has replaced the new store's own.
     store.verify_key(key_file)?;
     Ok((header, entries))
-}
-
-fn apply(store: &Store, batches: &mut [sled::Batch]) -> Result<(), StoreError> {
-    for (tree, batch) in TreeId::ALL.iter().zip(batches.iter_mut()) {
-        store.tree(*tree).apply_batch(std::mem::take(batch))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -275,5 +276,35 @@ mod tests {
         assert!(matches!(verify(&file), Err(BackupError::Checksum)));
         std::fs::write(&file, b"not a backup at all, but long enough to be read").unwrap();
         assert!(matches!(verify(&file), Err(BackupError::NotABackup)));
+    }
+
+    #[test]
+    fn a_layout_9_backup_restores_into_this_layout_and_a_layout_8_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("hall.key");
+        let source = Store::open(&dir.path().join("source"), 8, &key).unwrap();
+        source
+            .write(|w| {
+                w.set_counter("seq.visitor", 41);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        // What a layout-9 hall's backup holds: the same tables, stamped 9.
+        let meta = source.tree(TreeId::Meta);
+        meta.insert(LAYOUT_KEY, &9u32.to_be_bytes()[..]).unwrap();
+        for (layout, restores) in [(9, true), (8, false)] {
+            let file = dir.path().join(format!("{layout}.lfbak"));
+            let old = BackupHeader { layout, ..header() };
+            export(&source, &old, File::create(&file).unwrap()).unwrap();
+            let db = dir.path().join(format!("db{layout}"));
+            match restore(&file, &db, 8, &key) {
+                Ok(_) if restores => {
+                    let copy = Store::open(&db, 8, &key).unwrap();
+                    assert_eq!(copy.counter("seq.visitor").unwrap(), 41);
+                }
+                Err(BackupError::Layout { found: 8, .. }) if !restores => {}
+                other => panic!("layout {layout}: {other:?}"),
+            }
+        }
     }
 }

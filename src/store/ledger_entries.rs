@@ -6,6 +6,7 @@
 //! 1,000,000-visitor hall.
 
 use super::keys::{Stored, TreeId};
+use super::table::Batch;
 use super::{Result, Store, Writer};
 use crate::domain::ledger::{MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
@@ -77,7 +78,7 @@ impl Store {
             return Ok(Vec::new());
         }
         self.tree(T::TREE)
-            .range(from.to_vec()..end.to_vec())
+            .range(from, Some(end))
             .take(limit)
             .map(|item| {
                 let (k, v) = item?;
@@ -107,12 +108,10 @@ impl Store {
     }
 }
 
-/// Entries written in small batches per tree.
+/// Entries written in small batches.
 struct Rebuild<'a> {
     store: &'a Store,
-    batch: sled::Batch,
-    tree: TreeId,
-    pending: usize,
+    batch: Batch,
     written: u64,
 }
 
@@ -120,33 +119,23 @@ impl<'a> Rebuild<'a> {
     fn new(store: &'a Store) -> Rebuild<'a> {
         Rebuild {
             store,
-            batch: sled::Batch::default(),
-            tree: TreeId::LedgerVisits,
-            pending: 0,
+            batch: Batch::default(),
             written: 0,
         }
     }
 
     fn add<T: Stored>(&mut self, entry: &T) -> Result<()> {
-        if T::TREE != self.tree || self.pending == REBUILD_BATCH {
-            self.apply()?;
-            self.tree = T::TREE;
+        if self.batch.len() == REBUILD_BATCH {
+            self.store.apply(std::mem::take(&mut self.batch))?;
         }
-        self.batch.insert(entry.key(), self.store.seal(entry)?);
-        self.pending += 1;
+        self.batch
+            .insert(T::TREE, &entry.key(), self.store.seal(entry)?);
         self.written += 1;
         Ok(())
     }
 
-    fn apply(&mut self) -> Result<()> {
-        let batch = std::mem::take(&mut self.batch);
-        self.store.tree(self.tree).apply_batch(batch)?;
-        self.pending = 0;
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<u64> {
-        self.apply()?;
+    fn finish(self) -> Result<u64> {
+        self.store.apply(self.batch)?;
         Ok(self.written)
     }
 }

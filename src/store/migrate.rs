@@ -1,7 +1,7 @@
 //! `lianfang migrate`: converts a store of an older layout into a new store of the
 //! current one. From layout 4 (records and identity numbers in plain): every record
 //! sealed with the hall key, the identity-number and phone indexes rebuilt as keyed
-//! hashes. From layouts 5 to 8 (sealed, with the same key): records and indexes copied
+//! hashes. From layouts 5 to 9 (sealed, with the same key): records and indexes copied
 //! byte for byte. All: the ledger's entries that the old layout lacks or keeps in an older
 //! form written from the visits and matters, the pair indexes of layouts before 9 gathered
 //! into lists ([`keys::is_list`]), everything else copied.
@@ -13,11 +13,15 @@ use std::path::Path;
 
 use super::check::{check, CheckReport};
 use super::keys::{self, TreeId};
-use super::{open_db, Result, Store, StoreError, KEY_CHECK, LAYOUT, LAYOUT_KEY};
+use super::table::Batch;
+use super::{
+    existing_tree, open_db, stored_layout, Result, Store, StoreError, KEY_CHECK, LAYOUT,
+    LAYOUT_KEY, LEGACY_META,
+};
 use crate::domain::visitor::Visitor;
 
 /// The layouts this module converts from.
-pub const FROM_LAYOUTS: [u32; 5] = [4, 5, 6, 7, 8];
+pub const FROM_LAYOUTS: [u32; 6] = [4, 5, 6, 7, 8, 9];
 
 /// The first layout whose pair indexes are lists.
 const LISTS_SINCE: u32 = 9;
@@ -65,26 +69,22 @@ fn plain_sensitive(tree: TreeId, key: &[u8]) -> bool {
         || (tree == TreeId::IxPrefix && key.first() == Some(&(TreeId::IxIdNumber as u8)))
 }
 
-/// The layout stamped in a store's meta tree (none: an empty store).
-fn stamped_layout(meta: &sled::Tree) -> Result<Option<u32>> {
-    Ok(meta
-        .get(LAYOUT_KEY)?
-        .map(|v| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes)))
-}
-
 /// Copies the store at `old` (layout 4 to 8) into a new store at `new` (which must not
 /// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
 /// a sealed store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {
     let source = open_db(old, cache_mb)?;
-    let source_meta = source.open_tree(TreeId::Meta.name())?;
-    let from = stamped_layout(&source_meta)?.unwrap_or(0);
-    if !FROM_LAYOUTS.contains(&from) {
-        return Err(StoreError::Layout {
-            found: from,
-            expected: LAYOUT,
-        });
-    }
+    let from = stored_layout(&source)?.unwrap_or(0);
+    // Every layout this converts from kept its tables as trees of their own.
+    let source_meta = match existing_tree(&source, LEGACY_META)? {
+        Some(meta) if FROM_LAYOUTS.contains(&from) => meta,
+        _ => {
+            return Err(StoreError::Layout {
+                found: from,
+                expected: LAYOUT,
+            })
+        }
+    };
     let sealed = from >= 5;
     let target = Store::open(new, cache_mb, key_file)?;
     if sealed && source_meta.get(KEY_CHECK)?.as_deref() != Some(&target.crypt.check_value()[..]) {
@@ -104,7 +104,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             continue;
         }
         let from_tree = source.open_tree(tree.name())?;
-        let mut out = Batched::new(target.tree(tree));
+        let mut out = Batched::new(&target, tree);
         if keys::is_list(tree) && from < LISTS_SINCE {
             gather_lists(&from_tree, &mut out)?;
             out.apply()?;
@@ -131,7 +131,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
                 entries += u64::from(LEDGER.contains(&tree));
                 value.to_vec()
             };
-            out.insert(key.to_vec(), value)?;
+            out.insert(&key, value)?;
         }
         out.apply()?;
     }
@@ -140,7 +140,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
         for visitor in target.all::<Visitor>() {
             for entry in target.index_entries(&visitor?) {
                 if keys::is_keyed(entry.tree) {
-                    target.tree(entry.tree).insert(entry.key, entry.value)?;
+                    target.tree(entry.tree).insert(&entry.key, entry.value)?;
                 }
             }
         }
@@ -155,26 +155,25 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
     })
 }
 
-/// Writes to one tree in batches of [`BATCH`].
+/// Writes to one table in batches of [`BATCH`].
 struct Batched<'a> {
-    tree: &'a sled::Tree,
-    batch: sled::Batch,
-    pending: usize,
+    store: &'a Store,
+    table: TreeId,
+    batch: Batch,
 }
 
 impl<'a> Batched<'a> {
-    fn new(tree: &'a sled::Tree) -> Self {
+    fn new(store: &'a Store, table: TreeId) -> Self {
         Batched {
-            tree,
-            batch: sled::Batch::default(),
-            pending: 0,
+            store,
+            table,
+            batch: Batch::default(),
         }
     }
 
-    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
-        self.batch.insert(key, value);
-        self.pending += 1;
-        if self.pending == BATCH {
+    fn insert(&mut self, key: &[u8], value: Vec<u8>) -> Result<()> {
+        self.batch.insert(self.table, key, value);
+        if self.batch.len() == BATCH {
             self.apply()?;
         }
         Ok(())
@@ -182,9 +181,7 @@ impl<'a> Batched<'a> {
 
     /// Writes what is pending.
     fn apply(&mut self) -> Result<()> {
-        self.tree.apply_batch(std::mem::take(&mut self.batch))?;
-        self.pending = 0;
-        Ok(())
+        self.store.apply(std::mem::take(&mut self.batch))
     }
 }
 
@@ -200,14 +197,14 @@ fn gather_lists(pairs: &sled::Tree, out: &mut Batched) -> Result<()> {
         };
         if owner != Some(a) {
             if let Some(done) = owner.replace(a) {
-                out.insert(keys::id_key(done), keys::list_value(&members))?;
+                out.insert(&keys::id_key(done), keys::list_value(&members))?;
             }
             members.clear();
         }
         members.push(b);
     }
     if let Some(done) = owner {
-        out.insert(keys::id_key(done), keys::list_value(&members))?;
+        out.insert(&keys::id_key(done), keys::list_value(&members))?;
     }
     Ok(())
 }
@@ -217,6 +214,5 @@ pub fn layout_of(db: &Path, cache_mb: u64) -> Result<Option<u32>> {
     if !db.exists() {
         return Ok(None);
     }
-    let source = open_db(db, cache_mb)?;
-    stamped_layout(&source.open_tree(TreeId::Meta.name())?)
+    stored_layout(&open_db(db, cache_mb)?)
 }

@@ -1,9 +1,9 @@
 //! The store: the only module that knows sled.
 //!
-//! Records live in one tree per type; secondary indexes are derived from the
-//! records by [`keys`] and written in the same transaction. Writers are
-//! serialised by one lock, so a command's reads and its writes see one state,
-//! and every commit is flushed before the command is acknowledged.
+//! Records live in one table per type ([`table`]: key ranges of one sled tree);
+//! secondary indexes are derived from the records by [`keys`] and written in the same
+//! batch. Writers are serialised by one lock, so a command's reads and its writes see
+//! one state, and every commit is flushed before the command is acknowledged.
 
 pub mod backup;
 pub mod check;
@@ -13,6 +13,7 @@ pub mod keys;
 mod ledger_entries;
 pub mod migrate;
 mod snapshots;
+pub mod table;
 mod tallies;
 
 pub use tallies::Tallies;
@@ -23,12 +24,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use sled::Transactional;
-
 use crate::domain::stats::TallyRules;
 use crypt::Crypt;
 use keys::{IndexEntry, Stored, TreeId};
+use table::{Batch, Table, TABLES};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -97,7 +96,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
     db: sled::Db,
-    trees: Vec<sled::Tree>,
+    /// Every table ([`table`]).
+    tables: sled::Tree,
     write_lock: Mutex<()>,
     /// Counts the commits of this opening: a view built at one count is current while it
     /// holds ([`Store::generation`]).
@@ -137,23 +137,45 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 /// ledgers' entries; 7: a matter's entry holds its whole ledger row; 8: no indexes of
 /// visits and matters by time, the ledgers' entries are keyed the same way; 9: a
 /// visitor's visits and matters and a matter's audit records kept as one list each,
-/// [`keys::is_list`]). A data directory written with another layout would answer lookups
-/// wrongly, so it is refused at open; layouts 4 to 8 are converted by [`migrate`].
-pub const LAYOUT: u32 = 9;
+/// [`keys::is_list`]; 10: every table a key range of one sled tree, [`table`]). A data
+/// directory written with another layout would answer lookups wrongly, so it is refused
+/// at open; layouts 4 to 9 are converted by [`migrate`].
+pub const LAYOUT: u32 = 10;
 const LAYOUT_KEY: &[u8] = b"store.layout";
-/// The hall key's check value ([`Crypt::check_value`]) in the meta tree.
+/// The hall key's check value ([`Crypt::check_value`]) in the meta table.
 const KEY_CHECK: &[u8] = b"store.key_check";
+/// The sled tree that held the meta table before layout 10, one tree per table.
+const LEGACY_META: &str = "meta";
+
+/// The layout a store's meta table (or, before layout 10, its meta tree) is stamped
+/// with: none for an empty store; 2 for a store written before the stamp existed.
+/// Only reads: a tree that is not there is not created.
+fn stored_layout(db: &sled::Db) -> Result<Option<u32>> {
+    let stamp = |v: sled::IVec| <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes);
+    if let Some(tables) = existing_tree(db, TABLES)? {
+        let meta = Table::new(&tables, TreeId::Meta);
+        return Ok(Some(meta.get(LAYOUT_KEY)?.map_or(2, stamp)));
+    }
+    Ok(existing_tree(db, LEGACY_META)?
+        .map(|meta| meta.get(LAYOUT_KEY))
+        .transpose()?
+        .map(|found| found.map_or(2, stamp)))
+}
+
+/// The tree `name` of `db` if it is there and holds something.
+fn existing_tree(db: &sled::Db, name: &str) -> Result<Option<sled::Tree>> {
+    if !db.tree_names().iter().any(|n| n == name.as_bytes()) {
+        return Ok(None);
+    }
+    let tree = db.open_tree(name)?;
+    Ok((!tree.is_empty()).then_some(tree))
+}
 
 /// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.
-/// Stores written before the stamp existed count as layout 2.
-fn check_layout(meta: &sled::Tree) -> Result<()> {
-    let found = match meta.get(LAYOUT_KEY)? {
-        Some(v) => <[u8; 4]>::try_from(v.as_ref()).map_or(0, u32::from_be_bytes),
-        None if meta.is_empty() => {
-            meta.insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
-            return Ok(());
-        }
-        None => 2,
+fn check_layout(db: &sled::Db, tables: &sled::Tree) -> Result<()> {
+    let Some(found) = stored_layout(db)? else {
+        Table::new(tables, TreeId::Meta).insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
+        return Ok(());
     };
     if found != LAYOUT {
         return Err(StoreError::Layout {
@@ -165,7 +187,7 @@ fn check_layout(meta: &sled::Tree) -> Result<()> {
 }
 
 /// Records a new store's key check value; refuses a key whose value differs.
-fn check_key(meta: &sled::Tree, crypt: &Crypt, key_file: &Path) -> Result<()> {
+fn check_key(meta: Table, crypt: &Crypt, key_file: &Path) -> Result<()> {
     match meta.get(KEY_CHECK)? {
         Some(stored) if stored.as_ref() == crypt.check_value() => Ok(()),
         Some(_) => Err(StoreError::WrongKey {
@@ -180,10 +202,10 @@ fn check_key(meta: &sled::Tree, crypt: &Crypt, key_file: &Path) -> Result<()> {
 
 /// The hall key for the store at `meta`: the key file's, or a new one for a store that
 /// holds nothing sealed yet (no check value); never a new key for existing data.
-fn hall_key(meta: &sled::Tree, key_file: &Path) -> Result<(Crypt, Option<PathBuf>)> {
+fn hall_key(meta: Table, key_file: &Path) -> Result<(Crypt, Option<PathBuf>)> {
     match Crypt::load(key_file)? {
         Some(crypt) => Ok((crypt, None)),
-        None if !meta.contains_key(KEY_CHECK)? => {
+        None if meta.get(KEY_CHECK)?.is_none() => {
             Ok((Crypt::create(key_file)?, Some(key_file.to_path_buf())))
         }
         None => Err(StoreError::KeyMissing {
@@ -228,37 +250,43 @@ impl Store {
     /// new store creates.
     pub fn open(path: &Path, cache_mb: u64, key_file: &Path) -> Result<Store> {
         let db = open_db(path, cache_mb)?;
-        let meta = db.open_tree(TreeId::Meta.name())?;
-        check_layout(&meta)?;
-        let (crypt, created_key) = hall_key(&meta, key_file)?;
-        check_key(&meta, &crypt, key_file)?;
-        Store::from_db(db, crypt, created_key)
+        let tables = db.open_tree(TABLES)?;
+        check_layout(&db, &tables)?;
+        let meta = Table::new(&tables, TreeId::Meta);
+        let (crypt, created_key) = hall_key(meta, key_file)?;
+        check_key(meta, &crypt, key_file)?;
+        Ok(Store::from_db(db, tables, crypt, created_key))
     }
 
     /// A throw-away store for tests and `--demo`, with a key that lives in memory only.
     pub fn temporary() -> Result<Store> {
         let db = sled::Config::new().temporary(true).open()?;
-        let meta = db.open_tree(TreeId::Meta.name())?;
-        check_layout(&meta)?;
+        let tables = db.open_tree(TABLES)?;
+        check_layout(&db, &tables)?;
         let crypt = Crypt::ephemeral();
-        check_key(&meta, &crypt, Path::new("（临时）"))?;
-        Store::from_db(db, crypt, None)
+        check_key(
+            Table::new(&tables, TreeId::Meta),
+            &crypt,
+            Path::new("（临时）"),
+        )?;
+        Ok(Store::from_db(db, tables, crypt, None))
     }
 
-    fn from_db(db: sled::Db, crypt: Crypt, created_key: Option<PathBuf>) -> Result<Store> {
-        let trees = TreeId::ALL
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(Store {
+    fn from_db(
+        db: sled::Db,
+        tables: sled::Tree,
+        crypt: Crypt,
+        created_key: Option<PathBuf>,
+    ) -> Store {
+        Store {
             db,
-            trees,
+            tables,
             write_lock: Mutex::new(()),
             generation: AtomicU64::new(0),
             tally_rules: None,
             crypt,
             created_key,
-        })
+        }
     }
 
     /// Refuses the store if its key check value is not this key's (after a restore).
@@ -319,8 +347,14 @@ impl Store {
         prefix
     }
 
-    pub(crate) fn tree(&self, id: TreeId) -> &sled::Tree {
-        &self.trees[id.index()]
+    pub(crate) fn tree(&self, id: TreeId) -> Table<'_> {
+        Table::new(&self.tables, id)
+    }
+
+    /// Applies `batch` at once: all of it or, after a crash, none.
+    pub(crate) fn apply(&self, batch: Batch) -> Result<()> {
+        self.tables.apply_batch(batch.into_sled())?;
+        Ok(())
     }
 
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
@@ -362,7 +396,7 @@ impl Store {
     /// Records of a type from `start` on, in key order, at most `limit`.
     pub fn range_from<T: Stored>(&self, start: &[u8], limit: usize) -> Result<Vec<T>> {
         self.tree(T::TREE)
-            .range(start.to_vec()..)
+            .range(start, None)
             .take(limit)
             .map(|item| {
                 let (k, v) = item?;
@@ -413,7 +447,7 @@ impl Store {
         from: &[u8],
         mut f: impl FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<bool> {
-        for item in self.tree(tree).range(from..) {
+        for item in self.tree(tree).range(from, None) {
             let (k, v) = item?;
             if !k.starts_with(prefix) {
                 break;
@@ -437,10 +471,9 @@ impl Store {
             return Ok(Vec::new());
         }
         self.tree(tree)
-            .range(from.to_vec()..end.to_vec())
-            .keys()
+            .range(from, Some(end))
             .take(limit)
-            .map(|k| Ok(k?.to_vec()))
+            .map(|item| Ok(item?.0.to_vec()))
             .collect()
     }
 
@@ -466,7 +499,7 @@ impl Store {
     }
 
     /// Runs `f` with the write lock held; what it stages is committed in one
-    /// transaction and flushed to disk before this returns `Ok`.
+    /// batch and flushed to disk before this returns `Ok`.
     pub fn write<R, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut Writer) -> std::result::Result<R, E>,
@@ -637,27 +670,16 @@ impl Writer<'_> {
     }
 
     fn commit(self) -> Result<()> {
-        if self.staged.is_empty() {
+        let mut batch = Batch::default();
+        for ((tree, key), value) in &self.staged {
+            match value {
+                Some(v) => batch.insert(*tree, key, v.as_slice()),
+                None => batch.remove(*tree, key),
+            }
+        }
+        if batch.is_empty() {
             return Ok(());
         }
-        let mut used: Vec<TreeId> = self.staged.keys().map(|(t, _)| *t).collect();
-        used.dedup();
-        let trees: Vec<&sled::Tree> = used.iter().map(|t| self.store.tree(*t)).collect();
-        let staged = &self.staged;
-        let result: std::result::Result<(), TransactionError<()>> =
-            trees.as_slice().transaction(|tx| {
-                for ((tree, key), value) in staged {
-                    let slot = used.iter().position(|t| t == tree).unwrap_or(0);
-                    match value {
-                        Some(v) => tx[slot].insert(key.as_slice(), v.as_slice())?,
-                        None => tx[slot].remove(key.as_slice())?,
-                    };
-                }
-                Ok::<(), ConflictableTransactionError<()>>(())
-            });
-        result.map_err(|e| match e {
-            TransactionError::Storage(e) => StoreError::from(e),
-            TransactionError::Abort(()) => StoreError::Sled("事务被中止".into()),
-        })
+        self.store.apply(batch)
     }
 }

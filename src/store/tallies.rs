@@ -34,7 +34,7 @@ impl Store {
         let start = keys::stats_day_prefix(from);
         let end = keys::stats_day_prefix(to + Days::new(1));
         let mut out = Vec::new();
-        for item in self.tree(TreeId::Stats).range(start..end) {
+        for item in self.tree(TreeId::Stats).range(&start, Some(&end)) {
             let (k, v) = item?;
             let tally: Tally = codec::decode(&v).map_err(|e| corrupt_value("stats", &k, e))?;
             if let Some((day, dim)) = keys::parse_stats_key(&k) {
