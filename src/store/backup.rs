@@ -238,17 +238,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_backup_round_trips_and_a_flipped_byte_is_caught() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("hall.key");
-        let source = Store::open(&dir.path().join("source"), 8, &key).unwrap();
+    /// A store in `dir` whose visitor counter is 41, and its key file.
+    fn store_with_a_counter(dir: &Path) -> (Store, std::path::PathBuf) {
+        let key = dir.join("hall.key");
+        let source = Store::open(&dir.join("source"), 8, &key).unwrap();
         source
             .write(|w| {
                 w.set_counter("seq.visitor", 41);
                 Ok::<_, StoreError>(())
             })
             .unwrap();
+        (source, key)
+    }
+
+    #[test]
+    fn a_backup_round_trips_and_a_flipped_byte_is_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, key) = store_with_a_counter(dir.path());
         let file = dir.path().join("b.lfbak");
         let entries = export(&source, &header(), File::create(&file).unwrap()).unwrap();
         assert!(entries >= 2, "the layout stamp and the counter");
@@ -281,14 +287,7 @@ mod tests {
     #[test]
     fn a_layout_9_backup_restores_into_this_layout_and_a_layout_8_one_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("hall.key");
-        let source = Store::open(&dir.path().join("source"), 8, &key).unwrap();
-        source
-            .write(|w| {
-                w.set_counter("seq.visitor", 41);
-                Ok::<_, StoreError>(())
-            })
-            .unwrap();
+        let (source, key) = store_with_a_counter(dir.path());
         // What a layout-9 hall's backup holds: the same tables, stamped 9.
         let meta = source.tree(TreeId::Meta);
         meta.insert(LAYOUT_KEY, &9u32.to_be_bytes()[..]).unwrap();
