@@ -307,6 +307,9 @@ fn migrates_sealed_hall(layout: u32) {
         message.contains(&format!("第 {layout} 版")) && message.contains("lianfang migrate"),
         "{message}"
     );
+    // Refusing the old store wrote nothing into it, not even the new layout's tree.
+    let names = raw_sled::open(&data.join("db")).tree_names();
+    assert!(!names.iter().any(|n| n == TABLES.as_bytes()), "{names:?}");
 
     let out = migrate(&data);
     let kept = data.join(format!("db.layout{layout}"));

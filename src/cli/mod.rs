@@ -197,7 +197,7 @@ enum Command {
         #[arg(long, value_name = "USERNAME", requires = "server")]
         user: Option<String>,
     },
-    /// 把旧版（第 4 至 8 版）的数据目录迁移为当前格式：记录全部保留（第 4 版同时加密），然后检查
+    /// 把旧版（第 4 至 9 版）的数据目录迁移为当前格式：记录全部保留（第 4 版同时加密），然后检查
     Migrate,
     /// 把备份文件恢复到 --data 指定的、还没有数据库的目录，然后检查
     Restore {

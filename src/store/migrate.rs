@@ -69,7 +69,7 @@ fn plain_sensitive(tree: TreeId, key: &[u8]) -> bool {
         || (tree == TreeId::IxPrefix && key.first() == Some(&(TreeId::IxIdNumber as u8)))
 }
 
-/// Copies the store at `old` (layout 4 to 8) into a new store at `new` (which must not
+/// Copies the store at `old` (layout 4 to 9) into a new store at `new` (which must not
 /// hold a store yet) sealed with the key in `key_file` (created if missing for layout 4;
 /// a sealed store's own key), then checks it.
 pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result<Migrated> {

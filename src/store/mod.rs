@@ -44,7 +44,7 @@ pub enum StoreError {
     /// An append-only record (the audit) was about to be overwritten.
     #[error("记录已存在（{tree} / {key}），只能追加不能覆盖。请运行 lianfang check 并联系管理员")]
     Exists { tree: &'static str, key: String },
-    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 8 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
+    #[error("数据目录的索引格式是第 {found} 版，本程序使用第 {expected} 版。第 4 版（未加密）至第 9 版的数据目录请先运行 lianfang migrate 迁移；其他版本请用与数据相同版本的联访程序打开，或换一个新的数据目录")]
     Layout { found: u32, expected: u32 },
     #[error("找不到大厅密钥文件 {path}，而数据目录里已有加密的数据。请把这个大厅的密钥文件放回 {path}（或在配置 [store] key_file 中写明它的位置）；不会生成新的密钥，因为新密钥打不开已有的数据")]
     KeyMissing { path: String },
@@ -171,11 +171,13 @@ fn existing_tree(db: &sled::Db, name: &str) -> Result<Option<sled::Tree>> {
     Ok((!tree.is_empty()).then_some(tree))
 }
 
-/// Stamps a new store with [`LAYOUT`]; refuses one stamped with another.
-fn check_layout(db: &sled::Db, tables: &sled::Tree) -> Result<()> {
+/// Stamps a new store with [`LAYOUT`]; refuses one stamped with another (before
+/// creating anything in it). Returns the tables.
+fn check_layout(db: &sled::Db) -> Result<sled::Tree> {
     let Some(found) = stored_layout(db)? else {
-        Table::new(tables, TreeId::Meta).insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
-        return Ok(());
+        let tables = db.open_tree(TABLES)?;
+        Table::new(&tables, TreeId::Meta).insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
+        return Ok(tables);
     };
     if found != LAYOUT {
         return Err(StoreError::Layout {
@@ -183,7 +185,7 @@ fn check_layout(db: &sled::Db, tables: &sled::Tree) -> Result<()> {
             expected: LAYOUT,
         });
     }
-    Ok(())
+    Ok(db.open_tree(TABLES)?)
 }
 
 /// Records a new store's key check value; refuses a key whose value differs.
@@ -250,8 +252,7 @@ impl Store {
     /// new store creates.
     pub fn open(path: &Path, cache_mb: u64, key_file: &Path) -> Result<Store> {
         let db = open_db(path, cache_mb)?;
-        let tables = db.open_tree(TABLES)?;
-        check_layout(&db, &tables)?;
+        let tables = check_layout(&db)?;
         let meta = Table::new(&tables, TreeId::Meta);
         let (crypt, created_key) = hall_key(meta, key_file)?;
         check_key(meta, &crypt, key_file)?;
@@ -261,8 +262,7 @@ impl Store {
     /// A throw-away store for tests and `--demo`, with a key that lives in memory only.
     pub fn temporary() -> Result<Store> {
         let db = sled::Config::new().temporary(true).open()?;
-        let tables = db.open_tree(TABLES)?;
-        check_layout(&db, &tables)?;
+        let tables = check_layout(&db)?;
         let crypt = Crypt::ephemeral();
         check_key(
             Table::new(&tables, TreeId::Meta),
