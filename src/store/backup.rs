@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::TreeId;
-use super::table::Batch;
+use super::table::BulkWriter;
 use super::{codec, Store, StoreError, LAYOUT, LAYOUT_KEY};
 
 /// Bump when the layout above changes.
@@ -175,10 +175,6 @@ fn read_chunk(r: &mut impl Read) -> Result<Vec<u8>, BackupError> {
 /// they hold.
 const RESTORES_LAYOUTS: [u32; 2] = [9, LAYOUT];
 
-/// Entries written to sled at once while restoring: large batches drive sled's memory
-/// up (issue 6).
-const BATCH: usize = 1_000;
-
 /// Verifies `backup`, then fills the new store at `db_path` with it. Returns the
 /// header and the number of entries. The caller makes sure `db_path` is new. The
 /// records are sealed with the backed-up hall's key, so `key_file` must hold that key.
@@ -195,7 +191,7 @@ pub fn restore(
         return Err(BackupError::KeyMissing(key_file.display().to_string()));
     }
     let store = Store::open(db_path, cache_mb, key_file)?;
-    let mut batch = Batch::default();
+    let mut out = BulkWriter::new(&store);
     let mut entries = 0;
     loop {
         let mut tag = [0u8; 1];
@@ -213,12 +209,9 @@ pub fn restore(
         if tree == TreeId::Meta && key == LAYOUT_KEY {
             continue;
         }
-        batch.insert(tree, &key, value);
-        if batch.len() == BATCH {
-            store.apply(std::mem::take(&mut batch))?;
-        }
+        out.insert(tree, &key, value)?;
     }
-    store.apply(batch)?;
+    out.finish()?;
     store.flush()?;
     // The backup's key check value has replaced the new store's own.
     store.verify_key(key_file)?;

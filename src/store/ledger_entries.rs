@@ -6,16 +6,12 @@
 //! 1,000,000-visitor hall.
 
 use super::keys::{Stored, TreeId};
-use super::table::Batch;
+use super::table::BulkWriter;
 use super::{Result, Store, Writer};
 use crate::domain::ledger::{MatterEntry, VisitEntry};
 use crate::domain::matter::Matter;
 use crate::domain::visit::Visit;
 use crate::domain::visitor::Visitor;
-
-/// Inserted into sled at once while rebuilding: small, because large batches drive sled's
-/// memory up (issue 6).
-const REBUILD_BATCH: usize = 1_000;
 
 /// Reads records as the reader sees them: the store, or a command's staged state.
 trait Records {
@@ -91,52 +87,20 @@ impl Store {
     /// store migrated from a layout without them or with an older form of them. Returns
     /// how many were written.
     pub(super) fn rebuild_entries(&self, trees: &[TreeId]) -> Result<u64> {
-        let mut batch = Rebuild::new(self);
+        let mut out = BulkWriter::new(self);
         if trees.contains(&TreeId::LedgerVisits) {
             for visit in self.all::<Visit>() {
                 if let Some(entry) = visit_entry(self, &visit?)? {
-                    batch.add(&entry)?;
+                    out.insert_sealed(&entry)?;
                 }
             }
         }
         if trees.contains(&TreeId::LedgerMatters) {
             for matter in self.all::<Matter>() {
-                batch.add(&matter_entry(self, &matter?)?)?;
+                out.insert_sealed(&matter_entry(self, &matter?)?)?;
             }
         }
-        batch.finish()
-    }
-}
-
-/// Entries written in small batches.
-struct Rebuild<'a> {
-    store: &'a Store,
-    batch: Batch,
-    written: u64,
-}
-
-impl<'a> Rebuild<'a> {
-    fn new(store: &'a Store) -> Rebuild<'a> {
-        Rebuild {
-            store,
-            batch: Batch::default(),
-            written: 0,
-        }
-    }
-
-    fn add<T: Stored>(&mut self, entry: &T) -> Result<()> {
-        if self.batch.len() == REBUILD_BATCH {
-            self.store.apply(std::mem::take(&mut self.batch))?;
-        }
-        self.batch
-            .insert(T::TREE, &entry.key(), self.store.seal(entry)?);
-        self.written += 1;
-        Ok(())
-    }
-
-    fn finish(self) -> Result<u64> {
-        self.store.apply(self.batch)?;
-        Ok(self.written)
+        out.finish()
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::check::{check, CheckReport};
 use super::keys::{self, TreeId};
-use super::table::Batch;
+use super::table::BulkWriter;
 use super::{
     existing_tree, open_db, stored_layout, Result, Store, StoreError, KEY_CHECK, LAYOUT,
     LAYOUT_KEY, LEGACY_META,
@@ -25,9 +25,6 @@ pub const FROM_LAYOUTS: [u32; 6] = [4, 5, 6, 7, 8, 9];
 
 /// The first layout whose pair indexes are lists.
 const LISTS_SINCE: u32 = 9;
-
-/// Entries written to sled at once: large batches drive sled's memory up (issue 6).
-const BATCH: usize = 1_000;
 
 /// What a migration copied, and the check of the new store.
 #[derive(Debug)]
@@ -94,6 +91,7 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
     }
     let names = source.tree_names();
     let (mut records, mut entries) = (0, 0);
+    let mut out = BulkWriter::new(&target);
     for tree in TreeId::ALL {
         // Trees newer than the old layout are not in the old store; ledger trees in an
         // older form are written afresh below. Trees the current layout no longer has are
@@ -104,10 +102,8 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
             continue;
         }
         let from_tree = source.open_tree(tree.name())?;
-        let mut out = Batched::new(&target, tree);
         if keys::is_list(tree) && from < LISTS_SINCE {
-            gather_lists(&from_tree, &mut out)?;
-            out.apply()?;
+            gather_lists(&from_tree, tree, &mut out)?;
             continue;
         }
         for item in from_tree.iter() {
@@ -131,19 +127,21 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
                 entries += u64::from(LEDGER.contains(&tree));
                 value.to_vec()
             };
-            out.insert(&key, value)?;
+            out.insert(tree, &key, value)?;
         }
-        out.apply()?;
     }
+    out.finish()?;
     if !sealed {
         // The keyed terms, derived from the records now sealed.
+        let mut out = BulkWriter::new(&target);
         for visitor in target.all::<Visitor>() {
             for entry in target.index_entries(&visitor?) {
                 if keys::is_keyed(entry.tree) {
-                    target.tree(entry.tree).insert(&entry.key, entry.value)?;
+                    out.insert(entry.tree, &entry.key, entry.value)?;
                 }
             }
         }
+        out.finish()?;
     }
     entries += target.rebuild_entries(rebuilt(from))?;
     target.flush()?;
@@ -155,40 +153,10 @@ pub fn migrate(old: &Path, new: &Path, key_file: &Path, cache_mb: u64) -> Result
     })
 }
 
-/// Writes to one table in batches of [`BATCH`].
-struct Batched<'a> {
-    store: &'a Store,
-    table: TreeId,
-    batch: Batch,
-}
-
-impl<'a> Batched<'a> {
-    fn new(store: &'a Store, table: TreeId) -> Self {
-        Batched {
-            store,
-            table,
-            batch: Batch::default(),
-        }
-    }
-
-    fn insert(&mut self, key: &[u8], value: Vec<u8>) -> Result<()> {
-        self.batch.insert(self.table, key, value);
-        if self.batch.len() == BATCH {
-            self.apply()?;
-        }
-        Ok(())
-    }
-
-    /// Writes what is pending.
-    fn apply(&mut self) -> Result<()> {
-        self.store.apply(std::mem::take(&mut self.batch))
-    }
-}
-
 /// Writes the pair keys of an older layout's `pairs` (`owner ‖ member`, in order) as one
 /// list per owner. A key that is not a pair belongs to no record (the old store's check
 /// reports it as an entry without one) and is not copied.
-fn gather_lists(pairs: &sled::Tree, out: &mut Batched) -> Result<()> {
+fn gather_lists(pairs: &sled::Tree, tree: TreeId, out: &mut BulkWriter) -> Result<()> {
     let mut owner = None;
     let mut members = Vec::new();
     for key in pairs.iter().keys() {
@@ -197,14 +165,14 @@ fn gather_lists(pairs: &sled::Tree, out: &mut Batched) -> Result<()> {
         };
         if owner != Some(a) {
             if let Some(done) = owner.replace(a) {
-                out.insert(&keys::id_key(done), keys::list_value(&members))?;
+                out.insert(tree, &keys::id_key(done), keys::list_value(&members))?;
             }
             members.clear();
         }
         members.push(b);
     }
     if let Some(done) = owner {
-        out.insert(&keys::id_key(done), keys::list_value(&members))?;
+        out.insert(tree, &keys::id_key(done), keys::list_value(&members))?;
     }
     Ok(())
 }

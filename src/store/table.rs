@@ -8,7 +8,8 @@ use std::ops::Bound;
 
 use sled::IVec;
 
-use super::keys::TreeId;
+use super::keys::{Stored, TreeId};
+use super::{Result, Store};
 
 /// The name of the sled tree holding every table.
 pub const TABLES: &str = "tables";
@@ -126,5 +127,48 @@ impl Batch {
 
     pub(super) fn into_sled(self) -> sled::Batch {
         self.inner
+    }
+}
+
+/// Writes applied at most [`BULK_BATCH`] at a time: the copies that are too large for
+/// one batch (migrate, restore, the ledger rebuild).
+const BULK_BATCH: usize = 1_000;
+
+/// Writes too many for one batch, applied in batches of [`BULK_BATCH`]: one sled batch
+/// of 10,000 records drove a loader's memory to 12 GiB (issue 6).
+pub(super) struct BulkWriter<'a> {
+    store: &'a Store,
+    batch: Batch,
+    written: u64,
+}
+
+impl<'a> BulkWriter<'a> {
+    pub(super) fn new(store: &'a Store) -> BulkWriter<'a> {
+        BulkWriter {
+            store,
+            batch: Batch::default(),
+            written: 0,
+        }
+    }
+
+    pub(super) fn insert(&mut self, table: TreeId, key: &[u8], value: Vec<u8>) -> Result<()> {
+        if self.batch.len() == BULK_BATCH {
+            self.store.apply(std::mem::take(&mut self.batch))?;
+        }
+        self.batch.insert(table, key, value);
+        self.written += 1;
+        Ok(())
+    }
+
+    /// A record sealed as the store keeps it, under its table and key.
+    pub(super) fn insert_sealed<T: Stored>(&mut self, record: &T) -> Result<()> {
+        let sealed = self.store.seal(record)?;
+        self.insert(T::TREE, &record.key(), sealed)
+    }
+
+    /// Applies what is pending; returns how many writes there were in all.
+    pub(super) fn finish(self) -> Result<u64> {
+        self.store.apply(self.batch)?;
+        Ok(self.written)
     }
 }
