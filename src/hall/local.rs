@@ -645,28 +645,31 @@ impl LocalHall {
     }
 
     /// A department's queue read from its head as far as today's first ticket; only
-    /// those are decrypted, since a busy day's queue is long and every registration and
-    /// every call reads it. The queue follows issue order across days, so an earlier
-    /// day's tickets stand before today's until the first call of the day lapses them.
+    /// those are read, since a busy day's queue is long and every registration and
+    /// every call reads it (its length is the store's count). The queue follows issue
+    /// order across days, so an earlier day's tickets stand before today's until the
+    /// first call of the day lapses them.
     fn queue_head(&self, w: &Writer, dept: &DeptCode, today: u32) -> HallResult<QueueHead> {
         let prefix = keys::queue_prefix(dept.as_str());
-        let entries = self.store.scan(TreeId::IxQueue, &prefix, usize::MAX)?;
         let tz = self.config.timezone;
         let mut outlived = Vec::new();
         let mut first = None;
-        for (_, v) in &entries {
-            let Some(t) = keys::trailing_id(v).map_or(Ok(None), |id| w.get_id::<Ticket>(id))?
-            else {
-                continue;
-            };
-            if !t.outlived(today, tz) {
-                first = Some(t);
-                break;
+        let mut failed = None;
+        self.store.scan_while(TreeId::IxQueue, &prefix, |_, v| {
+            match keys::trailing_id(v).map_or(Ok(None), |id| w.get_id::<Ticket>(id)) {
+                Ok(Some(t)) if t.outlived(today, tz) => outlived.push(t),
+                Ok(Some(t)) => first = Some(t),
+                Ok(None) => {}
+                Err(e) => failed = Some(e),
             }
-            outlived.push(t);
+            first.is_none() && failed.is_none()
+        })?;
+        if let Some(e) = failed {
+            return Err(e.into());
         }
+        let waiting = w.count(TreeId::IxQueue, &prefix)?;
         Ok(QueueHead {
-            waiting_today: entries.len() - outlived.len(),
+            waiting_today: waiting.saturating_sub(outlived.len()),
             outlived,
             first,
         })

@@ -314,6 +314,18 @@ pub fn queue_prefix(department: &str) -> Vec<u8> {
     exact_prefix(department)
 }
 
+/// Index trees whose entries the store counts per term ([`counted_term`]): a
+/// department's queue, whose length every registration reports.
+pub fn is_counted(tree: TreeId) -> bool {
+    tree == TreeId::IxQueue
+}
+
+/// The term a key of a counted tree is counted under: the key without its trailing
+/// 8 bytes (a queue key is `queue_prefix ‖ order`).
+pub fn counted_term(key: &[u8]) -> &[u8] {
+    &key[..key.len().saturating_sub(8)]
+}
+
 fn term(tree: TreeId, term: &str, id: u64) -> IndexEntry {
     IndexEntry {
         tree,

@@ -8,6 +8,7 @@
 pub mod backup;
 pub mod check;
 pub mod codec;
+mod counts;
 pub mod crypt;
 pub mod keys;
 mod ledger_entries;
@@ -102,6 +103,8 @@ pub struct Store {
     /// Counts the commits of this opening: a view built at one count is current while it
     /// holds ([`Store::generation`]).
     generation: AtomicU64,
+    /// The waiting tickets of each department's queue, counted ([`counts`]).
+    term_counts: counts::TermCounts,
     /// How records count in the statistics; none: no day counts are kept.
     tally_rules: Option<TallyRules>,
     /// Seals the records and hashes the sensitive index terms.
@@ -283,6 +286,7 @@ impl Store {
             tables,
             write_lock: Mutex::new(()),
             generation: AtomicU64::new(0),
+            term_counts: counts::TermCounts::default(),
             tally_rules: None,
             crypt,
             created_key,
@@ -351,8 +355,10 @@ impl Store {
         Table::new(&self.tables, id)
     }
 
-    /// Applies `batch` at once: all of it or, after a crash, none.
+    /// Applies `batch` at once: all of it or, after a crash, none. Bulk copies write
+    /// through here, around the writer, so the counted terms are counted again.
     pub(crate) fn apply(&self, batch: Batch) -> Result<()> {
+        self.term_counts.forget();
         self.tables.apply_batch(batch.into_sled())?;
         Ok(())
     }
@@ -511,6 +517,7 @@ impl Store {
             stale_visits: BTreeSet::new(),
             stale_matters: BTreeSet::new(),
             stale_visitors: BTreeSet::new(),
+            count_changes: BTreeMap::new(),
             _guard: guard,
         };
         let result = f(&mut writer)?;
@@ -548,6 +555,8 @@ pub struct Writer<'a> {
     stale_visits: BTreeSet<u64>,
     stale_matters: BTreeSet<u64>,
     stale_visitors: BTreeSet<u64>,
+    /// What this command changes in the counted terms ([`counts`]).
+    count_changes: BTreeMap<(TreeId, Vec<u8>), isize>,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -606,6 +615,7 @@ impl Writer<'_> {
     /// adds its member to, or takes it from, its owner's list ([`keys::is_list`]).
     fn stage_index(&mut self, tree: TreeId, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
         let Some((owner, member)) = keys::list_entry(tree, &key) else {
+            self.note_count(tree, &key, &value)?;
             self.staged.insert((tree, key), value);
             return Ok(());
         };
@@ -680,6 +690,16 @@ impl Writer<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        self.store.apply(batch)
+        let counts = &self.store.term_counts;
+        match self.store.tables.apply_batch(batch.into_sled()) {
+            Ok(()) => {
+                counts.add(&self.count_changes);
+                Ok(())
+            }
+            Err(e) => {
+                counts.forget();
+                Err(e.into())
+            }
+        }
     }
 }
