@@ -356,11 +356,12 @@ impl Store {
     }
 
     /// Applies `batch` at once: all of it or, after a crash, none. Bulk copies write
-    /// through here, around the writer, so the counted terms are counted again.
+    /// through here, around the writer, so the counted terms are counted again (any
+    /// count taken while the batch was landing is forgotten after it).
     pub(crate) fn apply(&self, batch: Batch) -> Result<()> {
+        let applied = self.tables.apply_batch(batch.into_sled());
         self.term_counts.forget();
-        self.tables.apply_batch(batch.into_sled())?;
-        Ok(())
+        Ok(applied?)
     }
 
     pub fn get<T: Stored>(&self, key: &[u8]) -> Result<Option<T>> {
