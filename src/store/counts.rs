@@ -145,7 +145,7 @@ mod tests {
             .unwrap();
         assert_eq!((count(&store, "rs"), count(&store, "ga")), (3, 1));
 
-        // Called, then put again in the same command: counted once.
+        // Lapsed, and put twice in the same command: counted once.
         store
             .write(|w| {
                 let mut called = ticket(2, "rs");
