@@ -154,7 +154,10 @@ pub struct IndexEntry {
 pub trait Stored: Serialize + DeserializeOwned {
     const TREE: TreeId;
     fn key(&self) -> Vec<u8>;
-    fn indexes(&self) -> Vec<IndexEntry>;
+    /// The index entries the record implies; most records have none.
+    fn indexes(&self) -> Vec<IndexEntry> {
+        Vec::new()
+    }
     /// What the record adds to the day counts of the statistics; `matter` reads a matter
     /// as the writing command sees it (a visit counts under its matter's content class).
     fn tally_rows(&self, _rules: &TallyRules, _matter: MatterReader) -> Result<Vec<TallyRow>> {
@@ -616,18 +619,12 @@ impl Stored for MatterEntry {
     fn key(&self) -> Vec<u8> {
         date_key(self.received, self.matter)
     }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
-    }
 }
 
 impl Stored for VisitEntry {
     const TREE: TreeId = TreeId::LedgerVisits;
     fn key(&self) -> Vec<u8> {
         date_key(self.visit.at, self.visit.id)
-    }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
     }
 }
 
@@ -710,18 +707,12 @@ impl Stored for Officer {
     fn key(&self) -> Vec<u8> {
         self.username.as_bytes().to_vec()
     }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
-    }
 }
 
 impl Stored for DeskState {
     const TREE: TreeId = TreeId::Desks;
     fn key(&self) -> Vec<u8> {
         self.desk.as_bytes().to_vec()
-    }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
     }
 }
 
@@ -731,18 +722,12 @@ impl Stored for KeyGradeChange {
     fn key(&self) -> Vec<u8> {
         pair_key(self.visitor, self.seq)
     }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
-    }
 }
 
 impl Stored for LoginGuard {
     const TREE: TreeId = TreeId::LoginGuards;
     fn key(&self) -> Vec<u8> {
         self.username.as_bytes().to_vec()
-    }
-    fn indexes(&self) -> Vec<IndexEntry> {
-        Vec::new()
     }
 }
 
