@@ -13,6 +13,9 @@ use super::{Result, Writer};
 /// A counted term of a table.
 type Term = (TreeId, Vec<u8>);
 
+/// What a command changes in the counted terms.
+pub(super) type CountChanges = BTreeMap<Term, isize>;
+
 /// The counts of the terms counted so far in this opening.
 #[derive(Default)]
 pub(super) struct TermCounts(Mutex<BTreeMap<Term, usize>>);
@@ -30,7 +33,7 @@ impl TermCounts {
 
     /// Adds a committed command's changes to the terms already counted; the others
     /// are counted from the tables, which now hold the changes, when first asked.
-    pub(super) fn add(&self, changes: &BTreeMap<Term, isize>) {
+    pub(super) fn add(&self, changes: &CountChanges) {
         let mut counts = self.lock();
         for (term, change) in changes {
             if let Some(count) = counts.get_mut(term) {
@@ -148,10 +151,10 @@ mod tests {
         // Lapsed, and put twice in the same command: counted once.
         store
             .write(|w| {
-                let mut called = ticket(2, "rs");
-                called.state = TicketState::Lapsed;
-                w.put(&called)?;
-                w.put(&called)?;
+                let mut lapsed = ticket(2, "rs");
+                lapsed.state = TicketState::Lapsed;
+                w.put(&lapsed)?;
+                w.put(&lapsed)?;
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -356,11 +356,21 @@ impl Store {
     }
 
     /// Applies `batch` at once: all of it or, after a crash, none. Bulk copies write
-    /// through here, around the writer, so the counted terms are counted again (any
-    /// count taken while the batch was landing is forgotten after it).
+    /// through here, around the writer, so the counted terms are counted again.
     pub(crate) fn apply(&self, batch: Batch) -> Result<()> {
+        self.land(batch, None)
+    }
+
+    /// Every batch lands here, so the counted terms ([`counts`]) follow every write:
+    /// `counted` is what a writer noted the batch changes in them. Without it (a bulk
+    /// copy), or if the batch fails, the counts are forgotten after the batch — also any
+    /// taken while it was landing — and counted again when next asked.
+    fn land(&self, batch: Batch, counted: Option<&counts::CountChanges>) -> Result<()> {
         let applied = self.tables.apply_batch(batch.into_sled());
-        self.term_counts.forget();
+        match (&applied, counted) {
+            (Ok(()), Some(changes)) => self.term_counts.add(changes),
+            _ => self.term_counts.forget(),
+        }
         Ok(applied?)
     }
 
@@ -557,7 +567,7 @@ pub struct Writer<'a> {
     stale_matters: BTreeSet<u64>,
     stale_visitors: BTreeSet<u64>,
     /// What this command changes in the counted terms ([`counts`]).
-    count_changes: BTreeMap<(TreeId, Vec<u8>), isize>,
+    count_changes: counts::CountChanges,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -691,16 +701,6 @@ impl Writer<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let counts = &self.store.term_counts;
-        match self.store.tables.apply_batch(batch.into_sled()) {
-            Ok(()) => {
-                counts.add(&self.count_changes);
-                Ok(())
-            }
-            Err(e) => {
-                counts.forget();
-                Err(e.into())
-            }
-        }
+        self.store.land(batch, Some(&self.count_changes))
     }
 }
