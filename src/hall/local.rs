@@ -654,19 +654,14 @@ impl LocalHall {
         let tz = self.config.timezone;
         let mut outlived = Vec::new();
         let mut first = None;
-        let mut failed = None;
         self.store.scan_while(TreeId::IxQueue, &prefix, |_, v| {
-            match keys::trailing_id(v).map_or(Ok(None), |id| w.get_id::<Ticket>(id)) {
-                Ok(Some(t)) if t.outlived(today, tz) => outlived.push(t),
-                Ok(Some(t)) => first = Some(t),
-                Ok(None) => {}
-                Err(e) => failed = Some(e),
+            match keys::trailing_id(v).map_or(Ok(None), |id| w.get_id::<Ticket>(id))? {
+                Some(t) if t.outlived(today, tz) => outlived.push(t),
+                Some(t) => first = Some(t),
+                None => {}
             }
-            first.is_none() && failed.is_none()
+            Ok(first.is_none())
         })?;
-        if let Some(e) = failed {
-            return Err(e.into());
-        }
         let waiting = w.count(TreeId::IxQueue, &prefix)?;
         Ok(QueueHead {
             waiting_today: waiting.saturating_sub(outlived.len()),

@@ -250,27 +250,20 @@ fn keyed_scan(
             .iter()
             .any(|(tree, term, _)| *tree == scan.tree && term.starts_with(&scan.term))
     };
-    let (mut read, mut failed) = (0, None);
+    let mut read = 0;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     store.scan_while(scan.tree, &prefix, |key, _| {
         read += 1;
         if let Some(k) = parse_lookup_key(key) {
-            match store.get_id::<Visitor>(k.id) {
-                Ok(Some(v)) if extends(&v) => {
-                    out.push((rank(&k), k.id));
-                    seen.insert(k.id);
-                }
-                Ok(_) => {}
-                Err(e) => failed = Some(e),
+            if store.get_id::<Visitor>(k.id)?.is_some_and(|v| extends(&v)) {
+                out.push((rank(&k), k.id));
+                seen.insert(k.id);
             }
         }
-        failed.is_none() && seen.len() < limit && read < SMALL_PREFIX
+        Ok(seen.len() < limit && read < SMALL_PREFIX)
     })?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
+    Ok(out)
 }
 
 /// The longest prefix of `term` that is a bucket of `tree`.
@@ -305,7 +298,7 @@ fn first_matches(
             out.push((r, id));
             seen.insert(id);
         }
-        seen.len() < limit
+        Ok(seen.len() < limit)
     })?;
     Ok(out)
 }
@@ -381,7 +374,7 @@ mod tests {
                         queries.insert((tree, term[..end].to_string()));
                     }
                     queries.insert((tree, term.to_string()));
-                    true
+                    Ok(true)
                 })
                 .unwrap();
         }

@@ -440,16 +440,17 @@ impl Store {
     }
 
     /// Calls `f` with each key and value under `prefix` in key order until it
-    /// returns `false`. Returns whether every entry was seen.
+    /// returns `false` or fails (a read it makes, such as the record an entry names).
+    /// Returns whether every entry was seen.
     pub fn scan_while(
         &self,
         tree: TreeId,
         prefix: &[u8],
-        mut f: impl FnMut(&[u8], &[u8]) -> bool,
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<bool>,
     ) -> Result<bool> {
         for item in self.tree(tree).scan_prefix(prefix) {
             let (k, v) = item?;
-            if !f(&k, &v) {
+            if !f(&k, &v)? {
                 return Ok(false);
             }
         }
