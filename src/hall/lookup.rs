@@ -181,6 +181,11 @@ fn rank_scan_with(
     // The whole term's best are its first keys. Longer terms' keys follow them
     // (`zs‖0x01…` after `zs‖0x00…`): a few are ranked here, many read from the bucket.
     let mut out = whole(store)?;
+    // A longer term's match is partial and ranks after every whole match: when the whole
+    // term has `limit` visitors (`zw`, `zhangwei`), no longer term can place anyone.
+    if out.iter().map(|(_, id)| id).collect::<HashSet<_>>().len() >= limit {
+        return Ok(out);
+    }
     let mut after_whole = term.to_vec();
     after_whole.push(1);
     let read_longer = |cap: usize| -> Result<(Vec<(Rank, VisitorId)>, bool), StoreError> {
@@ -360,36 +365,68 @@ mod tests {
     }
 
     #[test]
-    fn broad_prefixes_read_through_buckets_rank_like_ranking_every_match() {
+    fn prefixes_rank_like_ranking_every_key_of_the_tree() {
         let hall = demo_hall(400);
         let store = hall.store();
-        // Every prefix of every term in the hall, as an officer might type it (keyed
-        // terms are hashes: `keyed_prefix_scans_rank_like_reading_every_record`).
+        // Every key of the plain lookup trees, and every prefix of every term as an
+        // officer might type it (keyed terms are hashes:
+        // `keyed_prefix_scans_rank_like_reading_every_record`).
+        let mut every_key = Vec::new();
         let mut queries = std::collections::BTreeSet::new();
         for tree in [TreeId::IxName, TreeId::IxInitials, TreeId::IxPinyin] {
             store
                 .scan_while(tree, b"", |key, _| {
-                    let term = String::from_utf8_lossy(parse_lookup_key(key).unwrap().term);
+                    let k = parse_lookup_key(key).unwrap();
+                    let term = String::from_utf8_lossy(k.term).to_string();
                     for (end, _) in term.char_indices().skip(1) {
                         queries.insert((tree, term[..end].to_string()));
                     }
-                    queries.insert((tree, term.to_string()));
+                    queries.insert((tree, term.clone()));
+                    every_key.push((tree, term, k.alternate, k.last_visit, k.id));
                     Ok(true)
                 })
                 .unwrap();
         }
-        let mut broad = 0;
+        // The ranking of every key whose term is the query (whole) or extends it (partial).
+        let by_every_key = |tree: TreeId, query: &str, mode: Mode, limit| {
+            let found = every_key
+                .iter()
+                .filter(|(t, term, ..)| {
+                    *t == tree
+                        && (term == query || (mode == Mode::Prefix && term.starts_with(query)))
+                })
+                .map(|(_, term, alternate, last_visit, id)| {
+                    let rank = Rank {
+                        kind: MatchKind::Name,
+                        partial: term != query,
+                        alternate: *alternate,
+                        recency: Reverse(*last_visit),
+                    };
+                    (rank, *id)
+                })
+                .collect();
+            best(found, limit)
+        };
+        let (mut broad, mut whole_enough) = (0, 0);
         for (tree, term) in queries {
-            for mode in [Mode::Exact, Mode::Prefix] {
+            for (mode, limit) in [(Mode::Exact, 5), (Mode::Prefix, 5), (Mode::Prefix, 2)] {
                 let scan = scan(tree, term.clone(), MatchKind::Name, mode);
-                let all = rank_scan_with(store, &scan, 5, usize::MAX).unwrap();
-                let through_buckets = rank_scan_with(store, &scan, 5, 3).unwrap();
+                let expected = by_every_key(tree, &term, mode, limit);
+                let all = rank_scan_with(store, &scan, limit, usize::MAX).unwrap();
+                let through_buckets = rank_scan_with(store, &scan, limit, 3).unwrap();
                 broad += usize::from(mode == Mode::Prefix && all.len() > 3);
-                assert_eq!(best(through_buckets, 5), best(all, 5), "{tree:?} {term}");
+                whole_enough += usize::from(
+                    mode == Mode::Prefix
+                        && expected.iter().filter(|(r, _)| !r.partial).count() == limit,
+                );
+                assert_eq!(best(through_buckets, limit), expected, "{tree:?} {term}");
+                assert_eq!(best(all, limit), expected, "{tree:?} {term}");
             }
         }
-        // The comparison must have gone through the buckets, many times.
+        // The comparison must have gone through the buckets, and past longer terms
+        // because the whole term was enough, many times.
         assert!(broad > 200, "{broad}");
+        assert!(whole_enough > 20, "{whole_enough}");
     }
 
     #[test]
