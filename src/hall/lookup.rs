@@ -3,10 +3,12 @@
 //!
 //! Visitor index keys sort in rank order under each term (see
 //! `store::keys::lookup_key`), so the best matches of a whole term are the
-//! first keys under it. A prefix is ranked whole when it is narrow; a broad
-//! one (`张`, `zhang`, a region code) is read from its prefix bucket in rank
-//! order until enough visitors match, so no lookup reads more than about
-//! [`SMALL_PREFIX`] entries plus what it returns.
+//! first keys under it. A prefix whose whole term alone has enough visitors
+//! reads nothing more (a longer term's match ranks after it); otherwise it is
+//! ranked whole when it is narrow, and a broad one (`张`, `zhang`, a region
+//! code) is read from its prefix bucket in rank order until enough visitors
+//! match, so no lookup reads more than about [`SMALL_PREFIX`] entries plus
+//! what it returns.
 //!
 //! Identity numbers and phones are indexed by keyed hash (`store::crypt`), so they are
 //! found by exact terms only: the whole value, or one of its filed prefixes
