@@ -130,16 +130,6 @@ fn main() {
         export::section(&hall_dir);
         return;
     }
-    // Measured on the hall as `lianfang demo` leaves it and a server opens it: closed after
-    // building and opened again. The handle that has just written the whole hall answers
-    // lookups several times slower at 1,000,000 (docs/BENCHMARKS.md).
-    drop(hall);
-    let started = Instant::now();
-    let hall = Arc::new(LocalHall::open(&hall_dir, config.clone()).expect("reopen hall"));
-    println!(
-        "closed and opened again in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
 
     let started = Instant::now();
     let mut peer = Peer::create(&work.path().join("peer.sqlite")).expect("sqlite");
