@@ -8,6 +8,7 @@
 mod desk;
 mod export;
 mod flags;
+mod fresh;
 mod peer;
 #[path = "../../tests/process_support/mod.rs"]
 mod process_support;
@@ -87,6 +88,10 @@ fn main() {
         export::child(&arg);
         return;
     }
+    if let Ok(work) = std::env::var(fresh::CHILD_ENV) {
+        fresh::child(Path::new(&work));
+        return;
+    }
     let args = args();
     let work = tempfile::Builder::new()
         .prefix("lianfang-bench")
@@ -103,6 +108,7 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         work.path().display()
     );
+    println!("{}", stats::page_cache());
 
     let config = HallConfig::embedded();
     let started = Instant::now();
@@ -146,20 +152,15 @@ fn main() {
     let mut rng = StdRng::seed_from_u64(11);
     let samples = sample_queries(&hall, args.visitors, args.queries, &mut rng);
 
+    fresh::save_queries(work.path(), &samples).expect("save the queries");
+
     println!("\n## Lookups through the service vs SQLite (first 20, ranked)\n");
     println!(
-        "| query | n | lianfang p50 | p99 | max | SQLite p50 | p99 | max | ratio p50 | ratio p99 |"
+        "In the process that has just built the hall; measured again in a fresh process below.\n"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    lookup_table(&hall, &token, &peer, &samples);
     let mut agreement = Vec::new();
     for (kind, texts) in &samples {
-        let ours = stats::time_each(texts, |t| {
-            hall.lookup(&token, t, 20).expect("lookup");
-        });
-        let theirs = stats::time_each(texts, |t| {
-            peer.lookup(*kind, t).expect("sqlite lookup");
-        });
-        row(kind.label(), &ours, &theirs);
         // Both sides must return the same visitors in the same order.
         let same = texts
             .iter()
@@ -251,6 +252,7 @@ fn main() {
         disk_ours as f64 / disk_peer.max(1) as f64
     );
     open_section(&hall_dir);
+    fresh::section(work.path());
     export::section(&hall_dir);
     println!(
         "\npeak RSS of this process: {:.0} MiB",
@@ -260,6 +262,28 @@ fn main() {
     if disagreements > 0 {
         eprintln!("lookup results differ from the SQLite peer in {disagreements} queries (BENCH_DEBUG=1 lists them)");
         std::process::exit(1);
+    }
+}
+
+/// Times every sampled lookup on both sides and prints a row per kind.
+fn lookup_table(
+    hall: &LocalHall,
+    token: &SessionToken,
+    peer: &Peer,
+    samples: &[(Kind, Vec<String>)],
+) {
+    println!(
+        "| query | n | lianfang p50 | p99 | max | SQLite p50 | p99 | max | ratio p50 | ratio p99 |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (kind, texts) in samples {
+        let ours = stats::time_each(texts, |t| {
+            hall.lookup(token, t, 20).expect("lookup");
+        });
+        let theirs = stats::time_each(texts, |t| {
+            peer.lookup(*kind, t).expect("sqlite lookup");
+        });
+        row(kind.label(), &ours, &theirs);
     }
 }
 
@@ -285,18 +309,10 @@ fn sample_queries(
     n: usize,
     rng: &mut StdRng,
 ) -> Vec<(Kind, Vec<String>)> {
-    let kinds = [
-        Kind::IdNumber,
-        Kind::IdOrPhonePrefix,
-        Kind::IdPrefix,
-        Kind::Phone,
-        Kind::PhoneSuffix,
-        Kind::Name,
-        Kind::Initials,
-        Kind::MatterNumber,
-    ];
-    let mut out: Vec<(Kind, Vec<String>)> =
-        kinds.iter().map(|k| (*k, Vec::with_capacity(n))).collect();
+    let mut out: Vec<(Kind, Vec<String>)> = Kind::ALL
+        .iter()
+        .map(|k| (*k, Vec::with_capacity(n)))
+        .collect();
     let matters = hall.store().counter("seq.matter").unwrap_or(0).max(1);
     let mut guard = 0;
     while out.iter().any(|(_, v)| v.len() < n) && guard < n * 50 {

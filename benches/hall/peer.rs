@@ -15,10 +15,14 @@ pub struct Peer {
     pub conn: Connection,
 }
 
-const SCHEMA: &str = "
+/// Set on every connection: the peer's cache is as large as the hall's.
+const CONNECTION: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 PRAGMA cache_size = -65536;
+";
+
+const SCHEMA: &str = "
 CREATE TABLE visitor (
     id INTEGER PRIMARY KEY,
     id_number TEXT,
@@ -111,8 +115,15 @@ pub fn rev(s: &str) -> String {
 
 impl Peer {
     pub fn create(path: &Path) -> rusqlite::Result<Peer> {
+        let peer = Peer::open(path)?;
+        peer.conn.execute_batch(SCHEMA)?;
+        Ok(peer)
+    }
+
+    /// The peer a run created, from another process.
+    pub fn open(path: &Path) -> rusqlite::Result<Peer> {
         let conn = Connection::open(path)?;
-        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(CONNECTION)?;
         Ok(Peer { conn })
     }
 
@@ -222,6 +233,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::IdNumber,
+        Kind::IdOrPhonePrefix,
+        Kind::IdPrefix,
+        Kind::Phone,
+        Kind::PhoneSuffix,
+        Kind::Name,
+        Kind::Initials,
+        Kind::MatterNumber,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Kind::IdNumber => "身份证号（完整）",
