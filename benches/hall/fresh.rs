@@ -22,7 +22,10 @@ const QUERIES: &str = "queries.tsv";
 pub fn save_queries(work: &Path, samples: &[(Kind, Vec<String>)]) -> io::Result<()> {
     let mut out = io::BufWriter::new(std::fs::File::create(work.join(QUERIES))?);
     for (kind, texts) in samples {
-        let k = Kind::ALL.iter().position(|x| x == kind).unwrap_or(0);
+        let k = Kind::ALL
+            .iter()
+            .position(|x| x == kind)
+            .expect("every kind is in Kind::ALL");
         for t in texts {
             writeln!(out, "{k}\t{t}")?;
         }

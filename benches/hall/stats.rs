@@ -79,8 +79,9 @@ fn kib_of(text: &str, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The machine's page cache, from `/proc/meminfo`: at 1,000,000 visitors the hall only
-/// just fits beside what else was read lately, and that decides the tails.
+/// The machine's page cache, from `/proc/meminfo`: at 1,000,000 visitors how much of the
+/// hall file is still cached (this machine's DAMON reclaim takes idle file pages back)
+/// decides the tails.
 pub fn page_cache() -> String {
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let gib = |field: &str| kib_of(&meminfo, field) as f64 / 1048576.0;
