@@ -2,7 +2,7 @@
 //! identity number, phone, address or complaint text; lookups still find the visitor;
 //! a missing or wrong hall key is refused; a moved ciphertext is reported by check; a
 //! layout-4 hall is migrated by `lianfang migrate` keeping every record and lookup, and a
-//! layout-5 hall gains its ledger entries.
+//! layout-5 hall gains its ledger entries; a format-8 hall is read without migrating.
 
 mod raw_sled;
 mod support;
@@ -11,17 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lianfang::config::HallConfig;
+use lianfang::demo::DEMO_PASSWORD;
 use lianfang::domain::audit::AuditRecord;
 use lianfang::domain::ledger::{MatterEntry, VisitEntry};
 use lianfang::domain::matter::Matter;
 use lianfang::domain::officer::Role;
+use lianfang::domain::oversight::Oversight;
 use lianfang::domain::visit::Visit;
-use lianfang::domain::visitor::Visitor;
+use lianfang::domain::visitor::{MatterGlance, Visitor};
 use lianfang::hall::{Hall, HallExt, LocalHall, MatchKind};
 use lianfang::store::check::check;
 use lianfang::store::crypt::{key_path, Crypt};
-use lianfang::store::keys::TreeId;
+use lianfang::store::keys::{Stored, TreeId};
 use lianfang::store::table::TABLES;
+use lianfang::store::StoreError;
 use support::*;
 
 const ID: &str = "110101197001010024";
@@ -248,7 +251,7 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
             .map(|item| {
                 let (k, v) = item.unwrap();
                 let id = u64::from_be_bytes(k.as_ref().try_into().unwrap());
-                let visitor: Visitor = lianfang::store::codec::decode(&v).unwrap();
+                let visitor = Visitor::decode(&v).unwrap();
                 (id, visitor.id_number.map(|n| n.as_str().to_string()))
             })
             .filter_map(|(id, n)| Some((id, n?)))
@@ -291,7 +294,13 @@ fn a_layout_4_hall_is_migrated_keeping_every_record_and_lookup() {
 /// `tests/fixtures/hall-layout5` to `hall-layout9`: 30 demo visitors written by the
 /// program of that layout, with that hall's key (`hall.key`).
 fn fixture(layout: u32) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/hall-layout{layout}"))
+    fixture_named(&format!("hall-layout{layout}"))
+}
+
+fn fixture_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Migrates the sealed hall of `layout` and checks that every record is kept and every
@@ -413,6 +422,99 @@ fn a_layout_8_hall_is_migrated_with_its_pair_indexes_gathered_into_lists() {
 #[test]
 fn a_layout_9_hall_is_migrated_into_one_tree() {
     migrates_sealed_hall(9);
+}
+
+/// `tests/fixtures/hall-format8`: 30 demo visitors written by the program of layout 10 and
+/// format 8, whose visitor records keep no glance of their open matters.
+#[test]
+fn a_format_8_hall_opens_as_it_is_and_marks_its_lookups_as_a_format_9_hall_does() {
+    let root = tempfile::tempdir().unwrap();
+    let fixture = fixture_named("hall-format8");
+    // Every open matter's deadline "due soon", so that the lookups have tiers to show.
+    let mut config = HallConfig::embedded();
+    config.limits.rules.due_soon_days = 1000;
+    let open_copy = |name: &str| {
+        let data = root.path().join(name);
+        copy_dir(&fixture.join("db"), &data.join("db"));
+        std::fs::copy(fixture.join("hall.key"), key_path(&data, None)).unwrap();
+        LocalHall::open(&data, config.clone()).unwrap()
+    };
+    let (old, filled) = (open_copy("old"), open_copy("filled"));
+    let glances = |hall: &LocalHall| -> Vec<Option<MatterGlance>> {
+        let visitors = hall.store().all::<Visitor>();
+        visitors
+            .flat_map(|v| v.unwrap().summary.open_matters)
+            .map(|r| r.glance)
+            .collect()
+    };
+    let before = glances(&old);
+    assert!(
+        before.len() >= 5 && before.iter().all(Option::is_none),
+        "{before:?}"
+    );
+    // What the current program writes: every open matter's glance beside its reference.
+    let store = filled.store();
+    store
+        .write(|w| {
+            for v in store.all::<Visitor>() {
+                let mut v = v?;
+                for r in &mut v.summary.open_matters {
+                    let m: Matter = w.get_id(r.matter)?.unwrap();
+                    r.glance = Some(MatterGlance::of(&m));
+                }
+                w.put(&v)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert!(glances(&filled).iter().all(Option::is_some));
+
+    // The old records' marks come from reading their matters; the new ones' from the
+    // glance: the same for an administrator, a desk that may not see accusations, and the
+    // accusations desk.
+    let sessions = |hall: &LocalHall| {
+        let desk = |user| hall.login(user, DEMO_PASSWORD, "窗口-1").unwrap().token;
+        [
+            hall.system_session().unwrap(),
+            desk("zhujian"),
+            desk("jiwei"),
+        ]
+    };
+    let (old_sessions, filled_sessions) = (sessions(&old), sessions(&filled));
+    let mut marked = 0;
+    for v in old.store().all::<Visitor>() {
+        let name = v.unwrap().name.as_str().to_string();
+        for (a, b) in old_sessions.iter().zip(&filled_sessions) {
+            let hits = old.lookup(a, &name, 20).unwrap();
+            assert_eq!(hits, filled.lookup(b, &name, 20).unwrap(), "{name}");
+            marked += hits.iter().filter(|h| h.tier.is_some()).count();
+        }
+    }
+    assert!(marked > 0, "no lookup showed a deadline tier");
+
+    // A change to a matter writes its visitors in format 9.
+    let matter = old
+        .store()
+        .all::<Matter>()
+        .map(Result::unwrap)
+        .find(Matter::is_open)
+        .unwrap();
+    let admin = &old_sessions[0];
+    let instruction = Oversight::Instruct {
+        text: "请按期办结".into(),
+    };
+    old.oversee(admin, matter.id, instruction).unwrap();
+    for id in &matter.visitors {
+        let v: Visitor = old.store().get_id(*id).unwrap().unwrap();
+        let r = v
+            .summary
+            .open_matters
+            .iter()
+            .find(|r| r.matter == matter.id)
+            .unwrap();
+        let now: Matter = old.store().get_id(matter.id).unwrap().unwrap();
+        assert_eq!(r.glance, Some(MatterGlance::of(&now)));
+    }
 }
 
 #[test]

@@ -344,11 +344,7 @@ pub fn write_visitor(
             summary.departments.push(m.department.clone());
         }
         if m.is_open() {
-            summary.open_matters.push(OpenMatterRef {
-                matter: m.id,
-                department: m.department.clone(),
-                confidential: m.confidential(),
-            });
+            summary.open_matters.push(OpenMatterRef::of(m));
         }
     }
     let key_grade = key_grade(rng, summary.visit_count);

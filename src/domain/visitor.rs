@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::department::DeptCode;
 use super::identity::IdNumber;
+use super::lifecycle::Lifecycle;
+use super::matter::{Category, Matter};
 use super::name::PersonName;
 use super::phone::Phone;
 use super::time::Timestamp;
@@ -141,6 +143,43 @@ pub struct OpenMatterRef {
     pub matter: u64,
     pub department: DeptCode,
     pub confidential: bool,
+    /// `None` in a record written before format 9, until the matter next changes: a lookup
+    /// then reads the matter instead.
+    pub glance: Option<MatterGlance>,
+}
+
+impl OpenMatterRef {
+    pub fn of(m: &Matter) -> OpenMatterRef {
+        OpenMatterRef {
+            matter: m.id,
+            department: m.department.clone(),
+            confidential: m.confidential(),
+            glance: Some(MatterGlance::of(m)),
+        }
+    }
+}
+
+/// What a lookup hit shows of an open matter (its deadline tier, the leader in charge) and
+/// what decides who may see it, kept beside the reference so that a hit costs one read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatterGlance {
+    pub category: Category,
+    pub accused_department: Option<DeptCode>,
+    /// The tier is worked out on the day it is read, from the state and its dates.
+    pub status: Lifecycle,
+    /// 领导包案: the leader's name as the desks show it.
+    pub lead: Option<String>,
+}
+
+impl MatterGlance {
+    pub fn of(m: &Matter) -> MatterGlance {
+        MatterGlance {
+            category: m.category,
+            accused_department: m.accused_department().cloned(),
+            status: m.status.clone(),
+            lead: m.lead.as_ref().map(|l| l.name.clone()),
+        }
+    }
 }
 
 impl Visitor {

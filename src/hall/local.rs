@@ -12,6 +12,7 @@ mod repeat;
 mod stats;
 mod steps;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,7 +46,7 @@ use crate::domain::registration::{
 use crate::domain::ticket::{ticket_label, DeskState, Ticket, TicketState};
 use crate::domain::time::Timestamp;
 use crate::domain::visit::Visit;
-use crate::domain::visitor::{KeyGradeChange, OpenMatterRef, Visitor, VisitorId};
+use crate::domain::visitor::{KeyGradeChange, MatterGlance, OpenMatterRef, Visitor, VisitorId};
 use crate::store::crypt;
 use crate::store::keys::{self, TreeId};
 use crate::store::{Store, Writer};
@@ -1177,8 +1178,8 @@ impl LocalHall {
     }
 
     /// The worst deadline tier among a visitor's open matters that the officer may see, and a
-    /// leader in charge of one: one read per open matter, skipped for an accusation the
-    /// officer may not see at all.
+    /// leader in charge of one, from what the visitor record keeps of them; a matter is
+    /// read only for a reference written before format 9 ([`OpenMatterRef::glance`]).
     fn open_matter_marks(
         &self,
         s: &Session,
@@ -1191,12 +1192,27 @@ impl LocalHall {
             if r.confidential && !sees_confidential {
                 continue;
             }
-            let Some(m) = self.store.get_id::<Matter>(r.matter)? else {
-                continue;
+            let glance = match &r.glance {
+                Some(g) => Cow::Borrowed(g),
+                None => match self.store.get_id::<Matter>(r.matter)? {
+                    Some(m) => Cow::Owned(MatterGlance::of(&m)),
+                    None => continue,
+                },
             };
-            if permissions::can_see_matter(&s.officer, &self.config, &m) {
-                worst = worst.max(self.tier_of(&m));
-                lead = lead.or(m.lead.map(|l| l.name));
+            let MatterGlance {
+                category,
+                accused_department,
+                status,
+                lead: leader,
+            } = glance.as_ref();
+            if permissions::can_see_subject(
+                &s.officer,
+                &self.config,
+                *category,
+                accused_department.as_ref(),
+            ) {
+                worst = worst.max(self.tier_of(status));
+                lead = lead.or_else(|| leader.clone());
             }
         }
         Ok((worst, lead))
@@ -1347,7 +1363,7 @@ impl LocalHall {
                     views::queue_entry(&t, visitor.as_ref(), confidential, &self.config);
                 // The queue is public: an accusation's tier and leader stay off it.
                 if let Some(m) = matter.filter(|m| !m.confidential()) {
-                    entry.tier = self.tier_of(&m);
+                    entry.tier = self.tier_of(&m.status);
                     entry.lead = m.lead.map(|l| l.name);
                 }
                 waiting.push(entry);
@@ -1494,11 +1510,7 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
         let before = open.clone();
         open.retain(|r| r.matter != m.id);
         if m.is_open() {
-            open.push(OpenMatterRef {
-                matter: m.id,
-                department: m.department.clone(),
-                confidential: m.confidential(),
-            });
+            open.push(OpenMatterRef::of(m));
         }
         v.summary.involve(&m.department, m.confidential());
         if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {

@@ -19,7 +19,13 @@ use serde::Serialize;
 /// 7: a finished `Ticket` names the officer who served it. (No hall held data in format 6.)
 /// 8: a day's statistics count 越级访, visits by level and satisfaction. (No hall held data
 /// in format 7.)
-pub const FORMAT_VERSION: u8 = 8;
+/// 9: a `Visitor`'s open matters keep what a lookup shows of them
+/// (`OpenMatterRef::glance`). Every other record has format 8's shape, and format 8
+/// values are still read ([`decode_since`]): a hall is not migrated.
+pub const FORMAT_VERSION: u8 = 9;
+
+/// The oldest format a hall may hold and this program reads.
+pub const OLDEST_FORMAT: u8 = 8;
 
 /// No stored record or network frame is ever this big; a length field that says
 /// otherwise is corruption or an attack.
@@ -67,14 +73,32 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// A stored value whose shape has not changed since [`OLDEST_FORMAT`]; records are
+/// decoded by `Stored::decode`, which knows their changes of shape.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    decode_since(bytes, OLDEST_FORMAT, |found, _| Err(version_error(found)))
+}
+
+/// A stored value that has had today's shape since format `since`: a value of an older
+/// format this program reads (from [`OLDEST_FORMAT`]) is decoded by `older` from its
+/// version and the bytes after it.
+pub fn decode_since<T: DeserializeOwned>(
+    bytes: &[u8],
+    since: u8,
+    older: impl FnOnce(u8, &[u8]) -> Result<T, CodecError>,
+) -> Result<T, CodecError> {
     match bytes.split_first() {
         None => Err(CodecError::Empty),
-        Some((&FORMAT_VERSION, rest)) => from_bytes(rest),
-        Some((&found, _)) => Err(CodecError::Version {
-            found,
-            expected: FORMAT_VERSION,
-        }),
+        Some((&found, rest)) if (since..=FORMAT_VERSION).contains(&found) => from_bytes(rest),
+        Some((&found, rest)) if (OLDEST_FORMAT..since).contains(&found) => older(found, rest),
+        Some((&found, _)) => Err(version_error(found)),
+    }
+}
+
+pub fn version_error(found: u8) -> CodecError {
+    CodecError::Version {
+        found,
+        expected: FORMAT_VERSION,
     }
 }
 
@@ -95,6 +119,29 @@ mod tests {
             Err(CodecError::Version { found: 99, .. })
         ));
         assert_eq!(decode::<u64>(&[]), Err(CodecError::Empty));
+    }
+
+    #[test]
+    fn an_older_format_is_read_by_its_own_decoder_and_an_unknown_one_refused() {
+        // Format 8 wrote a `u32` where today's shape is `(u32, bool)`.
+        let older = |found: u8, rest: &[u8]| {
+            assert_eq!(found, OLDEST_FORMAT);
+            from_bytes::<u32>(rest).map(|n| (n, false))
+        };
+        let mut old = encode(&7u32).unwrap();
+        old[0] = OLDEST_FORMAT;
+        assert_eq!(decode_since(&old, FORMAT_VERSION, older), Ok((7, false)));
+        let today = encode(&(7u32, true)).unwrap();
+        assert_eq!(decode_since(&today, FORMAT_VERSION, older), Ok((7, true)));
+        // A shape unchanged since format 8 reads both versions directly.
+        assert_eq!(decode::<u32>(&old), Ok(7));
+        for found in [OLDEST_FORMAT - 1, FORMAT_VERSION + 1] {
+            old[0] = found;
+            assert_eq!(
+                decode_since(&old, FORMAT_VERSION, older),
+                Err(version_error(found))
+            );
+        }
     }
 
     #[test]

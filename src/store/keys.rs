@@ -13,6 +13,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::codec::{self, CodecError};
+use super::format8;
 use super::Result;
 use crate::domain::account::LoginGuard;
 use crate::domain::audit::AuditRecord;
@@ -153,7 +155,18 @@ pub struct IndexEntry {
 /// A record type with its own tree and the index entries it implies.
 pub trait Stored: Serialize + DeserializeOwned {
     const TREE: TreeId;
+    /// The format version from which stored values have had this type's shape.
+    const SHAPE_SINCE: u8 = codec::OLDEST_FORMAT;
     fn key(&self) -> Vec<u8>;
+    /// A value stored in a format older than [`Stored::SHAPE_SINCE`] (not before
+    /// [`codec::OLDEST_FORMAT`]), from its version and the bytes after it.
+    fn decode_older(found: u8, _body: &[u8]) -> std::result::Result<Self, CodecError> {
+        Err(codec::version_error(found))
+    }
+    /// A stored value of this type, of any format this program reads.
+    fn decode(bytes: &[u8]) -> std::result::Result<Self, CodecError> {
+        codec::decode_since(bytes, Self::SHAPE_SINCE, Self::decode_older)
+    }
     /// The index entries the record implies; most records have none.
     fn indexes(&self) -> Vec<IndexEntry> {
         Vec::new()
@@ -528,8 +541,12 @@ fn pair(tree: TreeId, a: u64, b: u64) -> IndexEntry {
 
 impl Stored for Visitor {
     const TREE: TreeId = TreeId::Visitors;
+    const SHAPE_SINCE: u8 = 9;
     fn key(&self) -> Vec<u8> {
         id_key(self.id)
+    }
+    fn decode_older(_found: u8, body: &[u8]) -> std::result::Result<Self, CodecError> {
+        codec::from_bytes::<format8::Visitor>(body).map(Visitor::from)
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         let mut out = lookup_entries(&visitor_terms(self), self.id, self.summary.last_visit);

@@ -10,6 +10,7 @@ pub mod check;
 pub mod codec;
 mod counts;
 pub mod crypt;
+mod format8;
 pub mod keys;
 mod ledger_entries;
 pub mod migrate;
@@ -315,7 +316,7 @@ impl Store {
                 ),
             )
         })?;
-        codec::decode(&plain).map_err(|e| corrupt(T::TREE, key, e))
+        T::decode(&plain).map_err(|e| corrupt(T::TREE, key, e))
     }
 
     /// A record's bytes as stored: encoded and sealed under its tree and key.

@@ -2,7 +2,7 @@
 //! officer may do to an opened matter now (the desk's action panel).
 
 use super::LocalHall;
-use crate::domain::lifecycle::Tier;
+use crate::domain::lifecycle::{Lifecycle, Tier};
 use crate::domain::matter::{HistoryKind, Matter, MatterId};
 use crate::domain::officer::OfficerInfo;
 use crate::domain::oversight::{self, FollowUp, Oversight, OversightError, OversightKind};
@@ -82,10 +82,10 @@ impl LocalHall {
         steps.chain(oversee).collect()
     }
 
-    /// The deadline tier a list shows for the matter: that of its next deadline, as on the
-    /// matter's own lines.
-    pub(super) fn tier_of(&self, m: &Matter) -> Option<Tier> {
-        m.status
+    /// The deadline tier a list shows for a matter in `status`: that of its next deadline,
+    /// as on the matter's own lines.
+    pub(super) fn tier_of(&self, status: &Lifecycle) -> Option<Tier> {
+        status
             .deadline_status(&self.config.limits, self.today())
             .and_then(|d| d.tier)
     }
