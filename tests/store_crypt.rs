@@ -23,8 +23,9 @@ use lianfang::hall::{Hall, HallExt, LocalHall, MatchKind};
 use lianfang::store::check::check;
 use lianfang::store::crypt::{key_path, Crypt};
 use lianfang::store::keys::{Stored, TreeId};
+use lianfang::store::migrate::layout_of;
 use lianfang::store::table::TABLES;
-use lianfang::store::StoreError;
+use lianfang::store::{StoreError, LAYOUT};
 use support::*;
 
 const ID: &str = "110101197001010024";
@@ -440,6 +441,11 @@ fn a_format_8_hall_opens_as_it_is_and_marks_its_lookups_as_a_format_9_hall_does(
         LocalHall::open(&data, config.clone()).unwrap()
     };
     let (old, filled) = (open_copy("old"), open_copy("filled"));
+    // Stamped with the current layout at open: the previous program now refuses it.
+    let db = root.path().join("old").join("db");
+    drop(old);
+    assert_eq!(layout_of(&db, 64).unwrap(), Some(LAYOUT));
+    let old = LocalHall::open(&root.path().join("old"), config.clone()).unwrap();
     let glances = |hall: &LocalHall| -> Vec<Option<MatterGlance>> {
         let visitors = hall.store().all::<Visitor>();
         visitors
@@ -468,6 +474,8 @@ fn a_format_8_hall_opens_as_it_is_and_marks_its_lookups_as_a_format_9_hall_does(
         })
         .unwrap();
     assert!(glances(&filled).iter().all(Option::is_some));
+    // `check` compares every glance with its matter.
+    assert_consistent(filled.store());
 
     // The old records' marks come from reading their matters; the new ones' from the
     // glance: the same for an administrator, a desk that may not see accusations, and the

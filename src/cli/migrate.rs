@@ -11,7 +11,7 @@ use super::CliError;
 use crate::config::HallConfig;
 use crate::store::crypt::key_path;
 use crate::store::migrate::{layout_of, migrate as migrate_store};
-use crate::store::{StoreError, LAYOUT};
+use crate::store::{StoreError, LAYOUT, SAME_KEYS};
 
 /// Where the unfinished new database is written.
 const MIGRATING: &str = "db.migrating";
@@ -27,9 +27,9 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     let db = data.join("db");
     let store_error = |e: StoreError| CliError::Input(e.to_string());
     let found = layout_of(&db, config.cache_mb).map_err(store_error)?;
-    if found == Some(LAYOUT) {
+    if found.is_some_and(|found| SAME_KEYS.contains(&found)) {
         println!(
-            "数据目录 {} 已经是当前格式（第 {LAYOUT} 版），无需迁移。",
+            "数据目录 {} 已经是当前格式（第 {LAYOUT} 版，或本程序直接打开的第 10 版），无需迁移。",
             data.display()
         );
         return Ok(());

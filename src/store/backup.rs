@@ -170,10 +170,10 @@ fn read_chunk(r: &mut impl Read) -> Result<Vec<u8>, BackupError> {
     Ok(bytes)
 }
 
-/// The layouts whose backups restore into this one: entries name their table, and
-/// layout 10 changed only where sled keeps the tables ([`super::table`]), not what
-/// they hold.
-const RESTORES_LAYOUTS: [u32; 2] = [9, LAYOUT];
+/// The layouts whose backups restore into this one: entries name their table, layout 10
+/// changed only where sled keeps the tables ([`super::table`]), not what they hold, and
+/// layout 11 only the stamp.
+const RESTORES_LAYOUTS: [u32; 3] = [9, 10, LAYOUT];
 
 /// Verifies `backup`, then fills the new store at `db_path` with it. Returns the
 /// header and the number of entries. The caller makes sure `db_path` is new. The

@@ -21,7 +21,8 @@ use serde::Serialize;
 /// in format 7.)
 /// 9: a `Visitor`'s open matters keep what a lookup shows of them
 /// (`OpenMatterRef::glance`). Every other record has format 8's shape, and format 8
-/// values are still read ([`decode_since`]): a hall is not migrated.
+/// values are still read ([`decode_since`]): a hall is not migrated. The glance holds a
+/// `Lifecycle`, `Category` and `DeptCode`: a change to their shape changes `Visitor`'s.
 pub const FORMAT_VERSION: u8 = 9;
 
 /// The oldest format a hall may hold and this program reads.

@@ -1,6 +1,8 @@
 //! Records as format 8 stored them, where their shape has changed since: read from a hall
 //! written by an older program, never written. Frozen: a field here must keep the place
-//! and type format 8 gave it, whatever the domain types become.
+//! and encoding format 8 gave it, whatever the domain types become. The field types
+//! named from the domain (identity number, name, phone, time, grade, department) are
+//! encoded as in format 8; one whose shape changes must be frozen here too.
 
 use serde::Deserialize;
 

@@ -545,8 +545,11 @@ impl Stored for Visitor {
     fn key(&self) -> Vec<u8> {
         id_key(self.id)
     }
-    fn decode_older(_found: u8, body: &[u8]) -> std::result::Result<Self, CodecError> {
-        codec::from_bytes::<format8::Visitor>(body).map(Visitor::from)
+    fn decode_older(found: u8, body: &[u8]) -> std::result::Result<Self, CodecError> {
+        match found {
+            8 => codec::from_bytes::<format8::Visitor>(body).map(Visitor::from),
+            _ => Err(codec::version_error(found)),
+        }
     }
     fn indexes(&self) -> Vec<IndexEntry> {
         let mut out = lookup_entries(&visitor_terms(self), self.id, self.summary.last_visit);

@@ -141,10 +141,14 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 /// ledgers' entries; 7: a matter's entry holds its whole ledger row; 8: no indexes of
 /// visits and matters by time, the ledgers' entries are keyed the same way; 9: a
 /// visitor's visits and matters and a matter's audit records kept as one list each,
-/// [`keys::is_list`]; 10: every table a key range of one sled tree, [`table`]). A data
+/// [`keys::is_list`]; 10: every table a key range of one sled tree, [`table`]; 11: the
+/// keys of layout 10, stamped anew because its records may be of format 9, which a program
+/// of layout 10 cannot read and would overwrite as if they were not there). A data
 /// directory written with another layout would answer lookups wrongly, so it is refused
-/// at open; layouts 4 to 9 are converted by [`migrate`].
-pub const LAYOUT: u32 = 10;
+/// at open; layouts 4 to 9 are converted by [`migrate`], layout 10 is opened as it is.
+pub const LAYOUT: u32 = 11;
+/// The layouts opened as they are, stamped [`LAYOUT`] at open: those with its keys.
+pub const SAME_KEYS: [u32; 2] = [10, LAYOUT];
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta table.
 const KEY_CHECK: &[u8] = b"store.key_check";
@@ -175,21 +179,22 @@ fn existing_tree(db: &sled::Db, name: &str) -> Result<Option<sled::Tree>> {
     Ok((!tree.is_empty()).then_some(tree))
 }
 
-/// Stamps a new store with [`LAYOUT`]; refuses one stamped with another (before
-/// creating anything in it). Returns the tables.
+/// Stamps a new store, or one of the [`SAME_KEYS`] layouts, with [`LAYOUT`]; refuses one
+/// stamped with another (before creating anything in it). Returns the tables.
 fn check_layout(db: &sled::Db) -> Result<sled::Tree> {
-    let Some(found) = stored_layout(db)? else {
-        let tables = db.open_tree(TABLES)?;
-        Table::new(&tables, TreeId::Meta).insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
-        return Ok(tables);
-    };
-    if found != LAYOUT {
+    let found = stored_layout(db)?;
+    if found.is_some_and(|found| !SAME_KEYS.contains(&found)) {
         return Err(StoreError::Layout {
-            found,
+            found: found.unwrap_or(0),
             expected: LAYOUT,
         });
     }
-    Ok(db.open_tree(TABLES)?)
+    let tables = db.open_tree(TABLES)?;
+    if found != Some(LAYOUT) {
+        // Before this program writes a record: from now on the previous one refuses it.
+        Table::new(&tables, TreeId::Meta).insert(LAYOUT_KEY, &LAYOUT.to_be_bytes())?;
+    }
+    Ok(tables)
 }
 
 /// Records a new store's key check value; refuses a key whose value differs.
