@@ -1,6 +1,6 @@
 //! Index consistency: `check` finds nothing wrong after any command of a long
-//! mixed scenario, and does find corrupted values and missing or extra index
-//! entries written behind the store's back.
+//! mixed scenario, and does find corrupted values, missing or extra index entries and
+//! stale glances of open matters written behind the store's back.
 
 mod raw_sled;
 mod support;
@@ -347,6 +347,29 @@ fn check_of_a_fresh_and_of_an_empty_hall_is_clean() {
         report.records >= 2,
         "the officer and the login's audit record"
     );
+}
+
+#[test]
+fn check_reports_a_glance_that_is_not_what_its_matter_says() {
+    let t = TestHall::new();
+    let reg = t.officer("reg", Role::Registrar, "xfj");
+    let r = t
+        .hall
+        .register(&reg, walk_in("张三", &nth_id(1), "", "rs"))
+        .unwrap();
+    assert_consistent(t.hall.store());
+    let store = t.hall.store();
+    let mut v = t.visitor(r.visitor);
+    let glance = v.summary.open_matters[0].glance.as_mut();
+    glance.expect("registration writes the glance").lead = Some("某领导".into());
+    store.write(|w| w.put(&v)).unwrap();
+    let problems = check(store).unwrap().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("与事项记录不符"), "{problems:?}");
+    // A reference written before format 9 has no glance: nothing to compare.
+    v.summary.open_matters[0].glance = None;
+    store.write(|w| w.put(&v)).unwrap();
+    assert_consistent(store);
 }
 
 #[test]

@@ -1506,14 +1506,14 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
         let Some(mut v) = w.get_id::<Visitor>(*vid)? else {
             continue;
         };
+        let stored = v.clone();
         let open = &mut v.summary.open_matters;
-        let before = open.clone();
         open.retain(|r| r.matter != m.id);
         if m.is_open() {
             open.push(OpenMatterRef::of(m));
         }
         v.summary.involve(&m.department, m.confidential());
-        if before != v.summary.open_matters || w.get_id::<Visitor>(*vid)?.as_ref() != Some(&v) {
+        if v != stored {
             w.put(&v)?;
         }
     }

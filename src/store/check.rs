@@ -1,6 +1,7 @@
 //! `lianfang check`: every record decodes, every index entry a record implies
-//! exists, every index entry belongs to a record, and desks and called tickets
-//! agree. Streams through the trees, so memory stays flat on a large hall.
+//! exists, every index entry belongs to a record, desks and called tickets agree, and
+//! visitors' glances of their open matters are current. Streams through the trees, so
+//! memory stays flat on a large hall.
 
 use super::keys::{self, Stored, TreeId};
 use super::{Result, Store, StoreError};
@@ -10,7 +11,7 @@ use crate::domain::matter::Matter;
 use crate::domain::officer::Officer;
 use crate::domain::ticket::{DeskState, Ticket, TicketState};
 use crate::domain::visit::Visit;
-use crate::domain::visitor::{KeyGradeChange, Visitor};
+use crate::domain::visitor::{KeyGradeChange, MatterGlance, Visitor};
 
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -44,6 +45,7 @@ pub fn check(store: &Store) -> Result<CheckReport> {
         backward(store, tree, &mut report)?;
     }
     desks_and_tickets(store, &mut report)?;
+    open_matter_glances(store, &mut report)?;
     ledger_entries(store, &mut report)?;
     counter_ahead_of::<Visitor>(store, "seq.visitor", &mut report)?;
     counter_ahead_of::<Visit>(store, "seq.visit", &mut report)?;
@@ -118,6 +120,31 @@ fn desks_and_tickets(store: &Store, report: &mut CheckReport) -> Result<()> {
                     ticket.label
                 ),
             );
+        }
+    }
+    Ok(())
+}
+
+/// Every glance a visitor keeps of an open matter is what the matter says now: lookups
+/// show the deadline tier and the leader from it, and hide by it. (A reference written
+/// before format 9 has none and is not checked.)
+fn open_matter_glances(store: &Store, report: &mut CheckReport) -> Result<()> {
+    for visitor in store.all::<Visitor>().filter_map(|v| v.ok()) {
+        for r in &visitor.summary.open_matters {
+            let Some(glance) = &r.glance else { continue };
+            let now = match store.get_id::<Matter>(r.matter) {
+                Ok(m) => m.filter(Matter::is_open).map(|m| MatterGlance::of(&m)),
+                Err(_) => continue,
+            };
+            if now.as_ref() != Some(glance) {
+                note(
+                    report,
+                    format!(
+                        "来访人（编号 {}）记下的在办事项（编号 {}）与事项记录不符：查询显示的期限、包案领导或可见范围会出错",
+                        visitor.id, r.matter
+                    ),
+                );
+            }
         }
     }
     Ok(())
