@@ -183,9 +183,9 @@ fn existing_tree(db: &sled::Db, name: &str) -> Result<Option<sled::Tree>> {
 /// stamped with another (before creating anything in it). Returns the tables.
 fn check_layout(db: &sled::Db) -> Result<sled::Tree> {
     let found = stored_layout(db)?;
-    if found.is_some_and(|found| !SAME_KEYS.contains(&found)) {
+    if let Some(found) = found.filter(|found| !SAME_KEYS.contains(found)) {
         return Err(StoreError::Layout {
-            found: found.unwrap_or(0),
+            found,
             expected: LAYOUT,
         });
     }
