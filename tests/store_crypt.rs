@@ -512,6 +512,7 @@ fn a_format_8_hall_opens_as_it_is_and_marks_its_lookups_as_a_format_9_hall_does(
         text: "请按期办结".into(),
     };
     old.oversee(admin, matter.id, instruction).unwrap();
+    let now: Matter = old.store().get_id(matter.id).unwrap().unwrap();
     for id in &matter.visitors {
         let v: Visitor = old.store().get_id(*id).unwrap().unwrap();
         let r = v
@@ -520,7 +521,6 @@ fn a_format_8_hall_opens_as_it_is_and_marks_its_lookups_as_a_format_9_hall_does(
             .iter()
             .find(|r| r.matter == matter.id)
             .unwrap();
-        let now: Matter = old.store().get_id(matter.id).unwrap().unwrap();
         assert_eq!(r.glance, Some(MatterGlance::of(&now)));
     }
 }

@@ -27,9 +27,9 @@ pub fn migrate(data: &Path, config: HallConfig) -> Result<(), CliError> {
     let db = data.join("db");
     let store_error = |e: StoreError| CliError::Input(e.to_string());
     let found = layout_of(&db, config.cache_mb).map_err(store_error)?;
-    if found.is_some_and(|found| SAME_KEYS.contains(&found)) {
+    if let Some(found) = found.filter(|found| SAME_KEYS.contains(found)) {
         println!(
-            "数据目录 {} 已经是当前格式（第 {LAYOUT} 版，或本程序直接打开的第 10 版），无需迁移。",
+            "数据目录 {} 是第 {found} 版格式，本程序直接打开（当前为第 {LAYOUT} 版），无需迁移。",
             data.display()
         );
         return Ok(());
