@@ -8,7 +8,6 @@ use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
-use lianfang::config::HallConfig;
 use lianfang::domain::ledger::LedgerKind;
 use lianfang::domain::stats::measures::{Measure, Value};
 use lianfang::domain::stats::period::{Period, PeriodKind};
@@ -108,7 +107,7 @@ pub fn child(arg: &str) {
     };
     let kind = LedgerKind::parse(kind).expect("ledger");
     // `LIANFANG_BENCH_CACHE_MB` shrinks sled's cache, to tell its growth from the export's.
-    let mut config = HallConfig::embedded();
+    let mut config = crate::hall_config(Path::new(dir));
     if let Some(mb) = std::env::var("LIANFANG_BENCH_CACHE_MB")
         .ok()
         .and_then(|v| v.parse().ok())

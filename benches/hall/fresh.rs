@@ -7,7 +7,6 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::process::Command as Process;
 
-use lianfang::config::HallConfig;
 use lianfang::demo;
 use lianfang::hall::{Hall, LocalHall};
 
@@ -68,7 +67,8 @@ pub fn section(work: &Path) {
 }
 
 pub fn child(work: &Path) {
-    let hall = LocalHall::open(&work.join("hall"), HallConfig::embedded()).expect("open hall");
+    let dir = work.join("hall");
+    let hall = LocalHall::open(&dir, crate::hall_config(&dir)).expect("open hall");
     let peer = Peer::open(&work.join("peer.sqlite")).expect("open the SQLite peer");
     let admin = hall
         .login("admin", demo::DEMO_PASSWORD, "bench")

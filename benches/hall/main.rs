@@ -1,4 +1,4 @@
-//! `cargo bench --bench hall -- [--visitors N] [--queries Q] [--export-only]`
+//! `cargo bench --bench hall -- [--visitors N] [--queries Q] [--cache-mb M] [--export-only]`
 //!
 //! Builds a generated hall (the `demo` generator) and measures it through the
 //! service, side by side with an indexed SQLite peer holding the same data,
@@ -46,6 +46,9 @@ struct Args {
     queries: usize,
     registrations: usize,
     idle_seconds: u64,
+    /// Sled's cache for every process that opens the hall, written into the hall's
+    /// own config; the embedded config's otherwise.
+    cache_mb: Option<u64>,
     /// Build the hall and measure only the ledger export.
     export_only: bool,
 }
@@ -56,6 +59,7 @@ fn args() -> Args {
         queries: 10_000,
         registrations: 2_000,
         idle_seconds: 60,
+        cache_mb: None,
         export_only: false,
     };
     let argv: Vec<String> = std::env::args().collect();
@@ -72,8 +76,37 @@ fn args() -> Args {
     if let Some(s) = value("--idle-seconds") {
         a.idle_seconds = s.max(1);
     }
+    a.cache_mb = value("--cache-mb");
     a.export_only = argv.iter().any(|x| x == "--export-only");
     a
+}
+
+/// The config every process of the benchmark opens the hall with: the hall's own
+/// `lianfang.toml` when the run wrote one (`--cache-mb`), as `lianfang serve` reads it.
+pub fn hall_config(hall_dir: &Path) -> HallConfig {
+    let own = hall_dir.join("lianfang.toml");
+    if own.exists() {
+        HallConfig::load(&own).expect("the benchmark's hall config")
+    } else {
+        HallConfig::embedded()
+    }
+}
+
+/// Writes the embedded config with sled's cache set to `cache_mb` into the hall's
+/// directory, where the server, the desk and the fresh processes read it.
+fn write_cache_config(hall_dir: &Path, cache_mb: u64) {
+    let default = "cache_mb = 64\n";
+    let text = lianfang::config::DEFAULT_TOML;
+    assert!(
+        text.contains(default),
+        "the embedded config no longer says {default:?}"
+    );
+    std::fs::create_dir_all(hall_dir).expect("hall dir");
+    std::fs::write(
+        hall_dir.join("lianfang.toml"),
+        text.replace(default, &format!("cache_mb = {cache_mb}\n")),
+    )
+    .expect("write the hall config");
 }
 
 fn main() {
@@ -110,7 +143,11 @@ fn main() {
     );
     println!("{}", stats::page_cache());
 
-    let config = HallConfig::embedded();
+    if let Some(mb) = args.cache_mb {
+        write_cache_config(&hall_dir, mb);
+    }
+    let config = hall_config(&hall_dir);
+    println!("sled cache {} MiB in every process", config.cache_mb);
     let started = Instant::now();
     let hall = Arc::new(LocalHall::open(&hall_dir, config.clone()).expect("open hall"));
     demo::create_accounts(&hall).expect("demo accounts");
@@ -648,7 +685,7 @@ fn open_section(dir: &PathBuf) {
 
 fn open_child(dir: &Path) {
     let started = Instant::now();
-    let hall = LocalHall::open(dir, HallConfig::embedded()).expect("open");
+    let hall = LocalHall::open(dir, hall_config(dir)).expect("open");
     let opened = started.elapsed();
     // Login is not timed: argon2 is deliberately slow and not part of opening.
     let s = hall
