@@ -1,0 +1,231 @@
+//! Durable changes on the floor's data, sled against SQLite holding the same rows:
+//! the write floor under issue 6's registration targets. A commit re-files `r` ranked
+//! index entries (each removed and written again under a new last visit, as a repeat
+//! visit re-files the visitor's lookup terms), rewrites one visitor and appends a visit
+//! and a matter; sled applies it as one batch and flushes, SQLite as one transaction
+//! with `synchronous = FULL`. The two alternate, commit by commit, on the same machine.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use lianfang::domain::time::Timestamp;
+use lianfang::store::keys::{self, TreeId};
+use lianfang::store::table::{Table, TABLES};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::{params, Connection};
+
+use crate::stats::{fmt_duration, ratio, Summary};
+use crate::{term_of, Records, FLOOR};
+
+const COMMITS: usize = 300;
+
+/// Entries re-filed per commit: one, a few, a visitor's 15 lookup terms, and 27
+/// (with the three records, about the 55 keys a repeat visit writes).
+const REFILES: [usize; 4] = [1, 4, 15, 27];
+
+/// The same sizes and cache as the hall benchmark's SQLite peer.
+const PRAGMAS: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+PRAGMA cache_size = -65536;
+";
+
+/// One commit's changes, the same for both: `(tree, key, value)`, no value to remove.
+type Change = Vec<(TreeId, Vec<u8>, Option<Vec<u8>>)>;
+
+pub fn section(db: &sled::Db, work: &Path, visitors: u64) {
+    let started = Instant::now();
+    let conn = copy_to_sqlite(db, &work.join("floor.sqlite"));
+    println!(
+        "\n## Durable changes, sled against SQLite holding the same rows\n\n\
+         SQLite copy made in {:.1} s. {COMMITS} commits each, alternating; sled: one \
+         `apply_batch` then `flush`; SQLite: one transaction, synchronous = FULL.\n",
+        started.elapsed().as_secs_f64()
+    );
+    println!("| re-filed entries | keys written | sled p50 | p99 | of it the batch, p50 | SQLite p50 | p99 | ratio p50 | ratio p99 |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let mut rng = StdRng::seed_from_u64(13);
+    let mut next = NextIds::after(visitors);
+    for refiles in REFILES {
+        let (mut ours, mut batches, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+        let mut keys_written = 0;
+        for _ in 0..COMMITS {
+            let change = change(db, visitors, refiles, &mut next, &mut rng);
+            keys_written = change.len();
+            let (total, batch) = apply_sled(db, &change);
+            ours.push(total);
+            batches.push(batch);
+            theirs.push(apply_sqlite(&conn, &change));
+        }
+        let (ours, batches, theirs) =
+            (Summary::of(ours), Summary::of(batches), Summary::of(theirs));
+        println!(
+            "| {refiles} | {keys_written} | {} | {} | {} | {} | {} | {} | {} |",
+            fmt_duration(ours.p50),
+            fmt_duration(ours.p99),
+            fmt_duration(batches.p50),
+            fmt_duration(theirs.p50),
+            fmt_duration(theirs.p99),
+            ratio(ours.p50, theirs.p50),
+            ratio(ours.p99, theirs.p99),
+        );
+    }
+}
+
+/// Ids after the floor's own visits and matters: new records append, as in the hall.
+struct NextIds {
+    visit: u64,
+    matter: u64,
+}
+
+impl NextIds {
+    fn after(visitors: u64) -> NextIds {
+        let count = |tree: TreeId| {
+            FLOOR
+                .iter()
+                .find(|r| r.tree == tree)
+                .map_or(0, |r| visitors * r.per_thousand / 1_000)
+        };
+        NextIds {
+            visit: count(TreeId::Visits),
+            matter: count(TreeId::Matters),
+        }
+    }
+}
+
+/// `refiles` distinct random visitors' index entries moved to a new last visit, one
+/// visitor rewritten, a visit and a matter appended. Reads sled's current keys first,
+/// outside the timed part.
+fn change(
+    db: &sled::Db,
+    visitors: u64,
+    refiles: usize,
+    next: &mut NextIds,
+    rng: &mut StdRng,
+) -> Change {
+    let index = crate::raw_sled::table(db, TreeId::IxIdNumber);
+    let mut out: Change = Vec::new();
+    let mut picked = HashSet::new();
+    while picked.len() < refiles {
+        let id = rng.gen_range(0..visitors);
+        if !picked.insert(id) {
+            continue;
+        }
+        let (old, _) = index
+            .scan_prefix(term_of(id))
+            .next()
+            .expect("indexed")
+            .expect("scan");
+        let now = Timestamp(rng.gen_range(1_795_000_000..1_800_000_000));
+        out.push((TreeId::IxIdNumber, old.to_vec(), None));
+        out.push((
+            TreeId::IxIdNumber,
+            keys::lookup_key(&term_of(id), false, Some(now), id),
+            Some(Vec::new()),
+        ));
+    }
+    let mut record = |tree: TreeId, id: u64| {
+        let bytes = FLOOR
+            .iter()
+            .find(|r: &&Records| r.tree == tree)
+            .map_or(0, |r| r.value_bytes);
+        let value: Vec<u8> = (0..bytes).map(|_| rng.gen()).collect();
+        out.push((tree, keys::id_key(id), Some(value)));
+    };
+    record(TreeId::Visitors, picked.into_iter().next().unwrap_or(0));
+    record(TreeId::Visits, next.visit);
+    record(TreeId::Matters, next.matter);
+    next.visit += 1;
+    next.matter += 1;
+    out
+}
+
+/// The whole durable commit, and the batch alone.
+fn apply_sled(db: &sled::Db, change: &Change) -> (Duration, Duration) {
+    let tables = db.open_tree(TABLES).expect("tree");
+    let mut batch = sled::Batch::default();
+    for (tree, key, value) in change {
+        let key = Table::full_key(*tree, key);
+        match value {
+            Some(v) => batch.insert(key, v.as_slice()),
+            None => batch.remove(key),
+        }
+    }
+    let started = Instant::now();
+    tables.apply_batch(batch).expect("batch");
+    let batch = started.elapsed();
+    db.flush().expect("flush");
+    (started.elapsed(), batch)
+}
+
+fn apply_sqlite(conn: &Connection, change: &Change) -> Duration {
+    let started = Instant::now();
+    let tx = conn.unchecked_transaction().expect("begin");
+    for (tree, key, value) in change {
+        let (record, name) = (is_record(*tree), tree.name());
+        let sql = match (record, value.is_some()) {
+            (true, true) => format!("INSERT OR REPLACE INTO {name} VALUES (?1, ?2)"),
+            (false, true) => format!("INSERT INTO {name} VALUES (?1)"),
+            (_, false) => format!("DELETE FROM {name} WHERE k = ?1"),
+        };
+        let mut stmt = tx.prepare_cached(&sql).expect("prepare");
+        match (record, value) {
+            (true, Some(v)) => stmt.execute(params![row_id(key), v]),
+            (true, None) => stmt.execute(params![row_id(key)]),
+            (false, _) => stmt.execute(params![key]),
+        }
+        .expect("write");
+    }
+    tx.commit().expect("commit");
+    started.elapsed()
+}
+
+fn is_record(tree: TreeId) -> bool {
+    tree != TreeId::IxIdNumber
+}
+
+fn row_id(key: &[u8]) -> i64 {
+    keys::trailing_id(key).expect("an id key") as i64
+}
+
+/// The floor's rows in SQLite as its best schema holds them: records in rowid tables
+/// keyed by their id, the index a `WITHOUT ROWID` table of its keys.
+fn copy_to_sqlite(db: &sled::Db, path: &Path) -> Connection {
+    let mut conn = Connection::open(path).expect("sqlite");
+    conn.execute_batch(PRAGMAS).expect("pragmas");
+    for records in &FLOOR {
+        let (record, name) = (is_record(records.tree), records.tree.name());
+        conn.execute_batch(&if record {
+            format!("CREATE TABLE {name} (k INTEGER PRIMARY KEY, v BLOB NOT NULL);")
+        } else {
+            format!("CREATE TABLE {name} (k BLOB PRIMARY KEY) WITHOUT ROWID;")
+        })
+        .expect("create");
+        let mut rows = crate::raw_sled::table(db, records.tree).iter().peekable();
+        while rows.peek().is_some() {
+            let tx = conn.transaction().expect("begin");
+            {
+                let mut stmt = tx
+                    .prepare(&if record {
+                        format!("INSERT INTO {name} VALUES (?1, ?2)")
+                    } else {
+                        format!("INSERT INTO {name} VALUES (?1)")
+                    })
+                    .expect("prepare");
+                for row in rows.by_ref().take(100_000) {
+                    let (k, v) = row.expect("read");
+                    if record {
+                        stmt.execute(params![row_id(&k), v.as_ref()])
+                    } else {
+                        stmt.execute(params![k.as_ref()])
+                    }
+                    .expect("insert");
+                }
+            }
+            tx.commit().expect("commit");
+        }
+    }
+    conn
+}
