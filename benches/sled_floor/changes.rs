@@ -3,7 +3,9 @@
 //! index entries (each removed and written again under a new last visit, as a repeat
 //! visit re-files the visitor's lookup terms), rewrites one visitor and appends a visit
 //! and a matter; sled applies it as one batch and flushes, SQLite as one transaction
-//! with `synchronous = FULL`. The two alternate, commit by commit, on the same machine.
+//! with `synchronous = FULL`. The two alternate, commit by commit, on the same machine:
+//! first on the data as loaded, then again after both have lived through about two
+//! years of visits (every entry re-filed twice), whose rewritten pages a hall has.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -13,6 +15,7 @@ use lianfang::domain::time::Timestamp;
 use lianfang::store::keys::{self, TreeId};
 use lianfang::store::table::{Table, TABLES};
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection};
 
@@ -44,25 +47,41 @@ pub fn section(db: &sled::Db, work: &Path, visitors: u64) {
          `apply_batch` then `flush`; SQLite: one transaction, synchronous = FULL.\n",
         started.elapsed().as_secs_f64()
     );
-    println!("| re-filed entries | keys written | sled p50 | p99 | of it the batch, p50 | SQLite p50 | p99 | ratio p50 | ratio p99 |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| data | re-filed entries | keys written | sled p50 | p99 | of it the batch, p50 | SQLite p50 | p99 | ratio p50 | ratio p99 |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let mut rng = StdRng::seed_from_u64(13);
     let mut next = NextIds::after(visitors);
+    measure(db, &conn, visitors, "as loaded", &mut next, &mut rng);
+    let started = Instant::now();
+    age(db, &conn, visitors, &mut rng);
+    let aged = format!("aged ({:.0} s)", started.elapsed().as_secs_f64());
+    measure(db, &conn, visitors, &aged, &mut next, &mut rng);
+}
+
+/// A row per number of re-filed entries: sled and SQLite making the same commits.
+fn measure(
+    db: &sled::Db,
+    conn: &Connection,
+    visitors: u64,
+    data: &str,
+    next: &mut NextIds,
+    rng: &mut StdRng,
+) {
     for refiles in REFILES {
         let (mut ours, mut batches, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
         let mut keys_written = 0;
         for _ in 0..COMMITS {
-            let change = change(db, visitors, refiles, &mut next, &mut rng);
+            let change = registration(db, visitors, refiles, next, rng);
             keys_written = change.len();
             let (total, batch) = apply_sled(db, &change);
             ours.push(total);
             batches.push(batch);
-            theirs.push(apply_sqlite(&conn, &change));
+            theirs.push(apply_sqlite(conn, &change));
         }
         let (ours, batches, theirs) =
             (Summary::of(ours), Summary::of(batches), Summary::of(theirs));
         println!(
-            "| {refiles} | {keys_written} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {data} | {refiles} | {keys_written} | {} | {} | {} | {} | {} | {} | {} |",
             fmt_duration(ours.p50),
             fmt_duration(ours.p99),
             fmt_duration(batches.p50),
@@ -71,6 +90,22 @@ pub fn section(db: &sled::Db, work: &Path, visitors: u64) {
             ratio(ours.p50, theirs.p50),
             ratio(ours.p99, theirs.p99),
         );
+    }
+}
+
+/// About two years of visits, as the demo hall has had: every visitor's entry re-filed
+/// twice and its record rewritten, in untimed commits of 1,000 visitors, so both
+/// stores' pages have been rewritten in place as a living hall's are.
+fn age(db: &sled::Db, conn: &Connection, visitors: u64, rng: &mut StdRng) {
+    for _ in 0..2 {
+        let mut ids: Vec<u64> = (0..visitors).collect();
+        ids.shuffle(rng);
+        for chunk in ids.chunks(1_000) {
+            let mut change = refile(db, chunk, rng);
+            change.extend(chunk.iter().map(|&id| record(TreeId::Visitors, id, rng)));
+            apply_sled(db, &change);
+            apply_sqlite(conn, &change);
+        }
     }
 }
 
@@ -95,24 +130,35 @@ impl NextIds {
     }
 }
 
-/// `refiles` distinct random visitors' index entries moved to a new last visit, one
-/// visitor rewritten, a visit and a matter appended. Reads sled's current keys first,
-/// outside the timed part.
-fn change(
+/// A registration's writes: `refiles` distinct random visitors' index entries re-filed,
+/// one visitor rewritten, a visit and a matter appended.
+fn registration(
     db: &sled::Db,
     visitors: u64,
     refiles: usize,
     next: &mut NextIds,
     rng: &mut StdRng,
 ) -> Change {
-    let index = crate::raw_sled::table(db, TreeId::IxIdNumber);
-    let mut out: Change = Vec::new();
     let mut picked = HashSet::new();
     while picked.len() < refiles {
-        let id = rng.gen_range(0..visitors);
-        if !picked.insert(id) {
-            continue;
-        }
+        picked.insert(rng.gen_range(0..visitors));
+    }
+    let ids: Vec<u64> = picked.into_iter().collect();
+    let mut out = refile(db, &ids, rng);
+    out.push(record(TreeId::Visitors, ids[0], rng));
+    out.push(record(TreeId::Visits, next.visit, rng));
+    out.push(record(TreeId::Matters, next.matter, rng));
+    next.visit += 1;
+    next.matter += 1;
+    out
+}
+
+/// Each of `ids`' index entries removed and filed again under a new last visit. Reads
+/// sled's current keys, outside any timed part.
+fn refile(db: &sled::Db, ids: &[u64], rng: &mut StdRng) -> Change {
+    let index = crate::raw_sled::table(db, TreeId::IxIdNumber);
+    let mut out: Change = Vec::new();
+    for &id in ids {
         let (old, _) = index
             .scan_prefix(term_of(id))
             .next()
@@ -126,20 +172,17 @@ fn change(
             Some(Vec::new()),
         ));
     }
-    let mut record = |tree: TreeId, id: u64| {
-        let bytes = FLOOR
-            .iter()
-            .find(|r: &&Records| r.tree == tree)
-            .map_or(0, |r| r.value_bytes);
-        let value: Vec<u8> = (0..bytes).map(|_| rng.gen()).collect();
-        out.push((tree, keys::id_key(id), Some(value)));
-    };
-    record(TreeId::Visitors, picked.into_iter().next().unwrap_or(0));
-    record(TreeId::Visits, next.visit);
-    record(TreeId::Matters, next.matter);
-    next.visit += 1;
-    next.matter += 1;
     out
+}
+
+/// A record of `tree` written anew: random bytes of its sealed size.
+fn record(tree: TreeId, id: u64, rng: &mut StdRng) -> (TreeId, Vec<u8>, Option<Vec<u8>>) {
+    let bytes = FLOOR
+        .iter()
+        .find(|r: &&Records| r.tree == tree)
+        .map_or(0, |r| r.value_bytes);
+    let value: Vec<u8> = (0..bytes).map(|_| rng.gen()).collect();
+    (tree, keys::id_key(id), Some(value))
 }
 
 /// The whole durable commit, and the batch alone.
