@@ -458,6 +458,13 @@ fn a_visitor_waiting_today_keeps_one_ticket_after_their_history_is_imported() {
         waiting.visitor,
     );
     assert_eq!(visits.unwrap().len(), 2, "the imported visit is 张三's");
+    // Today's visit stays the last one: the lookup ranks and the panel shows by it.
+    let summary = t.visitor(waiting.visitor).summary;
+    let today: Visit = t.hall.store().get_id(waiting.visit).unwrap().unwrap();
+    assert_eq!(
+        (summary.visit_count, summary.last_visit),
+        (2, Some(today.at))
+    );
 
     let before = t.snapshot();
     let message = conflict(t.hall.register(&reg, walk_in("张三", &nth_id(1), "", "rs")));

@@ -90,14 +90,15 @@ pub struct SummaryFigures {
 }
 
 impl VisitorSummary {
-    /// A visit at `department` about a matter that is `confidential` or not.
+    /// A visit at `department` about a matter that is `confidential` or not. An older
+    /// visit recorded later (a ledger import) leaves the last visit where it is.
     pub fn record_visit(&mut self, at: Timestamp, department: &DeptCode, confidential: bool) {
         self.visit_count += 1;
-        self.last_visit = Some(at);
+        self.last_visit = self.last_visit.max(Some(at));
         if confidential {
             self.confidential_visits += 1;
         } else {
-            self.last_public_visit = Some(at);
+            self.last_public_visit = self.last_public_visit.max(Some(at));
         }
         self.involve(department, confidential);
     }
@@ -237,7 +238,18 @@ mod tests {
         assert_eq!(public.departments, std::slice::from_ref(&rs));
         // 公安 later takes an ordinary matter too: no longer a secret.
         s.involve(&DeptCode::new("ga"), false);
-        assert_eq!(s.figures(false).departments, [rs, DeptCode::new("ga")]);
+        assert_eq!(
+            s.figures(false).departments,
+            [rs.clone(), DeptCode::new("ga")]
+        );
+        // An older visit imported afterwards counts, but is not the last one.
+        s.record_visit(Timestamp(50), &rs, false);
+        s.record_visit(Timestamp(60), &DeptCode::new("jw"), true);
+        assert_eq!(
+            (s.figures(true).visit_count, s.figures(true).last_visit),
+            (4, Some(Timestamp(200)))
+        );
+        assert_eq!(s.figures(false).last_visit, Some(Timestamp(100)));
     }
 
     #[test]
