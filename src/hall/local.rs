@@ -465,6 +465,8 @@ impl LocalHall {
             visitor
                 .summary
                 .record_visit(now, &dept.code, matter.confidential());
+            // The matter's other visitors are refreshed below; this one is put once.
+            note_matter(&mut visitor, &matter);
             w.put(&visitor)?;
             w.put(&matter)?;
             refresh_open_matter(w, &matter)?;
@@ -683,6 +685,15 @@ impl LocalHall {
         today: u32,
     ) -> HallResult<()> {
         let tz = self.config.timezone;
+        // Last seen on an earlier day: no ticket of today, and nothing to read (three
+        // random pages of a large hall saved on most repeat visits).
+        if visitor
+            .summary
+            .last_visit
+            .is_some_and(|t| t.day_number(tz) < today)
+        {
+            return Ok(());
+        }
         let visits = self.store.list(TreeId::IxVisitorVisits, visitor.id)?;
         for visit in visits.into_iter().rev() {
             let Some(ticket) = w.get_id::<Visit>(visit)?.and_then(|v| v.ticket) else {
@@ -1507,17 +1518,23 @@ fn refresh_open_matter(w: &mut Writer, m: &Matter) -> HallResult<()> {
             continue;
         };
         let stored = v.clone();
-        let open = &mut v.summary.open_matters;
-        open.retain(|r| r.matter != m.id);
-        if m.is_open() {
-            open.push(OpenMatterRef::of(m));
-        }
-        v.summary.involve(&m.department, m.confidential());
+        note_matter(&mut v, m);
         if v != stored {
             w.put(&v)?;
         }
     }
     Ok(())
+}
+
+/// `v`'s record of matter `m` as it now stands: among the open matters, with its glance,
+/// while it is open, and its department among the visitor's.
+fn note_matter(v: &mut Visitor, m: &Matter) {
+    let open = &mut v.summary.open_matters;
+    open.retain(|r| r.matter != m.id);
+    if m.is_open() {
+        open.push(OpenMatterRef::of(m));
+    }
+    v.summary.involve(&m.department, m.confidential());
 }
 
 impl Hall for LocalHall {
