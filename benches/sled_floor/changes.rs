@@ -117,12 +117,7 @@ struct NextIds {
 
 impl NextIds {
     fn after(visitors: u64) -> NextIds {
-        let count = |tree: TreeId| {
-            FLOOR
-                .iter()
-                .find(|r| r.tree == tree)
-                .map_or(0, |r| visitors * r.per_thousand / 1_000)
-        };
+        let count = |tree: TreeId| visitors * floor(tree).per_thousand / 1_000;
         NextIds {
             visit: count(TreeId::Visits),
             matter: count(TreeId::Matters),
@@ -177,12 +172,16 @@ fn refile(db: &sled::Db, ids: &[u64], rng: &mut StdRng) -> Change {
 
 /// A record of `tree` written anew: random bytes of its sealed size.
 fn record(tree: TreeId, id: u64, rng: &mut StdRng) -> (TreeId, Vec<u8>, Option<Vec<u8>>) {
-    let bytes = FLOOR
-        .iter()
-        .find(|r: &&Records| r.tree == tree)
-        .map_or(0, |r| r.value_bytes);
-    let value: Vec<u8> = (0..bytes).map(|_| rng.gen()).collect();
+    let value: Vec<u8> = (0..floor(tree).value_bytes).map(|_| rng.gen()).collect();
     (tree, keys::id_key(id), Some(value))
+}
+
+/// The floor's kind of record kept in `tree`.
+fn floor(tree: TreeId) -> &'static Records {
+    FLOOR
+        .iter()
+        .find(|r| r.tree == tree)
+        .expect("a table of the floor")
 }
 
 /// The whole durable commit, and the batch alone.
@@ -203,18 +202,25 @@ fn apply_sled(db: &sled::Db, change: &Change) -> (Duration, Duration) {
     (started.elapsed(), batch)
 }
 
+/// The same commit as one SQLite transaction; its statements' text is made before the
+/// clock starts, as sled's batch is.
 fn apply_sqlite(conn: &Connection, change: &Change) -> Duration {
+    let statements: Vec<String> = change
+        .iter()
+        .map(|(tree, _, value)| {
+            let name = tree.name();
+            match (is_record(*tree), value.is_some()) {
+                (true, true) => format!("INSERT OR REPLACE INTO {name} VALUES (?1, ?2)"),
+                (false, true) => format!("INSERT INTO {name} VALUES (?1)"),
+                (_, false) => format!("DELETE FROM {name} WHERE k = ?1"),
+            }
+        })
+        .collect();
     let started = Instant::now();
     let tx = conn.unchecked_transaction().expect("begin");
-    for (tree, key, value) in change {
-        let (record, name) = (is_record(*tree), tree.name());
-        let sql = match (record, value.is_some()) {
-            (true, true) => format!("INSERT OR REPLACE INTO {name} VALUES (?1, ?2)"),
-            (false, true) => format!("INSERT INTO {name} VALUES (?1)"),
-            (_, false) => format!("DELETE FROM {name} WHERE k = ?1"),
-        };
-        let mut stmt = tx.prepare_cached(&sql).expect("prepare");
-        match (record, value) {
+    for ((tree, key, value), sql) in change.iter().zip(&statements) {
+        let mut stmt = tx.prepare_cached(sql).expect("prepare");
+        match (is_record(*tree), value) {
             (true, Some(v)) => stmt.execute(params![row_id(key), v]),
             (true, None) => stmt.execute(params![row_id(key)]),
             (false, _) => stmt.execute(params![key]),
