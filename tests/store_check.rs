@@ -10,7 +10,8 @@ use lianfang::config::HallConfig;
 use lianfang::domain::matter::{Category, LegalChannel, Outcome};
 use lianfang::domain::officer::Role;
 use lianfang::domain::registration::MatterChoice;
-use lianfang::domain::visitor::KeyGrade;
+use lianfang::domain::time::Timestamp;
+use lianfang::domain::visitor::{KeyGrade, Visitor};
 use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken};
 use lianfang::store::check::check;
 use lianfang::store::{codec, keys};
@@ -477,4 +478,117 @@ fn check_reports_missing_stale_and_stray_ledger_entries() {
         problems.contains("ledger_matters 中事项") && problems.contains("台账条目缺少"),
         "{problems}"
     );
+}
+
+/// Writes, behind the store's back, the lookup keys an earlier visit of `visitor` (a day
+/// before their last) would have left had the pruner not removed them (a crash); returns
+/// how many.
+fn leave_keys_of_an_earlier_visit(dir: &std::path::Path, visitor: u64) -> u64 {
+    let entries = {
+        let hall = LocalHall::open(dir, HallConfig::embedded()).unwrap();
+        let v: Visitor = hall.store().get_id(visitor).unwrap().unwrap();
+        let earlier = v.summary.last_visit.map(|t| Timestamp(t.0 - 86_400));
+        hall.store()
+            .index_entries(&v)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.tree,
+                    keys::with_recency(&e.key, earlier).unwrap(),
+                    e.value,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let db = raw_sled::open(&dir.join("db"));
+    for (tree, key, value) in &entries {
+        raw_sled::table(&db, *tree)
+            .insert(key, value.clone())
+            .unwrap();
+    }
+    db.flush().unwrap();
+    entries.len() as u64
+}
+
+#[test]
+fn keys_an_earlier_visit_left_are_passed_over_and_go_with_their_term() {
+    let dir = TempData::new();
+    let ids = hall_on_disk(dir.path());
+    let left = leave_keys_of_an_earlier_visit(dir.path(), ids[0]);
+    // Identity number and its 5 prefixes, phone and its last 4, name, initials, pinyin,
+    // and four prefix buckets.
+    assert_eq!(left, 15);
+
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.superseded, left);
+    let rs = window_officer(&hall);
+    let last_visit = hall.profile(&rs, ids[0], false).unwrap().card.last_visit;
+    let id = nth_id(1);
+    for text in [
+        "张三",
+        "张",
+        "zs",
+        "z",
+        "zhangsan",
+        "zh",
+        &id,
+        &id[..6],
+        &id[..8],
+        "13812340001",
+        "0001",
+    ] {
+        let hits = hall.lookup(&rs, text, 20).unwrap();
+        let found: Vec<_> = hits.iter().filter(|h| h.visitor == ids[0]).collect();
+        assert_eq!(found.len(), 1, "{text}: {hits:?}");
+        // Ranked by the last visit, not the earlier one.
+        assert_eq!(found[0].last_visit, last_visit, "{text}");
+    }
+
+    // A new phone at the next visit: the old number's keys go, those of the earlier
+    // visit too; the old number no longer finds the visitor.
+    let reg = hall.login("reg", PASSWORD, "1号").unwrap().token;
+    let mut again = walk_in("张三", &id, "13900005678", "ga");
+    again.visitor = Some(ids[0]);
+    hall.register(&reg, again).unwrap();
+    for text in ["13812340001", "0001"] {
+        let hits = hall.lookup(&rs, text, 20).unwrap();
+        assert!(hits.iter().all(|h| h.visitor != ids[0]), "{text}: {hits:?}");
+    }
+    assert_eq!(hall.lookup(&rs, "5678", 20).unwrap()[0].visitor, ids[0]);
+    assert!(check(hall.store()).unwrap().is_ok());
+    drop(hall);
+
+    // Closing pruned what the new visit superseded; the crash's leftovers stay, less the
+    // old number's two.
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.superseded, left - 2);
+}
+
+#[test]
+fn a_visit_files_the_lookup_keys_anew_and_closing_prunes_the_ones_it_superseded() {
+    let dir = TempData::new();
+    let ids = hall_on_disk(dir.path());
+    {
+        let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+        let store = hall.store();
+        let mut v: Visitor = store.get_id(ids[1]).unwrap().unwrap();
+        let before = store.index_entries(&v);
+        v.summary.last_visit = v.summary.last_visit.map(|t| Timestamp(t.0 + 3_600));
+        store.write(|w| w.put(&v)).unwrap();
+        let after = store.index_entries(&v);
+        assert_eq!(after.len(), before.len());
+        assert!(before
+            .iter()
+            .zip(&after)
+            .all(|(b, a)| keys::superseded_by(&b.key, &a.key)));
+        assert!(check(store).unwrap().is_ok());
+    }
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check(hall.store()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.superseded, 0);
 }

@@ -95,6 +95,12 @@ pub fn check(data: &Path, config: HallConfig) -> Result<(), CliError> {
             "检查通过：{} 条记录，{} 个索引项，全部一致。",
             report.records, report.index_entries
         );
+        if report.superseded > 0 {
+            println!(
+                "其中 {} 个是被后来的来访取代、尚待清理的查找索引项：查找时跳过，不影响结果；程序空闲时或关闭时清理。",
+                report.superseded
+            );
+        }
         return Ok(());
     }
     println!(

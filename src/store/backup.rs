@@ -171,9 +171,9 @@ fn read_chunk(r: &mut impl Read) -> Result<Vec<u8>, BackupError> {
 }
 
 /// The layouts whose backups restore into this one: entries name their table, layout 10
-/// changed only where sled keeps the tables ([`super::table`]), not what they hold, and
-/// layout 11 only the stamp.
-const RESTORES_LAYOUTS: [u32; 3] = [9, 10, LAYOUT];
+/// changed only where sled keeps the tables ([`super::table`]), not what they hold,
+/// layout 11 only the stamp, and layout 12 only when lookup keys are removed.
+const RESTORES_LAYOUTS: [u32; 4] = [9, 10, 11, LAYOUT];
 
 /// Verifies `backup`, then fills the new store at `db_path` with it. Returns the
 /// header and the number of entries. The caller makes sure `db_path` is new. The

@@ -17,6 +17,9 @@ use crate::domain::visitor::{KeyGradeChange, MatterGlance, Visitor};
 pub struct CheckReport {
     pub records: u64,
     pub index_entries: u64,
+    /// Lookup keys a later visit superseded, not yet pruned: duplicates that lookups
+    /// pass over ([`keys::Stored::RANKED_BY_VISIT`]), not problems.
+    pub superseded: u64,
     pub problems: Vec<String>,
 }
 
@@ -278,15 +281,19 @@ fn forward<T: Stored>(store: &Store, report: &mut CheckReport) -> Result<()> {
     Ok(())
 }
 
-/// The record an index entry must come from, if the entry is well formed.
+/// The index entries of the record an index entry must come from, if the entry is well
+/// formed, and whether they are ranked by visit ([`Stored::RANKED_BY_VISIT`]).
 fn source_indexes(
     store: &Store,
     tree: TreeId,
     key: &[u8],
     value: &[u8],
-) -> Result<Option<Vec<keys::IndexEntry>>> {
-    fn of<T: Stored>(store: &Store, r: Result<Option<T>>) -> Result<Option<Vec<keys::IndexEntry>>> {
-        Ok(r?.map(|t| store.index_entries(&t)))
+) -> Result<Option<(Vec<keys::IndexEntry>, bool)>> {
+    fn of<T: Stored>(
+        store: &Store,
+        r: Result<Option<T>>,
+    ) -> Result<Option<(Vec<keys::IndexEntry>, bool)>> {
+        Ok(r?.map(|t| (store.index_entries(&t), T::RANKED_BY_VISIT)))
     }
     let last = keys::trailing_id(key);
     let Some(last) = last else { return Ok(None) };
@@ -344,13 +351,25 @@ fn backward(store: &Store, tree: TreeId, report: &mut CheckReport) -> Result<()>
 fn implied_entry(store: &Store, tree: TreeId, key: &[u8], value: &[u8], report: &mut CheckReport) {
     report.index_entries += 1;
     // An undecodable source record was already reported by `forward`.
-    let implied = match source_indexes(store, tree, key, value) {
-        Ok(Some(entries)) => entries
-            .iter()
-            .any(|e| e.tree == tree && e.key == key && e.value == value),
-        Ok(None) => false,
+    let (implied, superseded) = match source_indexes(store, tree, key, value) {
+        Ok(Some((entries, ranked))) => {
+            let same = |e: &&keys::IndexEntry| e.tree == tree && e.value == value;
+            (
+                entries.iter().filter(same).any(|e| e.key == key),
+                ranked
+                    && entries
+                        .iter()
+                        .filter(same)
+                        .any(|e| keys::superseded_by(key, &e.key)),
+            )
+        }
+        Ok(None) => (false, false),
         Err(_) => return,
     };
+    if superseded {
+        report.superseded += 1;
+        return;
+    }
     if !implied {
         note(
             report,

@@ -180,6 +180,12 @@ pub trait Stored: Serialize + DeserializeOwned {
     fn stale_entries(&self, _old: Option<&Self>) -> StaleEntries {
         StaleEntries::default()
     }
+    /// Whether every index entry of the record is a lookup key ([`lookup_key`]) ranked by
+    /// its last visit, which only moves forward: a visit files the keys anew under the
+    /// new recency and leaves the ones it supersedes to the store's pruner, sparing the
+    /// registration a random page per term; a lookup meets a superseded key only after
+    /// the record's current one under the same term ([`superseded_by`]).
+    const RANKED_BY_VISIT: bool = false;
 }
 
 /// Ledger entries ([`VisitEntry`], [`MatterEntry`]) a write makes stale, to be rewritten
@@ -380,6 +386,35 @@ fn recency_bytes(last_visit: Option<Timestamp>) -> [u8; 8] {
     }
 }
 
+/// The part of a lookup key that a later visit does not change, `term ‖ 0x00 ‖ reading`:
+/// the scan prefix of every key of that term and reading. None if `key` is too short.
+pub fn lookup_term(key: &[u8]) -> Option<&[u8]> {
+    key.get(..key.len().checked_sub(16)?)
+}
+
+fn recency_of(key: &[u8]) -> Option<&[u8]> {
+    let end = key.len().checked_sub(8)?;
+    key.get(end.checked_sub(8)?..end)
+}
+
+/// Whether lookup key `old` is superseded by `new`: the same visitor under the same term
+/// and reading, filed under a later visit.
+pub fn superseded_by(old: &[u8], new: &[u8]) -> bool {
+    lookup_term(old).is_some()
+        && lookup_term(old) == lookup_term(new)
+        && trailing_id(old) == trailing_id(new)
+        // Recency bytes sort the latest visit first.
+        && recency_of(new) < recency_of(old)
+}
+
+/// Lookup key `key` with its recency replaced by `last_visit`'s.
+pub fn with_recency(key: &[u8], last_visit: Option<Timestamp>) -> Option<Vec<u8>> {
+    let mut out = lookup_term(key)?.to_vec();
+    out.extend_from_slice(&recency_bytes(last_visit));
+    out.extend_from_slice(&key[key.len() - 8..]);
+    Some(out)
+}
+
 /// What a visitor lookup key says, read back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupKey<'a> {
@@ -551,6 +586,7 @@ impl Stored for Visitor {
             _ => Err(codec::version_error(found)),
         }
     }
+    const RANKED_BY_VISIT: bool = true;
     fn indexes(&self) -> Vec<IndexEntry> {
         let mut out = lookup_entries(&visitor_terms(self), self.id, self.summary.last_visit);
         out.sort();
@@ -829,6 +865,31 @@ mod tests {
             }
         );
         assert_eq!(parse_lookup_key(&common_never).unwrap().last_visit, None);
+        // A later visit supersedes a key of the same term, reading and visitor only.
+        assert!(superseded_by(
+            &lookup_key(b"zs", false, at(-5), 9),
+            &common_late
+        ));
+        assert!(superseded_by(
+            &common_never,
+            &lookup_key(b"zs", false, at(1), 0)
+        ));
+        assert!(!superseded_by(&common_late, &common_late));
+        assert!(!superseded_by(
+            &common_late,
+            &lookup_key(b"zs", false, at(1), 9)
+        ));
+        assert!(!superseded_by(
+            &lookup_key(b"zs", false, at(1), 2),
+            &rare_late
+        ));
+        assert!(!superseded_by(&common_early, &common_late));
+        assert!(!superseded_by(&lookup_key(b"zs", false, at(1), 3), &longer));
+        assert_eq!(
+            with_recency(&common_early, at(2_000)).unwrap(),
+            lookup_key(b"zs", false, at(2_000), 1)
+        );
+        assert_eq!(lookup_term(&longer), Some(&b"zsf\0\0"[..]));
         assert!(parse_lookup_key(&rare_late).unwrap().alternate);
         assert!(parse_lookup_key(b"zs").is_none());
     }

@@ -14,6 +14,7 @@ mod format8;
 pub mod keys;
 mod ledger_entries;
 pub mod migrate;
+mod prune;
 mod snapshots;
 pub mod table;
 mod tallies;
@@ -97,6 +98,9 @@ fn storage_fault(kind: std::io::ErrorKind, detail: String) -> Option<StoreError>
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
+    /// Removes superseded lookup keys ([`prune`]); first, so it finishes before the
+    /// database closes.
+    pruner: prune::Pruner,
     db: sled::Db,
     /// Every table ([`table`]).
     tables: sled::Tree,
@@ -143,12 +147,15 @@ fn corrupt_value(tree: &'static str, key: &[u8], e: codec::CodecError) -> StoreE
 /// visitor's visits and matters and a matter's audit records kept as one list each,
 /// [`keys::is_list`]; 10: every table a key range of one sled tree, [`table`]; 11: the
 /// keys of layout 10, stamped anew because its records may be of format 9, which a program
-/// of layout 10 cannot read and would overwrite as if they were not there). A data
-/// directory written with another layout would answer lookups wrongly, so it is refused
-/// at open; layouts 4 to 9 are converted by [`migrate`], layout 10 is opened as it is.
-pub const LAYOUT: u32 = 11;
+/// of layout 10 cannot read and would overwrite as if they were not there; 12: the
+/// keys of layout 10, and a visitor's lookup keys under earlier visits that wait for the
+/// pruner ([`prune`]), which a program of layout 11 would not remove with their term). A
+/// data directory written with another layout would answer lookups wrongly, so it is
+/// refused at open; layouts 4 to 9 are converted by [`migrate`], layouts 10 and 11 are
+/// opened as they are.
+pub const LAYOUT: u32 = 12;
 /// The layouts opened as they are, stamped [`LAYOUT`] at open: those with its keys.
-pub const SAME_KEYS: [u32; 2] = [10, LAYOUT];
+pub const SAME_KEYS: [u32; 3] = [10, 11, LAYOUT];
 const LAYOUT_KEY: &[u8] = b"store.layout";
 /// The hall key's check value ([`Crypt::check_value`]) in the meta table.
 const KEY_CHECK: &[u8] = b"store.key_check";
@@ -288,6 +295,7 @@ impl Store {
         created_key: Option<PathBuf>,
     ) -> Store {
         Store {
+            pruner: prune::Pruner::start(tables.clone()),
             db,
             tables,
             write_lock: Mutex::new(()),
@@ -536,6 +544,7 @@ impl Store {
             stale_matters: BTreeSet::new(),
             stale_visitors: BTreeSet::new(),
             count_changes: BTreeMap::new(),
+            superseded: Vec::new(),
             _guard: guard,
         };
         let result = f(&mut writer)?;
@@ -575,6 +584,8 @@ pub struct Writer<'a> {
     stale_visitors: BTreeSet<u64>,
     /// What this command changes in the counted terms ([`counts`]).
     count_changes: counts::CountChanges,
+    /// Lookup keys this command's visits superseded, for the pruner ([`prune`]).
+    superseded: Vec<Vec<u8>>,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -600,7 +611,9 @@ impl Writer<'_> {
         self.store
     }
 
-    /// Stages a record and the index changes it implies.
+    /// Stages a record and the index changes it implies. A lookup key the record's new
+    /// visit supersedes is left to the pruner ([`Stored::RANKED_BY_VISIT`]); a term the
+    /// record no longer has is removed with its keys under earlier visits.
     pub fn put<T: Stored>(&mut self, record: &T) -> Result<()> {
         let key = record.key();
         // A corrupt old value has unknown index entries; `check` reports those.
@@ -612,12 +625,31 @@ impl Writer<'_> {
             .unwrap_or_default();
         let new_entries = self.store.index_entries(record);
         for e in &old_entries {
-            if !new_entries
-                .iter()
-                .any(|n| n.tree == e.tree && n.key == e.key)
-            {
-                self.stage_index(e.tree, e.key.clone(), None)?;
+            if !T::RANKED_BY_VISIT {
+                if !new_entries
+                    .iter()
+                    .any(|n| n.tree == e.tree && n.key == e.key)
+                {
+                    self.stage_index(e.tree, e.key.clone(), None)?;
+                }
+                continue;
             }
+            // A lookup entry is kept as it is, or superseded by the same term and value
+            // under a later visit; otherwise its term or value (a bucket's list of terms)
+            // is gone, and so are its keys under earlier visits, or a lookup would find
+            // the visitor by what they no longer have.
+            if new_entries.contains(e) {
+                continue;
+            }
+            let moved = |n: &IndexEntry| {
+                n.tree == e.tree && n.value == e.value && keys::superseded_by(&e.key, &n.key)
+            };
+            if new_entries.iter().any(moved) {
+                self.superseded.push(Table::full_key(e.tree, &e.key));
+                continue;
+            }
+            self.remove_earlier_keys(e.tree, &e.key)?;
+            self.stage_index(e.tree, e.key.clone(), None)?;
         }
         // Entries the old record already had, byte for byte, are not written again.
         for entry in new_entries {
@@ -627,6 +659,23 @@ impl Writer<'_> {
             }
         }
         self.stage_sealed(record)
+    }
+
+    /// Stages the removal of the keys of lookup key `key`'s visitor under its term and
+    /// reading that earlier visits superseded and the pruner has not removed yet (after a
+    /// crash, it never will).
+    fn remove_earlier_keys(&mut self, tree: TreeId, key: &[u8]) -> Result<()> {
+        let (Some(term), Some(id)) = (keys::lookup_term(key), keys::trailing_id(key)) else {
+            return Ok(());
+        };
+        for item in self.store.tree(tree).scan_prefix(term) {
+            let (earlier, _) = item?;
+            if keys::trailing_id(&earlier) == Some(id) && keys::lookup_term(&earlier) == Some(term)
+            {
+                self.staged.insert((tree, earlier.to_vec()), None);
+            }
+        }
+        Ok(())
     }
 
     /// Stages an index entry (`Some(value)`) or its removal; the entry of a list index
@@ -708,6 +757,8 @@ impl Writer<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        self.store.land(batch, Some(&self.count_changes))
+        self.store.land(batch, Some(&self.count_changes))?;
+        self.store.pruner.supersede(self.superseded);
+        Ok(())
     }
 }

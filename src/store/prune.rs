@@ -1,0 +1,117 @@
+//! The pruner: removes the lookup keys that visits superseded ([`Stored::RANKED_BY_VISIT`]),
+//! in a thread of its own, while the hall is quiet. A registration's commit thereby spares
+//! the random page of every old key: half of its time at 100,000 visitors
+//! (docs/BENCHMARKS.md). Until pruned, a superseded key is only a duplicate that lookups
+//! pass over; one a crash leaves behind stays so, and `check` counts it.
+//!
+//! [`Stored::RANKED_BY_VISIT`]: super::keys::Stored::RANKED_BY_VISIT
+
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+/// No commit for this long and the hall counts as quiet.
+const QUIET: Duration = Duration::from_millis(300);
+/// Keys removed per batch, so a command arriving meanwhile waits for one batch at most.
+const CHUNK: usize = 256;
+/// Pending keys past which the pruner works between commits too, so a long rush keeps
+/// its memory bounded (about 60 bytes a key).
+const BACKLOG: usize = 100_000;
+
+/// Superseded keys, as sled holds them ([`super::table::Table::full_key`]).
+type Pending = Arc<Mutex<Vec<Vec<u8>>>>;
+
+enum Wake {
+    Committed,
+    Stop,
+}
+
+pub(super) struct Pruner {
+    pending: Pending,
+    wake: Sender<Wake>,
+    /// None if the system refused a thread: then each commit's keys are removed at once.
+    thread: Option<JoinHandle<()>>,
+    tables: sled::Tree,
+}
+
+impl Pruner {
+    pub(super) fn start(tables: sled::Tree) -> Pruner {
+        let pending = Pending::default();
+        let (wake, woken) = crossbeam_channel::unbounded();
+        let (shared, own) = (pending.clone(), tables.clone());
+        let thread = std::thread::Builder::new()
+            .name("lianfang-pruner".into())
+            .spawn(move || run(&own, &shared, &woken))
+            .ok();
+        Pruner {
+            pending,
+            wake,
+            thread,
+            tables,
+        }
+    }
+
+    /// Hands over the keys a commit superseded.
+    pub(super) fn supersede(&self, keys: Vec<Vec<u8>>) {
+        if keys.is_empty() {
+            return;
+        }
+        lock(&self.pending).extend(keys);
+        if self.thread.is_some() {
+            let _ = self.wake.send(Wake::Committed);
+        } else {
+            while prune_chunk(&self.tables, &self.pending) > 0 {}
+        }
+    }
+}
+
+impl Drop for Pruner {
+    /// Removes what is still pending before the store closes.
+    fn drop(&mut self) {
+        let _ = self.wake.send(Wake::Stop);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn lock(pending: &Pending) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+    pending.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn run(tables: &sled::Tree, pending: &Pending, woken: &Receiver<Wake>) {
+    loop {
+        match woken.recv_timeout(QUIET) {
+            Ok(Wake::Committed) if lock(pending).len() < BACKLOG => {}
+            Ok(Wake::Committed) => {
+                prune_chunk(tables, pending);
+            }
+            Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                while prune_chunk(tables, pending) > 0 {}
+                return;
+            }
+            // Quiet: prune until done or until the next command.
+            Err(RecvTimeoutError::Timeout) => {
+                while woken.is_empty() && prune_chunk(tables, pending) > 0 {}
+            }
+        }
+    }
+}
+
+/// Removes up to [`CHUNK`] pending keys; returns how many it took.
+fn prune_chunk(tables: &sled::Tree, pending: &Pending) -> usize {
+    let chunk = {
+        let mut pending = lock(pending);
+        let from = pending.len().saturating_sub(CHUNK);
+        pending.split_off(from)
+    };
+    let mut batch = sled::Batch::default();
+    for key in &chunk {
+        batch.remove(key.as_slice());
+    }
+    // A failed removal leaves superseded keys, which lookups pass over anyway.
+    let _ = tables.apply_batch(batch);
+    chunk.len()
+}
