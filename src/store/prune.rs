@@ -14,7 +14,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 /// No commit for this long and the hall counts as quiet.
 const QUIET: Duration = Duration::from_millis(300);
-/// Keys removed per batch, so a command arriving meanwhile waits for one batch at most.
+/// Keys removed between two looks for a command arriving.
 const CHUNK: usize = 256;
 /// Pending keys past which the pruner works between commits too, so a long rush keeps
 /// its memory bounded (about 60 bytes a key).
@@ -100,18 +100,18 @@ fn run(tables: &sled::Tree, pending: &Pending, woken: &Receiver<Wake>) {
     }
 }
 
-/// Removes up to [`CHUNK`] pending keys; returns how many it took.
+/// Removes up to [`CHUNK`] pending keys; returns how many it took. One key at a time,
+/// not as a batch: sled's `apply_batch` holds every reader of the database off until it
+/// ends, and these removals need no atomicity.
 fn prune_chunk(tables: &sled::Tree, pending: &Pending) -> usize {
     let chunk = {
         let mut pending = lock(pending);
         let from = pending.len().saturating_sub(CHUNK);
         pending.split_off(from)
     };
-    let mut batch = sled::Batch::default();
     for key in &chunk {
-        batch.remove(key.as_slice());
+        // A failed removal leaves a superseded key, which lookups pass over anyway.
+        let _ = tables.remove(key.as_slice());
     }
-    // A failed removal leaves superseded keys, which lookups pass over anyway.
-    let _ = tables.apply_batch(batch);
     chunk.len()
 }
