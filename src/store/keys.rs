@@ -183,8 +183,9 @@ pub trait Stored: Serialize + DeserializeOwned {
     /// Whether every index entry of the record is a lookup key ([`lookup_key`]) ranked by
     /// its last visit, which only moves forward: a visit files the keys anew under the
     /// new recency and leaves the ones it supersedes to the store's pruner, sparing the
-    /// registration a random page per term; a lookup meets a superseded key only after
-    /// the record's current one under the same term ([`superseded_by`]).
+    /// registration the random page of each broad term's old key; a lookup meets a
+    /// superseded key only after the record's current one under the same term
+    /// ([`superseded_by`]).
     const RANKED_BY_VISIT: bool = false;
 }
 

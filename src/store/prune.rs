@@ -1,7 +1,7 @@
 //! The pruner: removes the lookup keys that visits superseded ([`Stored::RANKED_BY_VISIT`]),
 //! in a thread of its own, while the hall is quiet. A registration's commit thereby spares
-//! the random page of every old key: half of its time at 100,000 visitors
-//! (docs/BENCHMARKS.md). Until pruned, a superseded key is only a duplicate that lookups
+//! the random page of each broad term's old key (a quarter of its time at 100,000 visitors,
+//! docs/BENCHMARKS.md). Until pruned, a superseded key is only a duplicate that lookups
 //! pass over; one a crash leaves behind stays so, and `check` counts it.
 //!
 //! [`Stored::RANKED_BY_VISIT`]: super::keys::Stored::RANKED_BY_VISIT
