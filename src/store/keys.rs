@@ -393,19 +393,16 @@ pub fn lookup_term(key: &[u8]) -> Option<&[u8]> {
     key.get(..key.len().checked_sub(16)?)
 }
 
-fn recency_of(key: &[u8]) -> Option<&[u8]> {
-    let end = key.len().checked_sub(8)?;
-    key.get(end.checked_sub(8)?..end)
-}
-
 /// Whether lookup key `old` is superseded by `new`: the same visitor under the same term
-/// and reading, filed under a later visit.
+/// and reading, filed under a later visit (any visit is later than none).
 pub fn superseded_by(old: &[u8], new: &[u8]) -> bool {
-    lookup_term(old).is_some()
-        && lookup_term(old) == lookup_term(new)
-        && trailing_id(old) == trailing_id(new)
-        // Recency bytes sort the latest visit first.
-        && recency_of(new) < recency_of(old)
+    match (parse_lookup_key(old), parse_lookup_key(new)) {
+        (Some(o), Some(n)) => {
+            (o.term, o.alternate, o.id) == (n.term, n.alternate, n.id)
+                && o.last_visit < n.last_visit
+        }
+        _ => false,
+    }
 }
 
 /// Lookup key `key` with its recency replaced by `last_visit`'s.

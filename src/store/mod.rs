@@ -672,7 +672,7 @@ impl Writer<'_> {
             let (earlier, _) = item?;
             if keys::trailing_id(&earlier) == Some(id) && keys::lookup_term(&earlier) == Some(term)
             {
-                self.staged.insert((tree, earlier.to_vec()), None);
+                self.stage_index(tree, earlier.to_vec(), None)?;
             }
         }
         Ok(())
