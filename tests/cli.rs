@@ -206,6 +206,11 @@ fn demo_data_is_found_by_lookup_and_passes_check_until_corrupted() {
     let check = lianfang(d, &["check"]);
     assert_exit(&check, 0);
     assert!(stdout(&check).contains("检查通过"), "{}", stdout(&check));
+    // A demo hall was closed cleanly: nothing superseded is left to prune.
+    let pruned = lianfang(d, &["check", "--prune"]);
+    assert_exit(&pruned, 0);
+    assert!(stdout(&pruned).contains("检查通过"), "{}", stdout(&pruned));
+    assert!(!stdout(&pruned).contains("已清除"), "{}", stdout(&pruned));
 
     // Pick a visitor with an identity number from the store itself.
     let target: Visitor = {

@@ -2,6 +2,7 @@
 //! mixed scenario, and does find corrupted values, missing or extra index entries and
 //! stale glances of open matters written behind the store's back.
 
+mod process_support;
 mod raw_sled;
 mod support;
 mod temp_data;
@@ -13,7 +14,7 @@ use lianfang::domain::registration::MatterChoice;
 use lianfang::domain::time::Timestamp;
 use lianfang::domain::visitor::{KeyGrade, Visitor};
 use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken};
-use lianfang::store::check::check;
+use lianfang::store::check::{check, check_and_prune};
 use lianfang::store::{codec, keys};
 use support::*;
 use temp_data::TempData;
@@ -561,11 +562,64 @@ fn keys_an_earlier_visit_left_are_passed_over_and_go_with_their_term() {
     drop(hall);
 
     // Closing pruned what the new visit superseded; the crash's leftovers stay, less the
-    // old number's two.
+    // old number's two, until a check prunes them.
+    let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
+    let report = check_and_prune(hall.store()).unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.superseded, left - 2);
+    drop(hall);
     let hall = LocalHall::open(dir.path(), HallConfig::embedded()).unwrap();
     let report = check(hall.store()).unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!(report.superseded, left - 2);
+    assert_eq!(report.superseded, 0);
+    let rs = hall.login("rs1", PASSWORD, "2号").unwrap().token;
+    for text in ["张三", "zs", &id, &id[..6], "5678"] {
+        let hits = hall.lookup(&rs, text, 20).unwrap();
+        assert_eq!(
+            hits.iter().filter(|h| h.visitor == ids[0]).count(),
+            1,
+            "{text}: {hits:?}"
+        );
+    }
+}
+
+#[test]
+fn check_counts_the_keys_a_crash_left_and_a_restore_removes_them() {
+    let dir = TempData::new();
+    let ids = hall_on_disk(dir.path());
+    let left = leave_keys_of_an_earlier_visit(dir.path(), ids[2]);
+    let said = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let checked = said(process_support::run(dir.path(), &["check"], ""));
+    assert!(checked.contains(&format!("其中 {left} 个")), "{checked}");
+    assert!(checked.contains("check --prune"), "{checked}");
+
+    // A backup copies them; the restore's check removes them from the copy.
+    let file = dir.path().join("hall.lfbak");
+    let file = file.to_str().unwrap();
+    said(process_support::run(
+        dir.path(),
+        &["backup", "--out", file],
+        "",
+    ));
+    let target = TempData::new();
+    std::fs::copy(
+        lianfang::store::crypt::key_path(dir.path(), None),
+        lianfang::store::crypt::key_path(target.path(), None),
+    )
+    .unwrap();
+    let restored = said(process_support::run(target.path(), &["restore", file], ""));
+    assert!(restored.contains(&format!("其中 {left} 个")), "{restored}");
+    assert!(restored.contains("已清除"), "{restored}");
+    let checked = said(process_support::run(target.path(), &["check"], ""));
+    assert!(checked.contains("检查通过"), "{checked}");
+    assert!(!checked.contains("旧查找索引项"), "{checked}");
 }
 
 #[test]

@@ -101,7 +101,11 @@ enum Command {
         limit: usize,
     },
     /// 检查所有索引与记录是否一致；有问题时列出并以代码 2 退出
-    Check,
+    Check {
+        /// 同时清除被后来的来访取代的旧查找索引项（异常停止或恢复备份后遗留的）
+        #[arg(long)]
+        prune: bool,
+    },
     /// 运行大厅服务器：独占数据目录，各窗口用 --server 连接（Ctrl-C 或 SIGTERM 安全停止）
     Serve {
         /// 监听地址
@@ -267,7 +271,7 @@ impl Command {
             Command::User(_) => "user",
             Command::Demo { .. } => "demo",
             Command::Lookup { .. } => "lookup",
-            Command::Check => "check",
+            Command::Check { .. } => "check",
             Command::Serve { .. } => "serve",
             Command::Display { .. } => "display",
             Command::Notice { .. } => "notice",
@@ -428,7 +432,7 @@ fn dispatch(cli: Cli, data: &std::path::Path) -> Result<(), CliError> {
         Some(Command::Lookup { text, json, limit }) => {
             tools::lookup(data, config, &text, json, limit)
         }
-        Some(Command::Check) => tools::check(data, config),
+        Some(Command::Check { prune }) => tools::check(data, config, prune),
         Some(Command::Serve { listen, insecure }) => {
             network::serve(data, config, &listen, insecure)
         }

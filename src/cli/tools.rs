@@ -10,7 +10,7 @@ use crate::config::HallConfig;
 use crate::demo::{self, DemoOptions, DemoStats};
 use crate::domain::officer::Officer;
 use crate::hall::{HallError, HallExt, LocalHall};
-use crate::store::check::check as check_store;
+use crate::store::check::{check as check_store, check_and_prune};
 
 pub fn demo(data: &Path, config: HallConfig, visitors: u64, seed: u64) -> Result<(), CliError> {
     let hall = open_hall(data, config.clone())?;
@@ -87,19 +87,22 @@ pub fn lookup(
     Ok(())
 }
 
-pub fn check(data: &Path, config: HallConfig) -> Result<(), CliError> {
+/// `prune`: the superseded lookup keys counted are removed before the hall closes.
+pub fn check(data: &Path, config: HallConfig, prune: bool) -> Result<(), CliError> {
     let hall = open_hall(data, config)?;
-    let report = check_store(hall.store()).map_err(HallError::from)?;
+    let run = if prune { check_and_prune } else { check_store };
+    let report = run(hall.store()).map_err(HallError::from)?;
     if report.is_ok() {
         println!(
             "检查通过：{} 条记录，{} 个索引项，全部一致。",
             report.records, report.index_entries
         );
-        if report.superseded > 0 {
-            println!(
-                "其中 {} 个是被后来的来访取代、尚待清理的查找索引项：查找时跳过，不影响结果；程序空闲时或关闭时清理。",
-                report.superseded
-            );
+        match (report.superseded, prune) {
+            (0, _) => {}
+            (n, true) => println!("其中 {n} 个是被后来的来访取代的旧查找索引项，已清除。"),
+            (n, false) => println!(
+                "其中 {n} 个是被后来的来访取代的旧查找索引项（异常停止或恢复备份后遗留）：查找时跳过，不影响结果；可用 lianfang check --prune 清除。"
+            ),
         }
         return Ok(());
     }

@@ -4,6 +4,7 @@
 //! memory stays flat on a large hall.
 
 use super::keys::{self, Stored, TreeId};
+use super::table::Table;
 use super::{Result, Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::ledger::{MatterEntry, VisitEntry};
@@ -17,8 +18,10 @@ use crate::domain::visitor::{KeyGradeChange, MatterGlance, Visitor};
 pub struct CheckReport {
     pub records: u64,
     pub index_entries: u64,
-    /// Lookup keys a later visit superseded, not yet pruned: duplicates that lookups
-    /// pass over ([`keys::Stored::RANKED_BY_VISIT`]), not problems.
+    /// Lookup keys a later visit superseded and the pruner never removed (left by a
+    /// crash, or by a backup taken while they were pending): duplicates that lookups
+    /// pass over ([`keys::Stored::RANKED_BY_VISIT`]), not problems. [`check_and_prune`]
+    /// removes them.
     pub superseded: u64,
     pub problems: Vec<String>,
 }
@@ -33,6 +36,16 @@ impl CheckReport {
 const MAX_PROBLEMS: usize = 1000;
 
 pub fn check(store: &Store) -> Result<CheckReport> {
+    run(store, false)
+}
+
+/// [`check`], and the superseded lookup keys it counts are handed to the store's pruner,
+/// which removes them before the store closes.
+pub fn check_and_prune(store: &Store) -> Result<CheckReport> {
+    run(store, true)
+}
+
+fn run(store: &Store, prune: bool) -> Result<CheckReport> {
     let mut report = CheckReport::default();
     forward::<Visitor>(store, &mut report)?;
     forward::<Visit>(store, &mut report)?;
@@ -45,7 +58,7 @@ pub fn check(store: &Store) -> Result<CheckReport> {
     forward::<VisitEntry>(store, &mut report)?;
     forward::<MatterEntry>(store, &mut report)?;
     for tree in TreeId::INDEXES {
-        backward(store, tree, &mut report)?;
+        backward(store, tree, prune, &mut report)?;
     }
     desks_and_tickets(store, &mut report)?;
     open_matter_glances(store, &mut report)?;
@@ -318,12 +331,16 @@ fn source_indexes(
 }
 
 /// Each index entry is implied by an existing record; a list index's entries are the
-/// pairs of each owner and member ([`keys::is_list`]).
-fn backward(store: &Store, tree: TreeId, report: &mut CheckReport) -> Result<()> {
+/// pairs of each owner and member ([`keys::is_list`]). Superseded lookup keys are handed
+/// to the pruner if `prune`.
+fn backward(store: &Store, tree: TreeId, prune: bool, report: &mut CheckReport) -> Result<()> {
+    let mut superseded = Vec::new();
     for item in store.tree(tree).iter() {
         let (k, v) = item?;
         if !keys::is_list(tree) {
-            implied_entry(store, tree, &k, &v, report);
+            if implied_entry(store, tree, &k, &v, report) && prune {
+                superseded.push(Table::full_key(tree, &k));
+            }
             continue;
         }
         let owner = keys::trailing_id(&k).filter(|_| k.len() == 8);
@@ -344,11 +361,19 @@ fn backward(store: &Store, tree: TreeId, report: &mut CheckReport) -> Result<()>
             ),
         }
     }
+    store.pruner.supersede(superseded);
     Ok(())
 }
 
-/// Notes the index entry `key` (with `value`) of `tree` unless a record implies it.
-fn implied_entry(store: &Store, tree: TreeId, key: &[u8], value: &[u8], report: &mut CheckReport) {
+/// Notes the index entry `key` (with `value`) of `tree` unless a record implies it;
+/// returns whether it is a superseded lookup key.
+fn implied_entry(
+    store: &Store,
+    tree: TreeId,
+    key: &[u8],
+    value: &[u8],
+    report: &mut CheckReport,
+) -> bool {
     report.index_entries += 1;
     // An undecodable source record was already reported by `forward`.
     let (implied, superseded) = match source_indexes(store, tree, key, value) {
@@ -364,11 +389,11 @@ fn implied_entry(store: &Store, tree: TreeId, key: &[u8], value: &[u8], report: 
             )
         }
         Ok(None) => (false, false),
-        Err(_) => return,
+        Err(_) => return false,
     };
     if superseded {
         report.superseded += 1;
-        return;
+        return true;
     }
     if !implied {
         note(
@@ -379,4 +404,5 @@ fn implied_entry(store: &Store, tree: TreeId, key: &[u8], value: &[u8], report: 
             ),
         );
     }
+    false
 }

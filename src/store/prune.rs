@@ -2,7 +2,8 @@
 //! in a thread of its own, while the hall is quiet. A registration's commit thereby spares
 //! the random page of each broad term's old key (a quarter of its time at 100,000 visitors,
 //! docs/BENCHMARKS.md). Until pruned, a superseded key is only a duplicate that lookups
-//! pass over; one a crash leaves behind stays so, and `check` counts it.
+//! pass over; one a crash leaves behind stays so until `check --prune` (or a restore,
+//! which runs it) removes it.
 //!
 //! [`Stored::RANKED_BY_VISIT`]: super::keys::Stored::RANKED_BY_VISIT
 
