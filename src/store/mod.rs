@@ -366,6 +366,7 @@ impl Store {
     }
 
     pub(crate) fn tree(&self, id: TreeId) -> Table<'_> {
+        self.pruner.note_read();
         Table::new(&self.tables, id)
     }
 
