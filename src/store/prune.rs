@@ -1,10 +1,10 @@
 //! The pruner: removes the lookup keys that visits superseded ([`Stored::RANKED_BY_VISIT`]),
 //! in a thread of its own, while the hall is quiet: no command and no read, so that an
-//! officer typing into the lookup box does not share the machine with it. A registration's commit thereby spares
-//! the random page of each broad term's old key (a quarter of its time at 100,000 visitors,
-//! docs/BENCHMARKS.md). Until pruned, a superseded key is only a duplicate that lookups
-//! pass over; one a crash leaves behind stays so until `check --prune` (or a restore,
-//! which runs it) removes it.
+//! officer typing into the lookup box does not share the machine with it. A registration's
+//! commit thereby spares the random page of each broad term's old key (a quarter of its
+//! time at 100,000 visitors, docs/BENCHMARKS.md). Until pruned, a superseded key is only a
+//! duplicate that lookups pass over; one a crash leaves behind stays so until
+//! `check --prune` (or a restore, which runs it) removes it.
 //!
 //! [`Stored::RANKED_BY_VISIT`]: super::keys::Stored::RANKED_BY_VISIT
 
