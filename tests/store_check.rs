@@ -16,6 +16,7 @@ use lianfang::domain::visitor::{KeyGrade, Visitor};
 use lianfang::hall::{Command, Hall, HallError, HallExt, LocalHall, SessionToken};
 use lianfang::store::check::{check, check_and_prune};
 use lianfang::store::{codec, keys};
+use process_support::lianfang;
 use support::*;
 use temp_data::TempData;
 
@@ -588,36 +589,24 @@ fn check_counts_the_keys_a_crash_left_and_a_restore_removes_them() {
     let dir = TempData::new();
     let ids = hall_on_disk(dir.path());
     let left = leave_keys_of_an_earlier_visit(dir.path(), ids[2]);
-    let said = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
-    let checked = said(process_support::run(dir.path(), &["check"], ""));
+    let checked = lianfang(dir.path(), &["check"], "");
     assert!(checked.contains(&format!("其中 {left} 个")), "{checked}");
     assert!(checked.contains("check --prune"), "{checked}");
 
     // A backup copies them; the restore's check removes them from the copy.
     let file = dir.path().join("hall.lfbak");
     let file = file.to_str().unwrap();
-    said(process_support::run(
-        dir.path(),
-        &["backup", "--out", file],
-        "",
-    ));
+    lianfang(dir.path(), &["backup", "--out", file], "");
     let target = TempData::new();
     std::fs::copy(
         lianfang::store::crypt::key_path(dir.path(), None),
         lianfang::store::crypt::key_path(target.path(), None),
     )
     .unwrap();
-    let restored = said(process_support::run(target.path(), &["restore", file], ""));
+    let restored = lianfang(target.path(), &["restore", file], "");
     assert!(restored.contains(&format!("其中 {left} 个")), "{restored}");
     assert!(restored.contains("已清除"), "{restored}");
-    let checked = said(process_support::run(target.path(), &["check"], ""));
+    let checked = lianfang(target.path(), &["check"], "");
     assert!(checked.contains("检查通过"), "{checked}");
     assert!(!checked.contains("旧查找索引项"), "{checked}");
 }

@@ -107,12 +107,13 @@ pub fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("lianfang finishes")
 }
 
-/// [`run`], asserting success.
-pub fn lianfang(data: &Path, args: &[&str], stdin: &str) {
+/// [`run`], asserting success; returns what it printed.
+pub fn lianfang(data: &Path, args: &[&str], stdin: &str) -> String {
     let out = run(data, args, stdin);
     assert!(
         out.status.success(),
         "lianfang {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
